@@ -1,0 +1,4 @@
+int main()
+{
+    return 1; // replaced by the desktop app (issue 6)
+}

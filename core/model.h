@@ -1,0 +1,166 @@
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/tensor.h"
+
+namespace attnlens {
+
+class Graph;
+
+/// Which Keras file layout a model was read from.
+enum class ModelFormat
+{
+    KerasArchive,   ///< Keras 3 / tf-keras `.keras` zip (config.json + model.weights.h5)
+    LegacyH5,       ///< `model.save("m.h5")`: model_config attribute + model_weights/
+    WeightsH5,      ///< Keras 3 `.weights.h5` (layers/<key>/vars/<i>) with an architecture JSON
+    LegacyWeightsH5 ///< Keras 2/3 `save_weights("w.h5")` (layer_names at the root) with a JSON
+};
+
+/// Short human name of a format ("Keras archive (.keras)", ...).
+std::string formatName(ModelFormat format);
+
+/// One layer as `attnlens-cli info` and the model panel list it.
+struct LayerInfo
+{
+    std::string name;      ///< Keras layer name
+    std::string className; ///< Keras class name, e.g. "MultiHeadAttention"
+    Shape outputShape;     ///< first output's shape; -1 = unknown (the batch axis is always -1)
+    std::int64_t parameters = 0; ///< number of weight values
+    bool isAttention = false;
+};
+
+/// One model input.
+struct InputInfo
+{
+    std::string name;        ///< the InputLayer's name (datasets name arrays after it)
+    Shape shape;             ///< with the batch axis, which is -1; other -1 are free lengths
+    bool integerIds = false; ///< true when the input feeds an Embedding (token ids)
+};
+
+/// What the positions along one attention axis stand for, traced back through the graph.
+struct AxisOrigin
+{
+    enum class Kind
+    {
+        Unknown,   ///< cannot be traced to an input axis
+        Features,  ///< the input's feature columns (features-as-tokens: Reshape (F) -> (F, 1))
+        TimeSteps, ///< the input's time axis of a (N, T, C) sequence
+        Tokens     ///< token ids fed to an Embedding
+    };
+    Kind kind = Kind::Unknown;
+    int inputIndex = -1; ///< index into Model::inputs(), -1 when unknown
+};
+
+/// One call of one attention layer. A layer called twice has two entries: `key` is the layer
+/// name for the first call and "<name>@<k>" for call k >= 1.
+struct AttentionLayerInfo
+{
+    std::string key;
+    std::string layerName;
+    std::string className; ///< "MultiHeadAttention" or "InterpretableMultiHeadAttention"
+    int callIndex = 0;
+    int heads = 0;
+    int keyDim = 0;
+    int valueDim = 0;
+    std::int64_t queryLength = -1; ///< T_query (product of the attention axes); -1 if free
+    std::int64_t keyLength = -1;   ///< T_key
+    AxisOrigin queryOrigin;
+    AxisOrigin keyOrigin;
+};
+
+/// General facts about the model file.
+struct ModelSummary
+{
+    std::string name;      ///< the model's Keras name
+    std::string className; ///< "Functional" or "Sequential"
+    ModelFormat format = ModelFormat::KerasArchive;
+    std::string kerasVersion; ///< as written in the file, empty when the file does not say
+    std::filesystem::path file;
+    std::int64_t parameters = 0;
+};
+
+/// Scores of one attention call for a batch.
+struct AttentionScores
+{
+    std::string key; ///< AttentionLayerInfo::key
+    Tensor scores;   ///< (N, heads, T_query, T_key); rows sum to 1 (or 0 where fully masked)
+};
+
+/// What one forward pass returns.
+struct RunResult
+{
+    std::vector<Tensor> outputs;            ///< model output i, shape (N, ...)
+    std::vector<AttentionScores> attention; ///< in AttentionLayerInfo order
+};
+
+struct RunOptions
+{
+    bool captureAttention = true;
+    /// When non-empty, only these attention keys are captured (others are computed, not stored).
+    std::vector<std::string> onlyKeys;
+    /// Rows per internal batch: bounds the memory of captured scores and intermediates.
+    std::int64_t batchSize = 64;
+    /// Called after each internal batch with (rows done, rows total); return false to cancel,
+    /// in which case run() throws Cancelled.
+    std::function<bool(std::int64_t, std::int64_t)> progress;
+};
+
+/// Thrown by Model::run when RunOptions::progress asked to stop.
+struct Cancelled
+{
+};
+
+struct LoadOptions
+{
+    /// Refuse a model whose weights or per-sample activations would need more than this.
+    std::int64_t memoryCapBytes = std::int64_t(8) << 30;
+};
+
+/// A Keras model ready to run. Immutable once opened: share it as std::shared_ptr<const Model>;
+/// run() is const and safe to call from several threads at once.
+class Model
+{
+public:
+    /// Opens a `.keras`, a legacy `.h5`, or a weights-only file with its architecture JSON
+    /// (`configFile`, from `model.to_json()`). The format is detected by content.
+    /// Throws InputFileError (unreadable or inconsistent file) or UnsupportedModelError.
+    static std::shared_ptr<const Model> open(const std::filesystem::path &file,
+        const std::optional<std::filesystem::path> &configFile = std::nullopt,
+        const LoadOptions &options = {});
+
+    ~Model();
+    Model(const Model &) = delete;
+    Model &operator=(const Model &) = delete;
+
+    const ModelSummary &summary() const;
+    const std::vector<LayerInfo> &layers() const;
+    const std::vector<InputInfo> &inputs() const;
+    /// Output shapes, batch axis -1.
+    const std::vector<Shape> &outputShapes() const;
+    const std::vector<AttentionLayerInfo> &attentionLayers() const;
+    /// Non-fatal findings made while opening (NaN or Inf in weights, ...), one sentence each.
+    const std::vector<std::string> &warnings() const;
+
+    /// Forward pass on a batch: one tensor per model input, each (N, ...) with the same N.
+    /// Throws ShapeError when an input does not fit.
+    RunResult run(const std::vector<Tensor> &inputs, const RunOptions &options = {}) const;
+
+    /// The scores of one attention call for one sample (row `row` of `inputs`), shape
+    /// (heads, T_query, T_key), computed without materialising any other sample's scores.
+    Tensor attentionForSample(
+        const std::vector<Tensor> &inputs, std::int64_t row, const std::string &attentionKey) const;
+
+private:
+    Model();
+    struct Impl;
+    std::unique_ptr<Impl> m_impl;
+    friend class ModelBuilder;
+};
+
+} // namespace attnlens

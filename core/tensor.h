@@ -1,0 +1,71 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <Eigen/Core>
+
+namespace attnlens {
+
+/// Dimensions of a tensor, outermost first (C order, as HDF5, NumPy and Keras store them).
+using Shape = std::vector<std::int64_t>;
+
+/// Row-major float matrix: maps HDF5/NumPy memory without copying.
+using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+using MatrixMap = Eigen::Map<RowMatrix>;
+using ConstMatrixMap = Eigen::Map<const RowMatrix>;
+
+/// "(2, 30, 16)"; a negative dimension (unknown, e.g. the batch) prints as "None" like Keras.
+std::string shapeToString(const Shape &shape);
+
+/// Product of the dimensions. Throws ShapeError if a dimension is negative or the product
+/// overflows, so absurd shapes from a file are refused before anything is allocated.
+std::int64_t shapeSize(const Shape &shape);
+
+/// Dense float32 tensor in C order. A value type: copy is a deep copy, move is cheap.
+class Tensor
+{
+public:
+    Tensor() = default;
+    /// Allocates shapeSize(shape) elements set to `fill`.
+    explicit Tensor(Shape shape, float fill = 0.0f);
+    /// Takes `values`; throws ShapeError if values.size() != shapeSize(shape).
+    Tensor(Shape shape, std::vector<float> values);
+
+    const Shape &shape() const { return m_shape; }
+    int rank() const { return static_cast<int>(m_shape.size()); }
+    /// Dimension `axis`; a negative axis counts from the end (-1 = last). Throws ShapeError if out
+    /// of range.
+    std::int64_t dim(int axis) const;
+    std::int64_t size() const { return static_cast<std::int64_t>(m_values.size()); }
+    bool empty() const { return m_values.empty() && m_shape.empty(); }
+
+    float *data() { return m_values.data(); }
+    const float *data() const { return m_values.data(); }
+    std::vector<float> &values() { return m_values; }
+    const std::vector<float> &values() const { return m_values; }
+
+    /// Same values, new shape of the same size (one dimension may be -1 and is inferred).
+    /// Throws ShapeError otherwise.
+    Tensor reshaped(Shape shape) const;
+
+    /// The tensor seen as (size / last dim) x (last dim), row-major. A rank-0 tensor is 1 x 1.
+    MatrixMap matrix();
+    ConstMatrixMap matrix() const;
+
+    /// Sample `index` of the leading (batch) axis, as a tensor of shape (1, ...).
+    Tensor sample(std::int64_t index) const;
+    /// Rows [begin, end) of the leading axis.
+    Tensor slice(std::int64_t begin, std::int64_t end) const;
+
+private:
+    Shape m_shape;
+    std::vector<float> m_values;
+};
+
+/// A Keras mask: 1 = keep, 0 = masked. Its shape is the masked tensor's shape without the last
+/// axis, e.g. (N, T) for a (N, T, C) sequence. An empty Mask means "no mask".
+using Mask = Tensor;
+
+} // namespace attnlens
