@@ -1,0 +1,105 @@
+#pragma once
+
+#include <QString>
+#include <QStringList>
+#include <qcustomplot.h>
+
+#include "core/tensor.h"
+
+namespace attnlens {
+
+/// Copies a queries x keys matrix (row-major, `values[q * keys + k]`) into `data`: resizes it to
+/// keys x queries cells, sets its range to x in [0, keys-1], y in [0, queries-1], and puts
+/// values[q * keys + k] at cell (k, q). Pure: no QCustomPlot widget needed.
+void fillColorMap(QCPColorMapData &data, const float *values, int queries, int keys);
+
+/// One attention matrix drawn on a QCustomPlot: a QCPColorMap without interpolation, keys on
+/// the horizontal axis (left to right), queries on the vertical axis with the first query at
+/// the top (the y range is reversed), tick labels at every position (thinned to every k-th and
+/// rotated when they would overlap), axis titles, a colour scale labelled "attention weight" and
+/// a title. The figure does not own the plot; it adds its items to it once in the constructor
+/// and reuses them, so one figure can render thousands of matrices quickly (setMatrix + replot).
+///
+/// Usage:
+///   HeatmapFigure figure(plot);
+///   figure.setLabels(keyNames, queryNames);
+///   figure.setTitle("model — feature_attention — head 2 — row 12");
+///   figure.setMatrix(matrix);           // auto range, or setValueRange(0, 1) before
+///   plot->replot();
+class HeatmapFigure
+{
+public:
+    /// Takes over `plot`'s layout: clears its plottables and layout elements and builds the
+    /// title, axis rect, colour map and colour scale. `plot` must outlive the figure.
+    explicit HeatmapFigure(QCustomPlot *plot);
+    ~HeatmapFigure();
+    HeatmapFigure(const HeatmapFigure &) = delete;
+    HeatmapFigure &operator=(const HeatmapFigure &) = delete;
+
+    QCustomPlot *plot() const { return m_plot; }
+    QCPColorMap *colorMap() const { return m_map; }
+    QCPColorScale *colorScale() const { return m_scale; }
+
+    /// Shows `matrix` (queries x keys). Rescales the value range unless a fixed range is set.
+    /// Also updates the tick labels (recomputeTicks()). Does not replot.
+    void setMatrix(const RowMatrix &matrix);
+    /// Same from raw memory: values[q * keys + k], queries x keys, row-major.
+    void setMatrix(const float *values, int queries, int keys);
+
+    int queries() const { return m_queries; }
+    int keys() const { return m_keys; }
+
+    /// Labels of the key (horizontal) and query (vertical) positions. Missing labels are
+    /// shown as their index; extra labels are ignored.
+    void setLabels(const QStringList &keyLabels, const QStringList &queryLabels);
+    /// Axis titles; defaults "key" and "query".
+    void setAxisTitles(const QString &keyTitle, const QString &queryTitle);
+    /// Title above the map (model, layer, head, row); empty hides it.
+    void setTitle(const QString &title);
+    /// Colour map by name (see colormaps::names()); unknown names fall back to viridis.
+    void setColorMap(const QString &name);
+    QString colorMapName() const { return m_colorMapName; }
+    /// Label of the colour scale; default "attention weight".
+    void setColorScaleLabel(const QString &label);
+
+    /// Fixes the value range (e.g. 0..1, or shared across heads) for this and later matrices.
+    void setValueRange(double lower, double upper);
+    /// Back to automatic: each matrix is scaled to its own min..max.
+    void setAutoValueRange();
+    bool autoValueRange() const { return m_autoRange; }
+    QCPRange valueRange() const;
+
+    /// Recomputes which tick labels are shown (every k-th) and the x-label rotation from the
+    /// current axis-rect size, font and visible ranges: call after a resize or zoom, then
+    /// replot. When zoomed in far enough every label is shown.
+    void recomputeTicks();
+
+    /// Visible ranges back to the whole matrix (first query at the top).
+    void resetView();
+
+    /// Current tick step (1 = every label shown) of the key and query axes.
+    int keyTickStep() const { return m_keyStep; }
+    int queryTickStep() const { return m_queryStep; }
+
+private:
+    void updateTicker(QCPAxis *axis, const QStringList &labels, int count, int step);
+    static int stepFor(double pixelsPerCell, double labelExtent);
+
+    QCustomPlot *m_plot = nullptr;
+    QCPTextElement *m_title = nullptr;
+    QCPAxisRect *m_rect = nullptr;
+    QCPColorMap *m_map = nullptr;
+    QCPColorScale *m_scale = nullptr;
+    QSharedPointer<QCPAxisTickerText> m_keyTicker;
+    QSharedPointer<QCPAxisTickerText> m_queryTicker;
+    QStringList m_keyLabels;
+    QStringList m_queryLabels;
+    QString m_colorMapName = QStringLiteral("viridis");
+    int m_queries = 0;
+    int m_keys = 0;
+    int m_keyStep = 1;
+    int m_queryStep = 1;
+    bool m_autoRange = true;
+};
+
+} // namespace attnlens
