@@ -20,9 +20,6 @@ struct LayerConfig
     std::string
         registeredName; ///< as in the file ("kerasfactory.layers>InterpretableMultiHeadAttention"),
                         ///< may be empty
-    /// The layer entry's "module" in .keras files ("keras.layers", "keras.src.ops.numpy" for
-    /// Keras 3 operator nodes such as `x + y`); empty when the file does not say.
-    std::string module;
     nlohmann::json config; ///< the layer's "config" object, as written
     /// Weights in Keras's legacy order: the layer's own trainable then non-trainable variables,
     /// sublayers in build order (MultiHeadAttention: query kernel, query bias, key kernel, key
@@ -32,6 +29,9 @@ struct LayerConfig
     std::vector<std::string> weightNames; ///< where the file names them, for messages; may be empty
     std::string kerasVersion;             ///< "3.15.1", "2.15.0", or empty when unknown
     std::string file;                     ///< model file, for messages
+    /// The layer entry's "module" in .keras files ("keras.layers", "keras.src.ops.numpy" for
+    /// Keras 3 operator nodes such as `x + y`); empty when the file does not say.
+    std::string module;
 };
 
 /// Tensors bound to a layer's call parameters, by parameter name. A list argument (Add([a, b]))
