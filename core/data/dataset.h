@@ -1,0 +1,101 @@
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/model.h"
+#include "core/tensor.h"
+
+namespace attnlens {
+
+/// One problem found in one sample. The sample stays in place (rows after it never shift); it is
+/// flagged unusable and Dataset::usableInputs() leaves it out.
+struct RowProblem
+{
+    std::int64_t row = 0;        ///< 0-based sample index in Dataset::inputs
+    std::int64_t line = 0;       ///< 1-based line of the file (CSV), 0 when not applicable
+    std::int64_t column = 0;     ///< 1-based column of the file (CSV), 0 when the whole row
+    std::string columnName;      ///< header name of that column, empty when the whole row
+    std::string reason;          ///< e.g. "missing value (NA)", "text 'abc' in a number column"
+    std::filesystem::path file;  ///< the data file
+    std::string message() const; ///< "data.csv:12:4 (column 'x'): missing value (NA)"
+};
+
+/// How files are matched to model inputs and CSV columns to features. Defaults work for most
+/// files; every choice the loader makes is written to Dataset::notes.
+struct DatasetOptions
+{
+    /// CSV feature columns, chosen explicitly by header name (in this order). Empty = automatic.
+    std::vector<std::string> featureColumns;
+    /// CSV feature columns, chosen explicitly by 0-based position. Used when featureColumns is
+    /// empty. Empty = automatic.
+    std::vector<int> featureColumnPositions;
+    /// CSV column whose values label the rows; empty = automatic (an id-like column, else the row
+    /// number).
+    std::string idColumn;
+    /// CSV column holding the target; empty = automatic (a column named target/label/class/
+    /// diagnosis/y, else the one remaining non-feature column). "-" = none.
+    std::string targetColumn;
+    /// CSV column whose values label time steps of (N, T, C) inputs; empty = none.
+    std::string timeColumn;
+    /// CSV rows as time steps of a (N, T, C) input: windows of T consecutive rows, the next window
+    /// starting `windowStride` rows later (1 = every window, T = non-overlapping).
+    std::int64_t windowStride = 1;
+    /// Length T when the model leaves the time axis free (-1); 0 = the whole file is one sequence.
+    std::int64_t sequenceLength = 0;
+    /// Refuse files whose values would need more memory than this.
+    std::int64_t memoryCapBytes = std::int64_t(8) << 30;
+};
+
+/// Model input values read from data files, with names for features, rows and targets.
+struct Dataset
+{
+    /// One tensor per model input, in Model::inputs() order, each (N, ...) with the same N.
+    /// Cells of flagged rows that could not be read hold NaN (never 0).
+    std::vector<Tensor> inputs;
+    /// Per input: names of the last axis (features or channels), from the CSV header or the HDF5
+    /// / NPZ names; empty when the file has none.
+    std::vector<std::vector<std::string>> featureNames;
+    /// N labels: the id column's values, else the row number "0".."N-1".
+    std::vector<std::string> rowLabels;
+    std::string rowLabelName;         ///< "id", or "row" when the row number is used
+    std::string targetName;           ///< empty when there is no target
+    std::vector<std::string> targets; ///< N values as written in the file, or empty
+    /// (N, T, C) from a CSV with a time column: the time column's value of every CSV row, and
+    /// the first CSV row of each sample's window. Empty otherwise.
+    std::vector<std::string> timeValues;
+    std::vector<std::int64_t> windowStart;
+    /// Per input: names of the time steps when the file gives them (HDF5 `time_labels`).
+    std::vector<std::vector<std::string>> timeLabels;
+    std::vector<RowProblem> problems; ///< in row order
+    std::vector<bool> rowUsable;      ///< N flags, false for a sample with a problem
+    std::vector<std::filesystem::path> files;
+    /// What the loader chose, one sentence each ("30 feature columns: mean_radius ... ;
+    /// row labels from 'id'; target 'diagnosis'").
+    std::vector<std::string> notes;
+
+    std::int64_t rows() const;
+    std::int64_t usableRows() const;
+    /// Indices of the usable samples, ascending.
+    std::vector<std::int64_t> usableRowIndices() const;
+    /// inputs restricted to the usable samples (what to give Model::run).
+    std::vector<Tensor> usableInputs() const;
+};
+
+/// Reads the model inputs from data files.
+///  - One file per input (matched by position, or by file stem when every stem names an input),
+///    or one `.npz` / `.h5` holding every input (arrays named after the inputs).
+///  - Formats by extension: `.csv` / `.tsv` / `.txt` (CSV, delimiter detected), `.npy`, `.npz`,
+///    `.h5` / `.hdf5`. See core/data/README.md for the conventions.
+///  - `inputs` is Model::inputs() (batch axis -1, other -1 free).
+/// Throws InputFileError (unreadable, corrupt or malformed file; file, line and column in the
+/// message) or ShapeError (values that do not fit the model: width, sequence length, rank,
+/// different row counts). Per-row problems (missing values, text in a number column, ragged
+/// rows) do not throw: they are listed in Dataset::problems and the rows flagged.
+Dataset loadDataset(const std::vector<std::filesystem::path> &files,
+    const std::vector<InputInfo> &inputs, const DatasetOptions &options = {});
+
+} // namespace attnlens
