@@ -1,0 +1,511 @@
+#include "core/layers/numpy_kernels.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "core/errors.h"
+
+namespace attnlens {
+
+namespace {
+
+constexpr std::int64_t maxConstantValues = std::int64_t(1) << 24;
+
+/// Strides of `shape` (C order) aligned to the last `rank` axes of a broadcast result; a
+/// broadcast (size-1 or missing) axis gets stride 0.
+std::vector<std::int64_t> broadcastStrides(const Shape &shape, const Shape &out)
+{
+    const std::size_t rank = out.size();
+    std::vector<std::int64_t> strides(rank, 0);
+    std::int64_t stride = 1;
+    for (std::size_t i = 0; i < shape.size(); ++i) {
+        const std::size_t src = shape.size() - 1 - i;
+        const std::size_t dst = rank - 1 - i;
+        strides[dst] = shape[src] == 1 ? 0 : stride;
+        stride *= shape[src];
+    }
+    return strides;
+}
+
+template <typename F>
+Tensor broadcastApply(const Tensor &a, const Tensor &b, const std::string &where, F f)
+{
+    if (a.shape() == b.shape()) {
+        Tensor out(a.shape());
+        const float *pa = a.data();
+        const float *pb = b.data();
+        float *po = out.data();
+        for (std::int64_t i = 0; i < out.size(); ++i)
+            po[i] = f(pa[i], pb[i]);
+        return out;
+    }
+    const Shape shape = broadcastShapes(a.shape(), b.shape(), where);
+    Tensor out(shape);
+    if (out.size() == 0)
+        return out;
+    const std::vector<std::int64_t> sa = broadcastStrides(a.shape(), shape);
+    const std::vector<std::int64_t> sb = broadcastStrides(b.shape(), shape);
+    const std::size_t rank = shape.size();
+    if (rank == 0) {
+        out.data()[0] = f(a.data()[0], b.data()[0]);
+        return out;
+    }
+    // Walk the output in C order; the innermost axis is a tight loop.
+    std::vector<std::int64_t> index(rank, 0);
+    const std::int64_t inner = shape[rank - 1];
+    const std::int64_t ia = sa[rank - 1];
+    const std::int64_t ib = sb[rank - 1];
+    std::int64_t offsetA = 0;
+    std::int64_t offsetB = 0;
+    float *po = out.data();
+    const float *pa = a.data();
+    const float *pb = b.data();
+    for (std::int64_t done = 0; done < out.size(); done += inner) {
+        for (std::int64_t j = 0; j < inner; ++j)
+            *po++ = f(pa[offsetA + j * ia], pb[offsetB + j * ib]);
+        for (std::size_t d = rank - 1; d-- > 0;) {
+            ++index[d];
+            offsetA += sa[d];
+            offsetB += sb[d];
+            if (index[d] < shape[d])
+                break;
+            offsetA -= sa[d] * shape[d];
+            offsetB -= sb[d] * shape[d];
+            index[d] = 0;
+        }
+    }
+    return out;
+}
+
+float sigmoid(float x)
+{
+    return 1.0f / (1.0f + std::exp(-x));
+}
+
+void parseNested(const nlohmann::json &value, std::size_t depth, Shape &shape,
+    std::vector<float> &values, const std::string &where)
+{
+    if (value.is_number()) {
+        if (depth != shape.size())
+            throw InputFileError(where + ": a constant operand is a ragged nested list.");
+        values.push_back(value.get<float>());
+        if (static_cast<std::int64_t>(values.size()) > maxConstantValues)
+            throw InputFileError(where + ": a constant operand has more than 16M values.");
+        return;
+    }
+    if (!value.is_array() || depth > 32)
+        throw InputFileError(where + ": a constant operand is " + value.dump().substr(0, 60)
+            + ", expected a number or a nested list of numbers.");
+    const auto n = static_cast<std::int64_t>(value.size());
+    if (depth == shape.size() && values.empty())
+        shape.push_back(n);
+    else if (depth >= shape.size() || shape[depth] != n)
+        throw InputFileError(where + ": a constant operand is a ragged nested list.");
+    for (const auto &item : value)
+        parseNested(item, depth + 1, shape, values, where);
+}
+
+} // namespace
+
+Shape broadcastShapes(const Shape &a, const Shape &b, const std::string &where)
+{
+    const std::size_t rank = std::max(a.size(), b.size());
+    Shape out(rank, 1);
+    for (std::size_t i = 0; i < rank; ++i) {
+        const std::int64_t da = i < a.size() ? a[a.size() - 1 - i] : 1;
+        const std::int64_t db = i < b.size() ? b[b.size() - 1 - i] : 1;
+        if (da != db && da != 1 && db != 1)
+            throw ShapeError(where + ": shapes " + shapeToString(a) + " and " + shapeToString(b)
+                + " cannot be broadcast together.");
+        out[rank - 1 - i] = da == 1 ? db : da;
+    }
+    return out;
+}
+
+Tensor binaryOp(const Tensor &a, const Tensor &b, BinaryOp op, const std::string &where)
+{
+    switch (op) {
+    case BinaryOp::Add:
+        return broadcastApply(a, b, where, [](float x, float y) { return x + y; });
+    case BinaryOp::Subtract:
+        return broadcastApply(a, b, where, [](float x, float y) { return x - y; });
+    case BinaryOp::Multiply:
+        return broadcastApply(a, b, where, [](float x, float y) { return x * y; });
+    case BinaryOp::Divide:
+        return broadcastApply(a, b, where, [](float x, float y) { return x / y; });
+    case BinaryOp::Power:
+        return broadcastApply(a, b, where, [](float x, float y) { return std::pow(x, y); });
+    case BinaryOp::Maximum:
+        return broadcastApply(a, b, where, [](float x, float y) { return std::max(x, y); });
+    case BinaryOp::Minimum:
+        return broadcastApply(a, b, where, [](float x, float y) { return std::min(x, y); });
+    }
+    return {};
+}
+
+Tensor unaryOp(const Tensor &x, UnaryOp op)
+{
+    Tensor out = x;
+    float *p = out.data();
+    const std::int64_t n = out.size();
+    auto apply = [&](auto f) {
+        for (std::int64_t i = 0; i < n; ++i)
+            p[i] = f(p[i]);
+    };
+    switch (op) {
+    case UnaryOp::Sqrt:
+        apply([](float v) { return std::sqrt(v); });
+        break;
+    case UnaryOp::Square:
+        apply([](float v) { return v * v; });
+        break;
+    case UnaryOp::Exp:
+        apply([](float v) { return std::exp(v); });
+        break;
+    case UnaryOp::Log:
+        apply([](float v) { return std::log(v); });
+        break;
+    case UnaryOp::Abs:
+        apply([](float v) { return std::abs(v); });
+        break;
+    case UnaryOp::Negative:
+        apply([](float v) { return -v; });
+        break;
+    case UnaryOp::Tanh:
+        apply([](float v) { return std::tanh(v); });
+        break;
+    case UnaryOp::Sigmoid:
+        apply(sigmoid);
+        break;
+    case UnaryOp::Relu:
+        apply([](float v) { return v > 0.0f ? v : 0.0f; });
+        break;
+    case UnaryOp::Rsqrt:
+        apply([](float v) { return 1.0f / std::sqrt(v); });
+        break;
+    case UnaryOp::Reciprocal:
+        apply([](float v) { return 1.0f / v; });
+        break;
+    case UnaryOp::Identity:
+        break;
+    }
+    return out;
+}
+
+std::vector<bool> axisFlags(const nlohmann::json &axis, int rank, const std::string &where)
+{
+    std::vector<bool> flags(static_cast<std::size_t>(rank), axis.is_null());
+    if (axis.is_null())
+        return flags;
+    std::vector<nlohmann::json> items;
+    if (axis.is_array())
+        items.assign(axis.begin(), axis.end());
+    else
+        items.push_back(axis);
+    for (const auto &item : items) {
+        if (!item.is_number_integer())
+            throw InputFileError(where + ": axis " + axis.dump().substr(0, 60)
+                + " is not an integer or a list of integers.");
+        const std::int64_t a = item.get<std::int64_t>();
+        const std::int64_t n = a < 0 ? a + rank : a;
+        if (n < 0 || n >= rank)
+            throw ShapeError(where + ": axis " + std::to_string(a)
+                + " is out of range for an input of rank " + std::to_string(rank) + ".");
+        if (flags[static_cast<std::size_t>(n)])
+            throw ShapeError(where + ": axis " + std::to_string(a) + " is repeated.");
+        flags[static_cast<std::size_t>(n)] = true;
+    }
+    return flags;
+}
+
+Tensor reduce(const Tensor &x, const std::vector<bool> &axes, bool keepdims, ReduceOp op)
+{
+    const Shape &in = x.shape();
+    const std::size_t rank = in.size();
+    Shape kept(rank);
+    Shape outShape;
+    std::int64_t count = 1;
+    for (std::size_t d = 0; d < rank; ++d) {
+        const bool reduced = d < axes.size() && axes[d];
+        kept[d] = reduced ? 1 : in[d];
+        if (reduced)
+            count *= in[d];
+        if (!reduced || keepdims)
+            outShape.push_back(kept[d]);
+    }
+    float init = 0.0f;
+    if (op == ReduceOp::Max)
+        init = -std::numeric_limits<float>::infinity();
+    else if (op == ReduceOp::Min)
+        init = std::numeric_limits<float>::infinity();
+    Tensor out(outShape, init);
+    // Output strides over the input's axes (0 along reduced axes).
+    const std::vector<std::int64_t> strides = broadcastStrides(kept, in);
+    std::vector<std::int64_t> index(rank, 0);
+    std::int64_t offset = 0;
+    float *po = out.data();
+    const float *pi = x.data();
+    for (std::int64_t i = 0; i < x.size(); ++i) {
+        float &acc = po[offset];
+        const float v = pi[i];
+        switch (op) {
+        case ReduceOp::Sum:
+        case ReduceOp::Mean:
+            acc += v;
+            break;
+        case ReduceOp::Max:
+            acc = (v > acc || std::isnan(v)) ? v : acc;
+            break;
+        case ReduceOp::Min:
+            acc = (v < acc || std::isnan(v)) ? v : acc;
+            break;
+        }
+        for (std::size_t d = rank; d-- > 0;) {
+            ++index[d];
+            offset += strides[d];
+            if (index[d] < in[d])
+                break;
+            offset -= strides[d] * in[d];
+            index[d] = 0;
+        }
+    }
+    if (op == ReduceOp::Mean) {
+        const float scale = count == 0 ? std::numeric_limits<float>::quiet_NaN()
+                                       : 1.0f / static_cast<float>(count);
+        for (std::int64_t i = 0; i < out.size(); ++i)
+            po[i] = count == 0 ? scale : po[i] * scale;
+    }
+    return out;
+}
+
+Tensor transpose(const Tensor &x, std::vector<int> perm, const std::string &where)
+{
+    const int rank = x.rank();
+    if (perm.empty())
+        for (int d = rank - 1; d >= 0; --d)
+            perm.push_back(d);
+    std::vector<bool> seen(static_cast<std::size_t>(rank), false);
+    if (static_cast<int>(perm.size()) != rank)
+        throw ShapeError(where + ": a permutation of " + std::to_string(perm.size())
+            + " axes cannot transpose an input of rank " + std::to_string(rank) + ".");
+    for (int &p : perm) {
+        if (p < 0)
+            p += rank;
+        if (p < 0 || p >= rank || seen[static_cast<std::size_t>(p)])
+            throw ShapeError(where + ": the axes permutation is not a permutation of 0.."
+                + std::to_string(rank - 1) + ".");
+        seen[static_cast<std::size_t>(p)] = true;
+    }
+    const Shape &in = x.shape();
+    Shape outShape(static_cast<std::size_t>(rank));
+    std::vector<std::int64_t> inStrides(static_cast<std::size_t>(rank), 1);
+    for (int d = rank - 2; d >= 0; --d)
+        inStrides[static_cast<std::size_t>(d)]
+            = inStrides[static_cast<std::size_t>(d + 1)] * in[static_cast<std::size_t>(d + 1)];
+    std::vector<std::int64_t> strides(static_cast<std::size_t>(rank));
+    for (int d = 0; d < rank; ++d) {
+        outShape[static_cast<std::size_t>(d)] = in[static_cast<std::size_t>(perm[d])];
+        strides[static_cast<std::size_t>(d)] = inStrides[static_cast<std::size_t>(perm[d])];
+    }
+    Tensor out(outShape);
+    std::vector<std::int64_t> index(static_cast<std::size_t>(rank), 0);
+    std::int64_t offset = 0;
+    for (std::int64_t i = 0; i < out.size(); ++i) {
+        out.data()[i] = x.data()[offset];
+        for (std::size_t d = static_cast<std::size_t>(rank); d-- > 0;) {
+            ++index[d];
+            offset += strides[d];
+            if (index[d] < outShape[d])
+                break;
+            offset -= strides[d] * outShape[d];
+            index[d] = 0;
+        }
+    }
+    return out;
+}
+
+Tensor expandDims(const Tensor &x, const nlohmann::json &axis, const std::string &where)
+{
+    const int outRank = x.rank() + (axis.is_array() ? static_cast<int>(axis.size()) : 1);
+    const std::vector<bool> inserted = axisFlags(axis, outRank, where);
+    Shape shape;
+    std::size_t next = 0;
+    for (int d = 0; d < outRank; ++d)
+        shape.push_back(inserted[static_cast<std::size_t>(d)] ? 1 : x.shape()[next++]);
+    return x.reshaped(shape);
+}
+
+Tensor squeeze(const Tensor &x, const nlohmann::json &axis, const std::string &where)
+{
+    std::vector<bool> flags;
+    if (axis.is_null()) {
+        for (const std::int64_t d : x.shape())
+            flags.push_back(d == 1);
+    } else {
+        flags = axisFlags(axis, x.rank(), where);
+    }
+    Shape shape;
+    for (std::size_t d = 0; d < x.shape().size(); ++d) {
+        if (!flags[d]) {
+            shape.push_back(x.shape()[d]);
+        } else if (x.shape()[d] != 1) {
+            throw ShapeError(where + ": cannot squeeze axis " + std::to_string(d) + " of shape "
+                + shapeToString(x.shape()) + ", its size is not 1.");
+        }
+    }
+    return x.reshaped(shape);
+}
+
+Tensor matmul(const Tensor &a, const Tensor &b, const std::string &where)
+{
+    if (a.rank() == 0 || b.rank() == 0)
+        throw ShapeError(where + ": matmul needs operands of rank 1 or more, got "
+            + shapeToString(a.shape()) + " and " + shapeToString(b.shape()) + ".");
+    const bool vectorA = a.rank() == 1;
+    const bool vectorB = b.rank() == 1;
+    const Tensor ma = vectorA ? a.reshaped({1, a.dim(0)}) : a;
+    const Tensor mb = vectorB ? b.reshaped({b.dim(0), 1}) : b;
+    const std::int64_t n = ma.dim(-2);
+    const std::int64_t k = ma.dim(-1);
+    const std::int64_t m = mb.dim(-1);
+    if (mb.dim(-2) != k)
+        throw ShapeError(where + ": cannot multiply shapes " + shapeToString(a.shape()) + " and "
+            + shapeToString(b.shape()) + ", the inner dimensions differ.");
+    const Shape batchA(ma.shape().begin(), ma.shape().end() - 2);
+    const Shape batchB(mb.shape().begin(), mb.shape().end() - 2);
+    const Shape batch = broadcastShapes(batchA, batchB, where);
+    Shape outShape = batch;
+    outShape.push_back(n);
+    outShape.push_back(m);
+    Tensor out(outShape);
+    const std::int64_t batches = shapeSize(batch);
+    // Which matrix of each operand feeds output matrix i: broadcast with index tensors.
+    Tensor indexA(batchA);
+    Tensor indexB(batchB);
+    for (std::int64_t i = 0; i < indexA.size(); ++i)
+        indexA.data()[i] = static_cast<float>(i);
+    for (std::int64_t i = 0; i < indexB.size(); ++i)
+        indexB.data()[i] = static_cast<float>(i);
+    const Tensor zeros(batch, 0.0f);
+    const Tensor pickA = binaryOp(zeros, indexA, BinaryOp::Add, where);
+    const Tensor pickB = binaryOp(zeros, indexB, BinaryOp::Add, where);
+    for (std::int64_t i = 0; i < batches; ++i) {
+        const auto ia = static_cast<std::int64_t>(pickA.data()[i]);
+        const auto ib = static_cast<std::int64_t>(pickB.data()[i]);
+        ConstMatrixMap left(ma.data() + ia * n * k, n, k);
+        ConstMatrixMap right(mb.data() + ib * k * m, k, m);
+        MatrixMap(out.data() + i * n * m, n, m).noalias() = left * right;
+    }
+    if (vectorA || vectorB) {
+        Shape squeezed = batch;
+        if (!vectorA)
+            squeezed.push_back(n);
+        if (!vectorB)
+            squeezed.push_back(m);
+        return out.reshaped(squeezed);
+    }
+    return out;
+}
+
+Tensor tensorFromJson(const nlohmann::json &value, const std::string &where)
+{
+    Shape shape;
+    std::vector<float> values;
+    parseNested(value, 0, shape, values, where);
+    if (values.empty() && shape.empty())
+        throw InputFileError(where + ": a constant operand is empty.");
+    return Tensor(shape, std::move(values));
+}
+
+Tensor softmax(const Tensor &x, int axis, const std::string &where)
+{
+    const nlohmann::json axisJson = axis;
+    const std::vector<bool> flags = axisFlags(axisJson, x.rank(), where);
+    const Tensor shifted
+        = binaryOp(x, reduce(x, flags, true, ReduceOp::Max), BinaryOp::Subtract, where);
+    const Tensor e = unaryOp(shifted, UnaryOp::Exp);
+    return binaryOp(e, reduce(e, flags, true, ReduceOp::Sum), BinaryOp::Divide, where);
+}
+
+Tensor applyOperator(const OperatorSpec &spec, const Tensor &x, const Tensor *y,
+    const nlohmann::json &params, const std::string &where)
+{
+    auto param = [&](const char *key) {
+        const auto it = params.find(key);
+        return it == params.end() ? nlohmann::json() : *it;
+    };
+    using Kind = OperatorSpec::Kind;
+    if ((spec.kind == Kind::Binary || spec.kind == Kind::Matmul) && y == nullptr)
+        throw ShapeError(where + ": the second operand is missing.");
+    switch (spec.kind) {
+    case Kind::Binary:
+        return binaryOp(x, *y, spec.binary, where);
+    case Kind::Unary:
+        return unaryOp(x, spec.unary);
+    case Kind::Reduce: {
+        const nlohmann::json keep = param("keepdims");
+        if (!keep.is_null() && !keep.is_boolean())
+            throw InputFileError(where + ": keepdims is " + keep.dump() + ", not true or false.");
+        return reduce(x, axisFlags(param("axis"), x.rank(), where),
+            keep.is_boolean() && keep.get<bool>(), spec.reduce);
+    }
+    case Kind::Matmul:
+        return matmul(x, *y, where);
+    case Kind::Transpose: {
+        std::vector<int> perm;
+        const nlohmann::json axes = param("axes");
+        if (!axes.is_null()) {
+            if (!axes.is_array() || axes.size() > 64)
+                throw InputFileError(
+                    where + ": axes " + axes.dump().substr(0, 60) + " is not a list of integers.");
+            for (const auto &a : axes) {
+                if (!a.is_number_integer() || std::abs(a.get<std::int64_t>()) > 64)
+                    throw InputFileError(where + ": axes " + axes.dump().substr(0, 60)
+                        + " is not a list of axis numbers.");
+                perm.push_back(a.get<int>());
+            }
+        }
+        return transpose(x, perm, where);
+    }
+    case Kind::ExpandDims:
+        return expandDims(x, param("axis"), where);
+    case Kind::Squeeze:
+        return squeeze(x, param("axis"), where);
+    case Kind::Reshape:
+        return reshapeTo(x, param("shape"), where);
+    case Kind::Softmax: {
+        const nlohmann::json axis = param("axis");
+        if (!axis.is_null() && !axis.is_number_integer())
+            throw InputFileError(
+                where + ": softmax axis " + axis.dump().substr(0, 60) + " is not an integer.");
+        return softmax(x, axis.is_null() ? -1 : axis.get<int>(), where);
+    }
+    }
+    return {};
+}
+
+Tensor reshapeTo(const Tensor &x, const nlohmann::json &shape, const std::string &where)
+{
+    if (!shape.is_array() || shape.size() > 32)
+        throw InputFileError(
+            where + ": the target shape " + shape.dump().substr(0, 60) + " is not a list.");
+    Shape target;
+    for (const auto &d : shape) {
+        if (d.is_null())
+            target.push_back(-1);
+        else if (d.is_number_integer() && d.get<std::int64_t>() >= -1)
+            target.push_back(d.get<std::int64_t>());
+        else
+            throw InputFileError(where + ": the target shape " + shape.dump().substr(0, 60)
+                + " is not a list of sizes.");
+    }
+    try {
+        return x.reshaped(target);
+    } catch (const ShapeError &) {
+        throw ShapeError(where + ": cannot reshape an input of shape " + shapeToString(x.shape())
+            + " to " + shapeToString(target) + ".");
+    }
+}
+
+} // namespace attnlens

@@ -1,0 +1,119 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/tensor.h"
+
+// NumPy-style tensor arithmetic shared by the Keras 3 operator layers (keras.src.ops.numpy) and
+// the Keras 2 TFOpLambda layer: broadcasting element-wise maths, reductions over axes, and the
+// shape operations (transpose, expand_dims, squeeze, matmul). Every function takes `where` (the
+// layer, for messages) and throws ShapeError naming it when the shapes do not fit.
+namespace attnlens {
+
+enum class BinaryOp
+{
+    Add,
+    Subtract,
+    Multiply,
+    Divide,
+    Power,
+    Maximum,
+    Minimum
+};
+enum class UnaryOp
+{
+    Sqrt,
+    Square,
+    Exp,
+    Log,
+    Abs,
+    Negative,
+    Tanh,
+    Sigmoid,
+    Relu,
+    Rsqrt,
+    Reciprocal,
+    Identity
+};
+enum class ReduceOp
+{
+    Sum,
+    Mean,
+    Max,
+    Min
+};
+
+/// The shape NumPy broadcasting gives `a` op `b`, e.g. (2, 1, 4) and (3, 1) -> (2, 3, 4).
+Shape broadcastShapes(const Shape &a, const Shape &b, const std::string &where);
+
+/// Element-wise `a op b` with NumPy broadcasting. A rank-0 tensor is a scalar.
+Tensor binaryOp(const Tensor &a, const Tensor &b, BinaryOp op, const std::string &where);
+
+/// Element-wise f(x); shape unchanged.
+Tensor unaryOp(const Tensor &x, UnaryOp op);
+
+/// The axes a NumPy `axis` argument names, as one flag per dimension of a rank-`rank` tensor:
+/// null = every axis, an integer, or a list of integers (negative counts from the end).
+/// Throws ShapeError when an axis is out of range or repeated.
+std::vector<bool> axisFlags(const nlohmann::json &axis, int rank, const std::string &where);
+
+/// Reduces the flagged axes; keepdims leaves them as size 1. Mean of nothing is NaN, like NumPy.
+Tensor reduce(const Tensor &x, const std::vector<bool> &axes, bool keepdims, ReduceOp op);
+
+/// Permutes the axes: output axis i is input axis perm[i]; an empty perm reverses the axes.
+Tensor transpose(const Tensor &x, std::vector<int> perm, const std::string &where);
+
+/// Inserts size-1 axes at the positions `axis` (an int or a list) names in the output.
+Tensor expandDims(const Tensor &x, const nlohmann::json &axis, const std::string &where);
+
+/// Removes the size-1 axes `axis` names (null = every size-1 axis).
+Tensor squeeze(const Tensor &x, const nlohmann::json &axis, const std::string &where);
+
+/// NumPy matmul: (..., n, k) x (..., k, m) -> (..., n, m) with broadcast batch dimensions; a
+/// rank-1 operand is a row (left) or a column (right) vector whose axis is then dropped.
+Tensor matmul(const Tensor &a, const Tensor &b, const std::string &where);
+
+/// A number or a nested list of numbers from a model config (a constant operand such as the `y`
+/// of `x * 2.0`) as a tensor. Throws InputFileError when it is ragged, not numeric or larger
+/// than 16M values.
+Tensor tensorFromJson(const nlohmann::json &value, const std::string &where);
+
+/// Softmax along `axis` (exp(x - max) / sum), as keras.ops.softmax and tf.nn.softmax.
+Tensor softmax(const Tensor &x, int axis, const std::string &where);
+
+/// One operator of an operator layer (Keras 3 `keras.src.ops.numpy.*`, Keras 2 `TFOpLambda`).
+struct OperatorSpec
+{
+    enum class Kind
+    {
+        Binary,
+        Unary,
+        Reduce,
+        Matmul,
+        Transpose,
+        ExpandDims,
+        Squeeze,
+        Reshape,
+        Softmax
+    };
+    Kind kind = Kind::Unary;
+    BinaryOp binary = BinaryOp::Add;
+    UnaryOp unary = UnaryOp::Identity;
+    ReduceOp reduce = ReduceOp::Sum;
+};
+
+/// Applies `spec` to `x` (and `y` for binary operators and matmul). `params` holds the
+/// operator's non-tensor arguments under NumPy names: "axis" (int, list or null), "keepdims"
+/// (bool), "axes" (a transpose permutation or null), "shape" (a reshape target).
+/// Throws ShapeError naming `where` when the shapes do not fit.
+Tensor applyOperator(const OperatorSpec &spec, const Tensor &x, const Tensor *y,
+    const nlohmann::json &params, const std::string &where);
+
+/// Reshape with a NumPy/Keras target shape (a list, -1 infers one dimension) applied to the
+/// whole tensor including its batch axis.
+Tensor reshapeTo(const Tensor &x, const nlohmann::json &shape, const std::string &where);
+
+} // namespace attnlens

@@ -1,0 +1,190 @@
+#include "core/layers/numpy_ops.h"
+
+#include <map>
+
+#include "core/errors.h"
+#include "core/layers/layer_util.h"
+
+namespace attnlens {
+
+namespace {
+
+using Kind = OperatorSpec::Kind;
+
+OperatorSpec binary(BinaryOp op)
+{
+    OperatorSpec s;
+    s.kind = Kind::Binary;
+    s.binary = op;
+    return s;
+}
+
+OperatorSpec unary(UnaryOp op)
+{
+    OperatorSpec s;
+    s.kind = Kind::Unary;
+    s.unary = op;
+    return s;
+}
+
+OperatorSpec reduction(ReduceOp op)
+{
+    OperatorSpec s;
+    s.kind = Kind::Reduce;
+    s.reduce = op;
+    return s;
+}
+
+OperatorSpec shaped(Kind kind)
+{
+    OperatorSpec s;
+    s.kind = kind;
+    return s;
+}
+
+// Class names of keras/src/ops/numpy.py (and Relu, Sigmoid, Softmax of keras/src/ops/nn.py).
+const std::map<std::string, OperatorSpec, std::less<>> &operators()
+{
+    static const std::map<std::string, OperatorSpec, std::less<>> table = {
+        {"Add", binary(BinaryOp::Add)},
+        {"Subtract", binary(BinaryOp::Subtract)},
+        {"Multiply", binary(BinaryOp::Multiply)},
+        {"Divide", binary(BinaryOp::Divide)},
+        {"TrueDivide", binary(BinaryOp::Divide)},
+        {"Power", binary(BinaryOp::Power)},
+        {"Maximum", binary(BinaryOp::Maximum)},
+        {"Minimum", binary(BinaryOp::Minimum)},
+        {"Matmul", shaped(Kind::Matmul)},
+        {"Sqrt", unary(UnaryOp::Sqrt)},
+        {"Square", unary(UnaryOp::Square)},
+        {"Exp", unary(UnaryOp::Exp)},
+        {"Log", unary(UnaryOp::Log)},
+        {"Abs", unary(UnaryOp::Abs)},
+        {"Absolute", unary(UnaryOp::Abs)},
+        {"Negative", unary(UnaryOp::Negative)},
+        {"Tanh", unary(UnaryOp::Tanh)},
+        {"Reciprocal", unary(UnaryOp::Reciprocal)},
+        {"Relu", unary(UnaryOp::Relu)},
+        {"Sigmoid", unary(UnaryOp::Sigmoid)},
+        {"Softmax", shaped(Kind::Softmax)},
+        {"Mean", reduction(ReduceOp::Mean)},
+        {"Sum", reduction(ReduceOp::Sum)},
+        {"Max", reduction(ReduceOp::Max)},
+        {"Amax", reduction(ReduceOp::Max)},
+        {"Min", reduction(ReduceOp::Min)},
+        {"Amin", reduction(ReduceOp::Min)},
+        {"Transpose", shaped(Kind::Transpose)},
+        {"ExpandDims", shaped(Kind::ExpandDims)},
+        {"Squeeze", shaped(Kind::Squeeze)},
+        {"Reshape", shaped(Kind::Reshape)},
+    };
+    return table;
+}
+
+bool startsWith(const std::string &s, std::string_view prefix)
+{
+    return s.compare(0, prefix.size(), prefix) == 0;
+}
+
+/// The operation's arguments from its config, under applyOperator's names.
+nlohmann::json paramsFrom(const nlohmann::json &config)
+{
+    nlohmann::json params = nlohmann::json::object();
+    if (!config.is_object())
+        return params;
+    for (const char *key : {"axis", "keepdims", "axes"})
+        if (config.contains(key))
+            params[key] = config[key];
+    // Reshape's target is `newshape` (Keras 3.0-3.x) or `new_shape` in later releases.
+    for (const char *key : {"newshape", "new_shape", "shape"})
+        if (config.contains(key) && !config[key].is_null())
+            params["shape"] = config[key];
+    return params;
+}
+
+} // namespace
+
+NumpyOperation::NumpyOperation(
+    std::string name, std::string className, OperatorSpec spec, nlohmann::json params)
+    : Layer(std::move(name))
+    , m_className(std::move(className))
+    , m_spec(spec)
+    , m_params(std::move(params))
+{
+}
+
+bool NumpyOperation::isOperation(const LayerConfig &config)
+{
+    if (startsWith(config.module, "keras.src.ops") || startsWith(config.module, "keras.ops"))
+        return true;
+    return !config.registeredName.empty() && config.registeredName == config.className;
+}
+
+bool NumpyOperation::isSupportedClass(std::string_view className)
+{
+    return operators().find(className) != operators().end();
+}
+
+std::vector<std::string> NumpyOperation::supportedClasses()
+{
+    std::vector<std::string> names;
+    for (const auto &row : operators())
+        names.push_back(row.first);
+    return names;
+}
+
+std::unique_ptr<Layer> NumpyOperation::fromKeras(const LayerConfig &config)
+{
+    const auto it = operators().find(config.className);
+    if (it == operators().end()) {
+        std::string list;
+        for (const auto &row : operators())
+            list += (list.empty() ? "" : ", ") + row.first;
+        throw UnsupportedModelError(layerWhere(config) + " is the Keras operation '"
+            + config.className + "' (module " + (config.module.empty() ? "?" : config.module)
+            + "), which AttnLens cannot run. Supported operations: " + list + ".");
+    }
+    requireWeightCount(config, {0});
+    const nlohmann::json params = paramsFrom(config.config);
+    if (it->second.kind == Kind::Reshape && !params.contains("shape"))
+        throw InputFileError(layerWhere(config)
+            + ": the Reshape operation has no target shape (newshape) in its config.");
+    return std::unique_ptr<Layer>(
+        new NumpyOperation(config.name, config.className, it->second, params));
+}
+
+std::vector<std::string> NumpyOperation::callSignature() const
+{
+    if (m_spec.kind == Kind::Binary || m_spec.kind == Kind::Matmul)
+        return {"x1", "x2"};
+    return {"x"};
+}
+
+CallResult NumpyOperation::call(const CallArgs &args, const CallContext &) const
+{
+    const std::string where = "layer '" + name() + "' (operation " + m_className + ")";
+    // An operand is a tensor, or a constant written into the node (`x * 2.0`).
+    auto operand = [&](const std::string &parameter) -> Tensor {
+        if (args.has(parameter))
+            return args.one(parameter);
+        const auto it = args.options.find(parameter);
+        if (it != args.options.end() && !it->is_null())
+            return tensorFromJson(*it, where);
+        throw ShapeError(where + ": the call argument '" + parameter + "' is missing.");
+    };
+    // Call keyword arguments (axis=...) override the config, as they would in Python.
+    nlohmann::json params = m_params;
+    const nlohmann::json fromCall = paramsFrom(args.options);
+    for (auto it = fromCall.begin(); it != fromCall.end(); ++it)
+        params[it.key()] = it.value();
+    CallResult result;
+    if (m_spec.kind == Kind::Binary || m_spec.kind == Kind::Matmul) {
+        const Tensor y = operand("x2");
+        result.outputs.push_back(applyOperator(m_spec, operand("x1"), &y, params, where));
+    } else {
+        result.outputs.push_back(applyOperator(m_spec, operand("x"), nullptr, params, where));
+    }
+    return result;
+}
+
+} // namespace attnlens

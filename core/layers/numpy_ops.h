@@ -1,0 +1,50 @@
+#pragma once
+
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "core/layer.h"
+#include "core/layers/numpy_kernels.h"
+
+namespace attnlens {
+
+/// A Keras 3 operator node: what `x + y`, `ops.mean(x, axis=1)` or `x @ w` on symbolic tensors
+/// become in a functional model. The file writes them as layers with "module":
+/// "keras.src.ops.numpy" (or "keras.src.ops.nn"), "registered_name" equal to the class name
+/// ("Add", "Mean", ...) and a config holding the operation's __init__ arguments (axis,
+/// keepdims, axes, newshape). Supported classes: Add, Subtract, Multiply, Divide, TrueDivide,
+/// Power, Maximum, Minimum, Matmul (call arguments x1, x2; a constant operand may come as an
+/// option x1 / x2), Sqrt, Square, Exp, Log, Abs, Absolute, Negative, Tanh, Reciprocal, Relu,
+/// Sigmoid, Softmax, Mean, Sum, Max, Amax, Min, Amin, Transpose, ExpandDims, Squeeze, Reshape
+/// (call argument x). NumPy broadcasting; reductions include the batch axis like Keras.
+/// No output mask.
+class NumpyOperation : public Layer
+{
+public:
+    /// True when `config` is an operator node rather than a keras.layers class of the same
+    /// name (Add, Subtract, Multiply, Maximum, Minimum, Reshape, Softmax exist in both): its
+    /// module is keras.src.ops.*, or its registered_name is exactly the class name.
+    static bool isOperation(const LayerConfig &config);
+    /// True when `className` is one of the supported operator classes above.
+    static bool isSupportedClass(std::string_view className);
+    /// Every supported operator class name.
+    static std::vector<std::string> supportedClasses();
+
+    /// Throws UnsupportedModelError naming the class for an operator that is not supported,
+    /// InputFileError for a malformed config or any weights.
+    static std::unique_ptr<Layer> fromKeras(const LayerConfig &config);
+
+    std::vector<std::string> callSignature() const override;
+    CallResult call(const CallArgs &args, const CallContext &context) const override;
+
+private:
+    NumpyOperation(
+        std::string name, std::string className, OperatorSpec spec, nlohmann::json params);
+
+    std::string m_className;
+    OperatorSpec m_spec;
+    nlohmann::json m_params; ///< axis, keepdims, axes, shape (applyOperator's names)
+};
+
+} // namespace attnlens

@@ -1,0 +1,185 @@
+#include "core/layers/tf_op_lambda.h"
+
+#include <map>
+
+#include "core/errors.h"
+#include "core/layers/layer_util.h"
+
+namespace attnlens {
+
+namespace {
+
+using Kind = OperatorSpec::Kind;
+
+struct FunctionRow
+{
+    OperatorSpec spec;
+    std::vector<std::string> signature;
+};
+
+FunctionRow binary(BinaryOp op)
+{
+    OperatorSpec s;
+    s.kind = Kind::Binary;
+    s.binary = op;
+    return {s, {"x", "y"}};
+}
+
+FunctionRow unary(UnaryOp op, std::string parameter = "x")
+{
+    OperatorSpec s;
+    s.kind = Kind::Unary;
+    s.unary = op;
+    return {s, {std::move(parameter)}};
+}
+
+FunctionRow reduction(ReduceOp op)
+{
+    OperatorSpec s;
+    s.kind = Kind::Reduce;
+    s.reduce = op;
+    return {s, {"input_tensor", "axis", "keepdims"}};
+}
+
+FunctionRow shaped(Kind kind, std::vector<std::string> signature)
+{
+    OperatorSpec s;
+    s.kind = kind;
+    return {s, std::move(signature)};
+}
+
+// TensorFlow's canonical symbol names, as TFOpLambda writes them in "function".
+const std::map<std::string, FunctionRow, std::less<>> &functions()
+{
+    static const std::map<std::string, FunctionRow, std::less<>> table = {
+        {"__operators__.add", binary(BinaryOp::Add)},
+        {"math.add", binary(BinaryOp::Add)},
+        {"math.subtract", binary(BinaryOp::Subtract)},
+        {"math.multiply", binary(BinaryOp::Multiply)},
+        {"math.truediv", binary(BinaryOp::Divide)},
+        {"math.divide", binary(BinaryOp::Divide)},
+        {"math.pow", binary(BinaryOp::Power)},
+        {"math.maximum", binary(BinaryOp::Maximum)},
+        {"math.minimum", binary(BinaryOp::Minimum)},
+        {"math.reduce_mean", reduction(ReduceOp::Mean)},
+        {"math.reduce_sum", reduction(ReduceOp::Sum)},
+        {"math.reduce_max", reduction(ReduceOp::Max)},
+        {"math.reduce_min", reduction(ReduceOp::Min)},
+        {"math.sqrt", unary(UnaryOp::Sqrt)},
+        {"math.square", unary(UnaryOp::Square)},
+        {"math.exp", unary(UnaryOp::Exp)},
+        {"math.log", unary(UnaryOp::Log)},
+        {"math.abs", unary(UnaryOp::Abs)},
+        {"math.negative", unary(UnaryOp::Negative)},
+        {"math.tanh", unary(UnaryOp::Tanh)},
+        {"math.sigmoid", unary(UnaryOp::Sigmoid)},
+        {"math.rsqrt", unary(UnaryOp::Rsqrt)},
+        {"math.reciprocal", unary(UnaryOp::Reciprocal)},
+        {"nn.relu", unary(UnaryOp::Relu, "features")},
+        {"nn.softmax", shaped(Kind::Softmax, {"logits", "axis"})},
+        {"math.softmax", shaped(Kind::Softmax, {"logits", "axis"})},
+        {"expand_dims", shaped(Kind::ExpandDims, {"input", "axis"})},
+        {"squeeze", shaped(Kind::Squeeze, {"input", "axis"})},
+        {"compat.v1.squeeze", shaped(Kind::Squeeze, {"input", "axis"})},
+        {"reshape", shaped(Kind::Reshape, {"tensor", "shape"})},
+        {"transpose", shaped(Kind::Transpose, {"a", "perm"})},
+        {"linalg.matmul", shaped(Kind::Matmul, {"a", "b"})},
+    };
+    return table;
+}
+
+std::string canonical(std::string function)
+{
+    if (function.rfind("tf.", 0) == 0)
+        function.erase(0, 3);
+    return function;
+}
+
+std::string supportedList()
+{
+    std::string list;
+    for (const auto &row : functions())
+        list += (list.empty() ? "tf." : ", tf.") + row.first;
+    return list;
+}
+
+} // namespace
+
+TfOpLambda::TfOpLambda(
+    std::string name, std::string function, OperatorSpec spec, std::vector<std::string> signature)
+    : Layer(std::move(name))
+    , m_function(std::move(function))
+    , m_spec(spec)
+    , m_signature(std::move(signature))
+{
+}
+
+bool TfOpLambda::isSupportedFunction(const std::string &function)
+{
+    return functions().count(canonical(function)) > 0;
+}
+
+std::unique_ptr<Layer> TfOpLambda::fromKeras(const LayerConfig &config)
+{
+    const nlohmann::json &c = config.config;
+    if (!c.is_object() || !c.contains("function") || !c["function"].is_string())
+        throw InputFileError(layerWhere(config)
+            + ": TFOpLambda config has no 'function' name. The model file is damaged.");
+    const std::string function = canonical(c["function"].get<std::string>());
+    const auto it = functions().find(function);
+    if (it == functions().end())
+        throw UnsupportedModelError(layerWhere(config) + " applies the TensorFlow function 'tf."
+            + function.substr(0, 80)
+            + "', which AttnLens cannot run. Supported TensorFlow functions: " + supportedList()
+            + ". Rebuild the model with Keras layers for this step.");
+    requireWeightCount(config, {0});
+    return std::unique_ptr<Layer>(
+        new TfOpLambda(config.name, function, it->second.spec, it->second.signature));
+}
+
+CallResult TfOpLambda::call(const CallArgs &args, const CallContext &) const
+{
+    const std::string where = "layer '" + name() + "' (TFOpLambda tf." + m_function + ")";
+    auto operand = [&](const std::string &parameter) -> Tensor {
+        if (args.has(parameter))
+            return args.one(parameter);
+        const auto it = args.options.find(parameter);
+        if (it != args.options.end() && !it->is_null())
+            return tensorFromJson(*it, where);
+        throw ShapeError(where + ": the call argument '" + parameter + "' is missing.");
+    };
+    const nlohmann::json &o = args.options;
+    auto option = [&](const char *key) {
+        const auto it = o.find(key);
+        return it == o.end() ? nlohmann::json() : *it;
+    };
+    // TensorFlow's parameter names to applyOperator's NumPy names.
+    nlohmann::json params = nlohmann::json::object();
+    params["axis"] = option("axis");
+    nlohmann::json keep = option("keepdims");
+    if (keep.is_null())
+        keep = option("keep_dims");
+    params["keepdims"] = keep;
+    params["axes"] = option("perm");
+    params["shape"] = option("shape");
+    if (m_spec.kind == Kind::Reshape && params["shape"].is_null())
+        throw ShapeError(where + ": the target shape is missing.");
+    auto flag = [&](const char *key) {
+        const nlohmann::json v = option(key);
+        return v.is_boolean() && v.get<bool>();
+    };
+    if (m_spec.kind == Kind::Matmul && (flag("transpose_a") || flag("transpose_b")))
+        throw UnsupportedModelError(where + ": transpose_a / transpose_b are not supported.");
+
+    CallResult result;
+    const Tensor x = operand(m_signature.front());
+    if (m_spec.kind == Kind::Binary || m_spec.kind == Kind::Matmul) {
+        const Tensor y = operand(m_signature[1]);
+        result.outputs.push_back(applyOperator(m_spec, x, &y, params, where));
+    } else {
+        result.outputs.push_back(applyOperator(m_spec, x, nullptr, params, where));
+    }
+    return result;
+}
+
+} // namespace attnlens

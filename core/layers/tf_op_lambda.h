@@ -1,0 +1,43 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/layer.h"
+#include "core/layers/numpy_kernels.h"
+
+namespace attnlens {
+
+/// Keras 2 (tf.keras) TFOpLambda: a TensorFlow function applied to Keras tensors, e.g. `x + y`
+/// becomes function "__operators__.add". Only this fixed list of functions runs (nothing from
+/// the file is executed): __operators__.add, math.add, math.subtract, math.multiply,
+/// math.truediv, math.divide, math.pow, math.maximum, math.minimum (x, y); math.reduce_mean,
+/// reduce_sum, reduce_max, reduce_min (input_tensor, axis, keepdims); math.sqrt, square, exp,
+/// log, abs, negative, tanh, sigmoid, rsqrt, reciprocal (x); nn.relu (features); nn.softmax
+/// (logits, axis); expand_dims (input, axis); squeeze (input, axis); reshape (tensor, shape);
+/// transpose (a, perm); linalg.matmul (a, b). A leading "tf." is accepted. The first argument
+/// is a tensor; `y` may be a tensor or a constant number / nested list written in the node.
+class TfOpLambda : public Layer
+{
+public:
+    /// Config: function. Throws UnsupportedModelError naming the function when it is not in
+    /// the list above.
+    static std::unique_ptr<Layer> fromKeras(const LayerConfig &config);
+
+    /// True when `function` (as written in the config) is supported.
+    static bool isSupportedFunction(const std::string &function);
+
+    std::vector<std::string> callSignature() const override { return m_signature; }
+    CallResult call(const CallArgs &args, const CallContext &context) const override;
+
+private:
+    TfOpLambda(std::string name, std::string function, OperatorSpec spec,
+        std::vector<std::string> signature);
+
+    std::string m_function;
+    OperatorSpec m_spec;
+    std::vector<std::string> m_signature; ///< TensorFlow parameter names, first = the tensor
+};
+
+} // namespace attnlens
