@@ -1,0 +1,62 @@
+#include "ui/export_naming.h"
+
+#include <algorithm>
+
+namespace attnlens::exportnaming {
+
+namespace {
+
+int digits(qint64 value)
+{
+    int count = 1;
+    for (value = std::max<qint64>(value, 0); value >= 10; value /= 10)
+        ++count;
+    return count;
+}
+
+QString padded(qint64 value, qint64 count, int minimumDigits)
+{
+    const int width = std::max(minimumDigits, digits(count - 1));
+    return QStringLiteral("%1").arg(value, width, 10, QLatin1Char('0'));
+}
+
+} // namespace
+
+QString sanitize(const QString &name)
+{
+    QString result;
+    result.reserve(name.size());
+    for (const QChar c : name) {
+        const bool plain = (c >= QLatin1Char('a') && c <= QLatin1Char('z'))
+            || (c >= QLatin1Char('A') && c <= QLatin1Char('Z'))
+            || (c >= QLatin1Char('0') && c <= QLatin1Char('9')) || c == QLatin1Char('_')
+            || c == QLatin1Char('-') || c == QLatin1Char('.');
+        result += plain ? c : QLatin1Char('_');
+    }
+    while (result.startsWith(QLatin1Char('.')))
+        result.remove(0, 1);
+    return result.isEmpty() ? QStringLiteral("layer") : result;
+}
+
+QString headTag(const HeadChoice &head, int headCount)
+{
+    switch (head.kind) {
+    case HeadChoice::Kind::Mean:
+        return QStringLiteral("mean");
+    case HeadChoice::Kind::Max:
+        return QStringLiteral("max");
+    case HeadChoice::Kind::Head:
+        break;
+    }
+    return QLatin1Char('h') + padded(head.index, headCount, 2);
+}
+
+QString fileName(const ExportName &name, const QString &extension)
+{
+    return QLatin1Char('r') + padded(name.row, name.rowCount, 6) + QStringLiteral("_L")
+        + padded(name.layerIndex + 1, name.layerCount + 1, 2) + QLatin1Char('-')
+        + sanitize(name.layerName) + QLatin1Char('_') + headTag(name.head, name.headCount)
+        + QLatin1Char('.') + extension;
+}
+
+} // namespace attnlens::exportnaming

@@ -1,0 +1,43 @@
+#pragma once
+
+#include <QString>
+
+namespace attnlens::exportnaming {
+
+/// The head part of an export name: a head index, or a reduction over heads.
+struct HeadChoice
+{
+    enum class Kind
+    {
+        Head, ///< one head, `index`
+        Mean, ///< mean over heads
+        Max   ///< maximum over heads
+    };
+    Kind kind = Kind::Head;
+    int index = 0;
+};
+
+/// What one exported file shows; the counts set the zero padding so names sort in a listing.
+struct ExportName
+{
+    qint64 row = 0;      ///< dataset row index (0-based)
+    qint64 rowCount = 1; ///< number of rows in the dataset (pads to at least 6 digits)
+    int layerIndex = 0;  ///< 0-based position among the attention layers; printed 1-based
+    int layerCount = 1;  ///< number of attention layers (pads to at least 2 digits)
+    QString layerName;   ///< Keras name or attention key ("enc@1"); sanitised
+    HeadChoice head;
+    int headCount = 1; ///< heads of the layer (pads to at least 2 digits)
+};
+
+/// "name" with every character outside [A-Za-z0-9_.-] replaced by '_' (so "enc@1" gives
+/// "enc_1"), leading dots removed, never empty ("layer").
+QString sanitize(const QString &name);
+
+/// "h02", "mean" or "max".
+QString headTag(const HeadChoice &head, int headCount);
+
+/// `r000012_L01-feature_attention_h02.<extension>`: row, then layer, then head, so names
+/// sort by row, layer and head in a directory listing. `extension` without dot ("png", "csv").
+QString fileName(const ExportName &name, const QString &extension);
+
+} // namespace attnlens::exportnaming

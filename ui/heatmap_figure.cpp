@@ -1,0 +1,261 @@
+#include "ui/heatmap_figure.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include <QFontMetrics>
+
+#include "ui/color_maps.h"
+
+namespace attnlens {
+
+namespace {
+
+constexpr double kLabelPadding = 4.0; // pixels between neighbouring tick labels
+
+double maxLabelWidth(const QFontMetrics &metrics, const QStringList &labels, int count)
+{
+    double width = 0.0;
+    for (int i = 0; i < count; ++i) {
+        const QString text = i < labels.size() ? labels.at(i) : QString::number(i);
+        width = std::max(width, double(metrics.horizontalAdvance(text)));
+    }
+    return width;
+}
+
+// Runs QCustomPlot's three layout passes so axis-rect sizes are current without drawing.
+void layoutNow(QCustomPlot *plot)
+{
+    plot->plotLayout()->setOuterRect(plot->viewport());
+    plot->plotLayout()->update(QCPLayoutElement::upPreparation);
+    plot->plotLayout()->update(QCPLayoutElement::upMargins);
+    plot->plotLayout()->update(QCPLayoutElement::upLayout);
+}
+
+} // namespace
+
+void fillColorMap(QCPColorMapData &data, const float *values, int queries, int keys)
+{
+    const int nx = std::max(keys, 1);
+    const int ny = std::max(queries, 1);
+    if (data.keySize() != nx || data.valueSize() != ny)
+        data.setSize(nx, ny);
+    data.setRange(QCPRange(0.0, nx - 1.0), QCPRange(0.0, ny - 1.0));
+    if (values == nullptr || queries <= 0 || keys <= 0) {
+        data.fill(0.0);
+        return;
+    }
+    for (int q = 0; q < queries; ++q) {
+        const float *row = values + std::ptrdiff_t(q) * keys;
+        for (int k = 0; k < keys; ++k)
+            data.setCell(k, q, double(row[k]));
+    }
+    data.recalculateDataBounds();
+}
+
+HeatmapFigure::HeatmapFigure(QCustomPlot *plot)
+    : m_plot(plot)
+{
+    m_plot->clearPlottables();
+    m_plot->clearItems();
+    m_plot->plotLayout()->clear();
+    m_plot->plotLayout()->setRowSpacing(0);
+
+    m_title
+        = new QCPTextElement(m_plot, QString(), QFont(m_plot->font().family(), 11, QFont::Bold));
+    m_plot->plotLayout()->addElement(0, 0, m_title);
+    m_rect = new QCPAxisRect(m_plot);
+    m_plot->plotLayout()->addElement(1, 0, m_rect);
+    m_scale = new QCPColorScale(m_plot);
+    m_plot->plotLayout()->addElement(1, 1, m_scale);
+    m_plot->plotLayout()->setRowStretchFactor(0, 0.001);
+
+    QCPAxis *keyAxis = m_rect->axis(QCPAxis::atBottom);
+    QCPAxis *queryAxis = m_rect->axis(QCPAxis::atLeft);
+    // Keep QCustomPlot's conventional pointers valid for callers that use plot->xAxis.
+    m_plot->xAxis = keyAxis;
+    m_plot->yAxis = queryAxis;
+    m_plot->xAxis2 = m_rect->axis(QCPAxis::atTop);
+    m_plot->yAxis2 = m_rect->axis(QCPAxis::atRight);
+
+    m_keyTicker.reset(new QCPAxisTickerText);
+    m_queryTicker.reset(new QCPAxisTickerText);
+    m_keyTicker->setSubTickCount(0);
+    m_queryTicker->setSubTickCount(0);
+    keyAxis->setTicker(m_keyTicker);
+    queryAxis->setTicker(m_queryTicker);
+    keyAxis->setSubTicks(false);
+    queryAxis->setSubTicks(false);
+    keyAxis->grid()->setVisible(false);
+    queryAxis->grid()->setVisible(false);
+    queryAxis->setRangeReversed(true);
+    keyAxis->setLabel(QStringLiteral("key"));
+    queryAxis->setLabel(QStringLiteral("query"));
+
+    m_map = new QCPColorMap(keyAxis, queryAxis);
+    m_map->setInterpolate(false);
+    m_map->setTightBoundary(false);
+    m_map->setColorScale(m_scale);
+    m_map->setGradient(colormaps::gradient(m_colorMapName));
+
+    m_scale->setType(QCPAxis::atRight);
+    m_scale->setBarWidth(14);
+    m_scale->axis()->setLabel(QStringLiteral("attention weight"));
+
+    auto *margins = new QCPMarginGroup(m_plot);
+    m_rect->setMarginGroup(QCP::msTop | QCP::msBottom, margins);
+    m_scale->setMarginGroup(QCP::msTop | QCP::msBottom, margins);
+    setTitle(QString());
+}
+
+HeatmapFigure::~HeatmapFigure() = default;
+
+void HeatmapFigure::setMatrix(const RowMatrix &matrix)
+{
+    setMatrix(matrix.data(), int(matrix.rows()), int(matrix.cols()));
+}
+
+void HeatmapFigure::setMatrix(const float *values, int queries, int keys)
+{
+    const bool sizeChanged = queries != m_queries || keys != m_keys;
+    m_queries = queries;
+    m_keys = keys;
+    fillColorMap(*m_map->data(), values, queries, keys);
+    if (m_autoRange) {
+        QCPRange bounds = m_map->data()->dataBounds();
+        if (!(bounds.upper > bounds.lower)) // constant matrix: give it a visible span
+            bounds = QCPRange(bounds.lower - 0.5, bounds.lower + 0.5);
+        m_map->setDataRange(bounds);
+    }
+    if (sizeChanged)
+        resetView();
+    else
+        recomputeTicks();
+}
+
+void HeatmapFigure::setLabels(const QStringList &keyLabels, const QStringList &queryLabels)
+{
+    m_keyLabels = keyLabels;
+    m_queryLabels = queryLabels;
+    recomputeTicks();
+}
+
+void HeatmapFigure::setAxisTitles(const QString &keyTitle, const QString &queryTitle)
+{
+    m_map->keyAxis()->setLabel(keyTitle);
+    m_map->valueAxis()->setLabel(queryTitle);
+}
+
+void HeatmapFigure::setTitle(const QString &title)
+{
+    m_title->setText(title);
+    m_title->setVisible(!title.isEmpty());
+    // An invisible element still takes its row's height; an empty row collapses to nothing.
+    m_title->setMinimumSize(0, 0);
+    m_title->setMaximumSize(QWIDGETSIZE_MAX, title.isEmpty() ? 0 : QWIDGETSIZE_MAX);
+}
+
+void HeatmapFigure::setColorMap(const QString &name)
+{
+    m_colorMapName = colormaps::isKnown(name) ? name.toLower() : QStringLiteral("viridis");
+    m_map->setGradient(colormaps::gradient(m_colorMapName));
+}
+
+void HeatmapFigure::setColorScaleLabel(const QString &label)
+{
+    m_scale->axis()->setLabel(label);
+}
+
+void HeatmapFigure::setValueRange(double lower, double upper)
+{
+    m_autoRange = false;
+    if (!(upper > lower))
+        upper = lower + 1.0;
+    m_map->setDataRange(QCPRange(lower, upper));
+}
+
+void HeatmapFigure::setAutoValueRange()
+{
+    m_autoRange = true;
+    if (m_queries > 0 && m_keys > 0) {
+        QCPRange bounds = m_map->data()->dataBounds();
+        if (!(bounds.upper > bounds.lower))
+            bounds = QCPRange(bounds.lower - 0.5, bounds.lower + 0.5);
+        m_map->setDataRange(bounds);
+    }
+}
+
+QCPRange HeatmapFigure::valueRange() const
+{
+    return m_map->dataRange();
+}
+
+void HeatmapFigure::resetView()
+{
+    m_map->keyAxis()->setRange(-0.5, std::max(m_keys, 1) - 0.5);
+    m_map->valueAxis()->setRange(-0.5, std::max(m_queries, 1) - 0.5);
+    recomputeTicks();
+}
+
+int HeatmapFigure::stepFor(double pixelsPerCell, double labelExtent)
+{
+    if (!(pixelsPerCell > 0.0))
+        return 1;
+    const double needed = labelExtent + kLabelPadding;
+    if (needed <= pixelsPerCell)
+        return 1;
+    return int(std::ceil(needed / pixelsPerCell));
+}
+
+void HeatmapFigure::recomputeTicks()
+{
+    QCPAxis *keyAxis = m_map->keyAxis();
+    QCPAxis *queryAxis = m_map->valueAxis();
+    const QFontMetrics keyMetrics(keyAxis->tickLabelFont());
+    const QFontMetrics queryMetrics(queryAxis->tickLabelFont());
+    const double keyWidth = maxLabelWidth(keyMetrics, m_keyLabels, m_keys);
+    const double keyHeight = keyMetrics.height();
+    const double queryHeight = queryMetrics.height();
+
+    // The rotation of the key labels changes the bottom margin and with it the height of the
+    // axis rect, so lay out, decide, and lay out again once.
+    for (int pass = 0; pass < 2; ++pass) {
+        if (m_plot->viewport().width() > 0 && m_plot->viewport().height() > 0)
+            layoutNow(m_plot);
+        const double width = std::max(1, m_rect->width());
+        const double height = std::max(1, m_rect->height());
+        const double keyCell = width / std::max(keyAxis->range().size(), 1e-9);
+        const double queryCell = height / std::max(queryAxis->range().size(), 1e-9);
+
+        double rotation = 0.0;
+        int keyStep = 1;
+        if (keyWidth + kLabelPadding <= keyCell) {
+            rotation = 0.0;
+        } else if (keyHeight * std::sqrt(2.0) + kLabelPadding <= keyCell) {
+            rotation = 45.0; // slanted labels need height / sin(45°) each along the axis
+        } else {
+            rotation = 90.0;
+            keyStep = stepFor(keyCell, keyHeight);
+        }
+        keyAxis->setTickLabelRotation(rotation);
+        m_keyStep = keyStep;
+        m_queryStep = stepFor(queryCell, queryHeight);
+        updateTicker(keyAxis, m_keyLabels, m_keys, m_keyStep);
+        updateTicker(queryAxis, m_queryLabels, m_queries, m_queryStep);
+    }
+}
+
+void HeatmapFigure::updateTicker(QCPAxis *axis, const QStringList &labels, int count, int step)
+{
+    auto ticker = axis == m_map->keyAxis() ? m_keyTicker : m_queryTicker;
+    QMap<double, QString> ticks;
+    const QCPRange visible = axis->range();
+    const int first = std::max(0, int(std::floor(visible.lower)) / step * step);
+    const int last = std::min(count - 1, int(std::ceil(visible.upper)));
+    for (int i = first; i <= last; i += step)
+        ticks.insert(double(i), i < labels.size() ? labels.at(i) : QString::number(i));
+    ticker->setTicks(ticks);
+}
+
+} // namespace attnlens
