@@ -1,0 +1,99 @@
+#include "ui/head_matrix.h"
+
+#include <algorithm>
+
+#include "core/errors.h"
+
+namespace attnlens {
+
+QString HeadChoice::displayName() const
+{
+    switch (kind) {
+    case Kind::MeanOfHeads:
+        return QStringLiteral("mean of heads");
+    case Kind::MaxOfHeads:
+        return QStringLiteral("max of heads");
+    case Kind::Head:
+        break;
+    }
+    return QStringLiteral("head %1").arg(head + 1);
+}
+
+QString HeadChoice::key() const
+{
+    switch (kind) {
+    case Kind::MeanOfHeads:
+        return QStringLiteral("mean");
+    case Kind::MaxOfHeads:
+        return QStringLiteral("max");
+    case Kind::Head:
+        break;
+    }
+    return QStringLiteral("head%1").arg(head);
+}
+
+HeadChoice HeadChoice::fromKey(const QString &key)
+{
+    if (key == QLatin1String("mean"))
+        return {Kind::MeanOfHeads, 0};
+    if (key == QLatin1String("max"))
+        return {Kind::MaxOfHeads, 0};
+    if (key.startsWith(QLatin1String("head"))) {
+        bool ok = false;
+        const int head = key.mid(4).toInt(&ok);
+        if (ok && head >= 0)
+            return {Kind::Head, head};
+    }
+    return {};
+}
+
+RowMatrix headMatrix(const Tensor &scores, const HeadChoice &choice)
+{
+    if (scores.rank() != 3 || scores.dim(0) < 1)
+        throw ShapeError("attention scores of one sample must be (heads, queries, keys), got "
+            + shapeToString(scores.shape()));
+    const std::int64_t heads = scores.dim(0);
+    const Eigen::Index queries = scores.dim(1);
+    const Eigen::Index keys = scores.dim(2);
+    const std::int64_t cells = queries * keys;
+    auto head
+        = [&](std::int64_t h) { return ConstMatrixMap(scores.data() + h * cells, queries, keys); };
+    switch (choice.kind) {
+    case HeadChoice::Kind::Head:
+        return head(std::clamp<std::int64_t>(choice.head, 0, heads - 1));
+    case HeadChoice::Kind::MeanOfHeads: {
+        RowMatrix sum = head(0);
+        for (std::int64_t h = 1; h < heads; ++h)
+            sum += head(h);
+        return sum / static_cast<float>(heads);
+    }
+    case HeadChoice::Kind::MaxOfHeads: {
+        RowMatrix max = head(0);
+        for (std::int64_t h = 1; h < heads; ++h)
+            max = max.cwiseMax(head(h));
+        return max;
+    }
+    }
+    return {};
+}
+
+std::pair<double, double> valueRange(
+    const RowMatrix &shown, const Tensor &layerScores, RangeMode mode)
+{
+    double low = 0.0;
+    double high = 1.0;
+    if (mode == RangeMode::PerHead && shown.size() > 0) {
+        low = shown.minCoeff();
+        high = shown.maxCoeff();
+    } else if (mode == RangeMode::SharedHeads && layerScores.size() > 0) {
+        const auto [lo, hi]
+            = std::minmax_element(layerScores.values().begin(), layerScores.values().end());
+        low = *lo;
+        high = *hi;
+    }
+    if (!(high - low > 1e-6))
+        high = low + 1e-6;
+    return {low, high};
+}
+
+} // namespace attnlens

@@ -1,0 +1,50 @@
+#pragma once
+
+#include <QString>
+
+#include "core/tensor.h"
+
+namespace attnlens {
+
+/// Which matrix of an attention layer is shown: one head, or a reduction over all heads.
+/// A plain value so it can be stored in settings and compared.
+struct HeadChoice
+{
+    enum class Kind
+    {
+        Head,
+        MeanOfHeads,
+        MaxOfHeads
+    };
+    Kind kind = Kind::Head;
+    int head = 0; ///< 0-based; only meaningful for Kind::Head
+
+    friend bool operator==(const HeadChoice &, const HeadChoice &) = default;
+
+    /// "head 2", "mean of heads", "max of heads" (head numbers are shown 1-based).
+    QString displayName() const;
+    /// "head1" (0-based, as in export file names), "mean", "max".
+    QString key() const;
+    /// Inverse of key(); an unknown key gives head 0.
+    static HeadChoice fromKey(const QString &key);
+};
+
+/// The (T_query x T_key) matrix for `choice` from one sample's scores of one attention call,
+/// `scores` shaped (heads, T_query, T_key). A head index out of range is clamped to the last head.
+/// Throws ShapeError if `scores` is not rank 3 or has no heads.
+RowMatrix headMatrix(const Tensor &scores, const HeadChoice &choice);
+
+/// How the colour scale's range is chosen.
+enum class RangeMode
+{
+    PerHead,     ///< min..max of the matrix shown
+    SharedHeads, ///< min..max over every head of the layer for this sample
+    Fixed01      ///< always 0..1 (softmax weights)
+};
+
+/// The colour range for `shown` (the matrix on screen) from `layerScores` (heads, T_q, T_k).
+/// A constant matrix gets a range of width 1e-6 so the scale stays valid.
+std::pair<double, double> valueRange(
+    const RowMatrix &shown, const Tensor &layerScores, RangeMode mode);
+
+} // namespace attnlens

@@ -1,0 +1,208 @@
+#include "ui/heatmap_view.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include <QHBoxLayout>
+#include <QKeyEvent>
+#include <QLabel>
+#include <QStackedWidget>
+#include <QToolButton>
+#include <QToolTip>
+#include <QVBoxLayout>
+#include <qcustomplot.h>
+
+#include "ui/heatmap_figure.h"
+
+namespace attnlens {
+
+namespace {
+
+QString labelAt(const QStringList &labels, int index)
+{
+    return index < labels.size() ? labels[index] : QString::number(index);
+}
+
+// Keeps `range` inside [lower, upper]: a zoom-out stops at the whole matrix, a pan at its edge.
+QCPRange clampedRange(QCPRange range, double lower, double upper)
+{
+    const double full = upper - lower;
+    if (range.size() >= full)
+        return {lower, upper};
+    if (range.lower < lower)
+        range += lower - range.lower;
+    if (range.upper > upper)
+        range -= range.upper - upper;
+    return range;
+}
+
+} // namespace
+
+HeatmapView::HeatmapView(QWidget *parent)
+    : QWidget(parent)
+{
+    // Widgets created with a parent or added to a layout are owned by Qt.
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    m_stack = new QStackedWidget(this);
+    m_plot = new QCustomPlot(m_stack);
+    m_plot->setNoAntialiasingOnDrag(true);
+    m_plot->setPlottingHints(QCP::phCacheLabels | QCP::phFastPolylines);
+    m_message = new QLabel(m_stack);
+    m_message->setAlignment(Qt::AlignCenter);
+    m_message->setWordWrap(true);
+    m_message->setObjectName(QStringLiteral("heatmapMessage"));
+    QFont big = m_message->font();
+    big.setPointSizeF(big.pointSizeF() * 1.3);
+    m_message->setFont(big);
+    m_stack->addWidget(m_plot);
+    m_stack->addWidget(m_message);
+    layout->addWidget(m_stack, 1);
+
+    auto *bar = new QHBoxLayout;
+    bar->setContentsMargins(6, 0, 6, 2);
+    m_readout = new QLabel(this);
+    m_readout->setObjectName(QStringLiteral("hoverReadout"));
+    m_readout->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_reset = new QToolButton(this);
+    m_reset->setText(tr("Reset view"));
+    m_reset->setToolTip(tr("Show the whole matrix again (R)"));
+    bar->addWidget(m_readout, 1);
+    bar->addWidget(m_reset);
+    layout->addLayout(bar);
+
+    m_figure = std::make_unique<HeatmapFigure>(m_plot);
+    QCPAxisRect *rect = m_plot->axisRect();
+    m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
+    rect->setRangeDrag(Qt::Horizontal | Qt::Vertical);
+    rect->setRangeZoom(Qt::Horizontal | Qt::Vertical);
+    rect->setRangeZoomFactor(0.85);
+    m_plot->setMouseTracking(true);
+    setFocusPolicy(Qt::StrongFocus);
+
+    connect(m_plot, &QCustomPlot::mouseMove, this, &HeatmapView::onMouseMove);
+    connect(m_reset, &QToolButton::clicked, this, &HeatmapView::resetView);
+    connect(rect->axis(QCPAxis::atBottom), qOverload<const QCPRange &>(&QCPAxis::rangeChanged),
+        this, &HeatmapView::onRangeChanged);
+    connect(rect->axis(QCPAxis::atLeft), qOverload<const QCPRange &>(&QCPAxis::rangeChanged), this,
+        &HeatmapView::onRangeChanged);
+    showMessage(tr("Open a model (File > Open Model) to see its attention."));
+}
+
+HeatmapView::~HeatmapView() = default;
+
+void HeatmapView::showMatrix(const RowMatrix &matrix, const QString &title)
+{
+    const bool sameShape = matrix.rows() == m_matrix.rows() && matrix.cols() == m_matrix.cols();
+    m_matrix = matrix;
+    m_figure->setTitle(title);
+    m_figure->setMatrix(m_matrix);
+    if (!sameShape || isShowingMessage())
+        m_figure->resetView();
+    m_stack->setCurrentWidget(m_plot);
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void HeatmapView::showMessage(const QString &sentence)
+{
+    m_message->setText(sentence);
+    m_stack->setCurrentWidget(m_message);
+    m_readout->clear();
+}
+
+bool HeatmapView::isShowingMessage() const
+{
+    return m_stack->currentWidget() == m_message;
+}
+
+QString HeatmapView::message() const
+{
+    return isShowingMessage() ? m_message->text() : QString();
+}
+
+void HeatmapView::setLabels(const QStringList &keyLabels, const QStringList &queryLabels,
+    const QString &keyTitle, const QString &queryTitle)
+{
+    m_keyLabels = keyLabels;
+    m_queryLabels = queryLabels;
+    m_figure->setLabels(keyLabels, queryLabels);
+    m_figure->setAxisTitles(keyTitle, queryTitle);
+}
+
+void HeatmapView::setColorMap(const QString &name)
+{
+    m_figure->setColorMap(name);
+}
+
+void HeatmapView::setValueRange(double lower, double upper)
+{
+    m_figure->setValueRange(lower, upper);
+}
+
+void HeatmapView::resetView()
+{
+    m_figure->resetView();
+    m_figure->recomputeTicks();
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+QString HeatmapView::describeCellAt(const QPoint &pos) const
+{
+    if (isShowingMessage() || m_matrix.size() == 0)
+        return {};
+    QCPColorMap *map = m_figure->colorMap();
+    double x = 0.0;
+    double y = 0.0;
+    map->pixelsToCoords(QPointF(pos), x, y);
+    const int key = static_cast<int>(std::lround(x));
+    const int query = static_cast<int>(std::lround(y));
+    if (key < 0 || query < 0 || key >= m_matrix.cols() || query >= m_matrix.rows()
+        || !m_plot->axisRect()->rect().contains(pos))
+        return {};
+    return tr("query: %1   key: %2   weight: %3")
+        .arg(labelAt(m_queryLabels, query), labelAt(m_keyLabels, key))
+        .arg(static_cast<double>(m_matrix(query, key)), 0, 'g', 5);
+}
+
+void HeatmapView::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    m_figure->recomputeTicks();
+}
+
+void HeatmapView::keyPressEvent(QKeyEvent *event)
+{
+    if (event->key() == Qt::Key_R || event->key() == Qt::Key_Home) {
+        resetView();
+        return;
+    }
+    QWidget::keyPressEvent(event);
+}
+
+void HeatmapView::onMouseMove(QMouseEvent *event)
+{
+    const QString text = describeCellAt(event->pos());
+    if (text.isEmpty())
+        QToolTip::hideText();
+    else
+        QToolTip::showText(event->globalPosition().toPoint(), text, m_plot);
+    if (text != m_readout->text()) {
+        m_readout->setText(text);
+        emit hoverChanged(text);
+    }
+}
+
+void HeatmapView::onRangeChanged()
+{
+    if (m_inRangeUpdate || m_matrix.size() == 0)
+        return;
+    m_inRangeUpdate = true;
+    QCPAxis *x = m_plot->axisRect()->axis(QCPAxis::atBottom);
+    QCPAxis *y = m_plot->axisRect()->axis(QCPAxis::atLeft);
+    x->setRange(clampedRange(x->range(), -0.5, static_cast<double>(m_matrix.cols()) - 0.5));
+    y->setRange(clampedRange(y->range(), -0.5, static_cast<double>(m_matrix.rows()) - 0.5));
+    m_figure->recomputeTicks();
+    m_inRangeUpdate = false;
+}
+
+} // namespace attnlens

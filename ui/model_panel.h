@@ -1,0 +1,39 @@
+#pragma once
+
+#include <QWidget>
+
+#include "core/model.h"
+
+class QLabel;
+class QTreeWidget;
+
+namespace attnlens {
+
+/// The model at a glance: name, file format, Keras version, parameter count, and its layers
+/// (name, class, output shape, parameters) with the attention layers marked. Choosing an
+/// attention layer (click or Enter) emits attentionLayerChosen with its index in
+/// Model::attentionLayers() (the first call of a layer called more than once).
+class ModelPanel : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit ModelPanel(QWidget *parent = nullptr);
+
+    void showModel(const Model &model);
+    void clear();
+    /// Highlights the layer of attention call `attentionIndex` (no signal).
+    void setCurrentAttention(int attentionIndex);
+
+    QTreeWidget *tree() const { return m_tree; }
+    QString summaryText() const;
+
+signals:
+    void attentionLayerChosen(int attentionIndex);
+
+private:
+    QLabel *m_summary = nullptr;
+    QTreeWidget *m_tree = nullptr;
+    bool m_quiet = false;
+};
+
+} // namespace attnlens

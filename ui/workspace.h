@@ -1,0 +1,34 @@
+#pragma once
+
+#include <memory>
+
+#include <QString>
+#include <QStringList>
+
+#include "core/data/dataset.h"
+#include "core/model.h"
+
+namespace attnlens {
+
+/// What is open: a model and, optionally, the data set read against its inputs. Swapped as a
+/// whole on the GUI thread only after a load succeeded, so a failed load never leaves a
+/// half-changed state. The model and data set are immutable and may be read from any thread.
+struct Workspace
+{
+    std::shared_ptr<const Model> model;
+    std::shared_ptr<const Dataset> dataset; ///< null when no data is open
+    QString modelFile;
+    QString configFile; ///< architecture JSON for weights-only files, else empty
+    QStringList dataFiles;
+    /// Why the data was dropped when a new model did not fit it (shown once), else empty.
+    QString droppedDataReason;
+};
+
+/// One sample's attention scores for every attention call of the model.
+struct SampleAttention
+{
+    std::int64_t row = -1;      ///< sample index in Dataset::inputs
+    std::vector<Tensor> layers; ///< per Model::attentionLayers() entry: (heads, T_query, T_key)
+};
+
+} // namespace attnlens
