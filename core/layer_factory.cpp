@@ -4,6 +4,9 @@
 #include <map>
 
 #include "core/errors.h"
+#include "core/layers/dense.h"
+#include "core/layers/interpretable_multi_head_attention.h"
+#include "core/layers/multi_head_attention.h"
 
 namespace attnlens {
 
@@ -16,6 +19,8 @@ const Table &table()
 {
     static const Table rows = {
         // --- core, attention, normalization, merge and reshaping layers (layers engineer) ---
+        {"Dense", &Dense::fromKeras}, {"MultiHeadAttention", &MultiHeadAttention::fromKeras},
+        {"InterpretableMultiHeadAttention", &InterpretableMultiHeadAttention::fromKeras},
 
         // --- sequence, embedding, pooling and operator layers (sequence engineer) ---
     };

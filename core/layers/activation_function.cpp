@@ -1,0 +1,228 @@
+#include "core/layers/activation_function.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include <Eigen/Core>
+
+#include "core/errors.h"
+#include "core/layers/layer_util.h"
+
+namespace attnlens {
+
+namespace {
+
+using Kind = ActivationFunction::Kind;
+
+const std::map<std::string, Kind> &kindsByName()
+{
+    static const std::map<std::string, Kind> kinds = {
+        {"linear", Kind::Linear},
+        {"relu", Kind::Relu},
+        {"relu6", Kind::Relu6},
+        {"sigmoid", Kind::Sigmoid},
+        {"hard_sigmoid", Kind::HardSigmoid},
+        {"tanh", Kind::Tanh},
+        {"softmax", Kind::Softmax},
+        {"log_softmax", Kind::LogSoftmax},
+        {"softplus", Kind::Softplus},
+        {"softsign", Kind::Softsign},
+        {"elu", Kind::Elu},
+        {"selu", Kind::Selu},
+        {"gelu", Kind::Gelu},
+        {"silu", Kind::Silu},
+        {"swish", Kind::Silu},
+        {"exponential", Kind::Exponential},
+        {"mish", Kind::Mish},
+        {"leaky_relu", Kind::LeakyRelu},
+        {"hard_silu", Kind::HardSilu},
+        {"hard_swish", Kind::HardSilu},
+    };
+    return kinds;
+}
+
+std::string supportedNames()
+{
+    std::string s;
+    for (const auto &[name, kind] : kindsByName())
+        s += (s.empty() ? "" : ", ") + name;
+    return s;
+}
+
+float softplus(float x)
+{
+    // log(1 + exp(x)) without overflow
+    return x > 0.0f ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x));
+}
+
+float sigmoid(float x)
+{
+    return 1.0f / (1.0f + std::exp(-x));
+}
+
+float hardSigmoid(float x)
+{
+    return std::clamp(x + 3.0f, 0.0f, 6.0f) / 6.0f;
+}
+
+void softmaxRows(float *data, std::int64_t rows, std::int64_t cols, bool logarithm)
+{
+    using RowArray = Eigen::Map<Eigen::ArrayXf>;
+    for (std::int64_t r = 0; r < rows; ++r) {
+        RowArray row(data + r * cols, cols);
+        const float max = row.maxCoeff();
+        if (logarithm) {
+            row -= max;
+            row -= std::log(row.exp().sum());
+        } else {
+            row = (row - max).exp();
+            row *= 1.0f / row.sum();
+        }
+    }
+}
+
+} // namespace
+
+ActivationFunction ActivationFunction::of(Kind kind, float alpha)
+{
+    ActivationFunction f;
+    f.m_kind = kind;
+    f.m_alpha = alpha;
+    if (kind == Kind::LeakyRelu && alpha == 0.0f)
+        f.m_alpha = 0.2f;
+    if (kind == Kind::Elu && alpha == 0.0f)
+        f.m_alpha = 1.0f;
+    return f;
+}
+
+ActivationFunction ActivationFunction::fromKeras(
+    const nlohmann::json &activation, const std::string &kerasVersion, const std::string &where)
+{
+    if (activation.is_null())
+        return of(Kind::Linear);
+    std::string name;
+    if (activation.is_string()) {
+        name = activation.get<std::string>();
+    } else if (activation.is_object() && activation.contains("class_name")
+        && activation["class_name"].is_string()) {
+        // A serialized function ({"class_name": "function", "config": "gelu"}) or a layer object.
+        const std::string className = activation["class_name"].get<std::string>();
+        const nlohmann::json config = activation.value("config", nlohmann::json::object());
+        if (config.is_string())
+            name = config.get<std::string>();
+        else if (className == "ReLU" && config.is_object()
+            && config.value("negative_slope", 0.0) == 0.0 && config.value("threshold", 0.0) == 0.0
+            && (config.value("max_value", nlohmann::json()).is_null()))
+            name = "relu";
+        else if (className == "LeakyReLU" && config.is_object())
+            return of(Kind::LeakyRelu,
+                static_cast<float>(config.value("negative_slope", config.value("alpha", 0.3))));
+        else if (className == "ELU" && config.is_object())
+            return of(Kind::Elu, static_cast<float>(config.value("alpha", 1.0)));
+        else if (className == "Activation" && config.is_object())
+            return fromKeras(config.value("activation", nlohmann::json()), kerasVersion, where);
+        else
+            name = className;
+    } else {
+        throw UnsupportedModelError(where + ": the activation " + activation.dump()
+            + " is not a Keras activation AttnLens knows. Supported: " + supportedNames() + ".");
+    }
+    // Python module paths ("keras.activations.relu") and Keras 2 registered names.
+    if (const auto dot = name.rfind('.'); dot != std::string::npos)
+        name = name.substr(dot + 1);
+    if (name == "gelu_approximate")
+        return of(Kind::GeluTanh);
+    const auto it = kindsByName().find(name);
+    if (it == kindsByName().end())
+        throw UnsupportedModelError(where + ": the activation '" + name
+            + "' is not supported by AttnLens (custom activations are Python code, which is "
+              "never executed). Supported: "
+            + supportedNames() + ".");
+    if (it->second == Kind::HardSigmoid && isKeras2(kerasVersion))
+        return of(Kind::HardSigmoidKeras2);
+    return of(it->second);
+}
+
+void ActivationFunction::apply(Tensor &t) const
+{
+    const std::int64_t cols = t.shape().empty() ? 1 : t.shape().back();
+    apply(t.data(), cols == 0 ? 0 : t.size() / cols, cols);
+}
+
+void ActivationFunction::apply(float *data, std::int64_t rows, std::int64_t cols) const
+{
+    const std::int64_t n = rows * cols;
+    Eigen::Map<Eigen::ArrayXf> a(data, n);
+    constexpr float selu_alpha = 1.6732632423543772848170429916717f;
+    constexpr float selu_scale = 1.0507009873554804934193349852946f;
+    const float alpha = m_alpha;
+    switch (m_kind) {
+    case Kind::Linear:
+        return;
+    case Kind::Relu:
+        a = a.max(0.0f);
+        return;
+    case Kind::Relu6:
+        a = a.max(0.0f).min(6.0f);
+        return;
+    case Kind::Sigmoid:
+        a = a.unaryExpr([](float x) { return sigmoid(x); });
+        return;
+    case Kind::HardSigmoid:
+        a = a.unaryExpr([](float x) { return hardSigmoid(x); });
+        return;
+    case Kind::HardSigmoidKeras2:
+        a = (a * 0.2f + 0.5f).max(0.0f).min(1.0f);
+        return;
+    case Kind::Tanh:
+        a = a.tanh();
+        return;
+    case Kind::Softmax:
+        softmaxRows(data, rows, cols, false);
+        return;
+    case Kind::LogSoftmax:
+        softmaxRows(data, rows, cols, true);
+        return;
+    case Kind::Softplus:
+        a = a.unaryExpr([](float x) { return softplus(x); });
+        return;
+    case Kind::Softsign:
+        a = a / (a.abs() + 1.0f);
+        return;
+    case Kind::Elu:
+        a = a.unaryExpr([alpha](float x) { return x > 0.0f ? x : alpha * std::expm1(x); });
+        return;
+    case Kind::Selu:
+        a = a.unaryExpr(
+            [=](float x) { return selu_scale * (x > 0.0f ? x : selu_alpha * std::expm1(x)); });
+        return;
+    case Kind::Gelu:
+        a = a.unaryExpr(
+            [](float x) { return 0.5f * x * (1.0f + std::erf(x * 0.70710678118654752440f)); });
+        return;
+    case Kind::GeluTanh:
+        a = a.unaryExpr([](float x) {
+            constexpr float c = 0.7978845608028654f; // sqrt(2 / pi)
+            return 0.5f * x * (1.0f + std::tanh(c * (x + 0.044715f * x * x * x)));
+        });
+        return;
+    case Kind::Silu:
+        a = a.unaryExpr([](float x) { return x * sigmoid(x); });
+        return;
+    case Kind::Exponential:
+        a = a.exp();
+        return;
+    case Kind::Mish:
+        a = a.unaryExpr([](float x) { return x * std::tanh(softplus(x)); });
+        return;
+    case Kind::LeakyRelu:
+        a = a.unaryExpr([alpha](float x) { return x >= 0.0f ? x : alpha * x; });
+        return;
+    case Kind::HardSilu:
+        a = a.unaryExpr([](float x) { return x * hardSigmoid(x); });
+        return;
+    }
+}
+
+} // namespace attnlens

@@ -1,0 +1,53 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/layer.h"
+
+// Small helpers shared by the layer implementations: reading a layer's Keras config with
+// validation, checking weight shapes, and version-dependent behaviour.
+namespace attnlens {
+
+/// "layer 'dense_1' (Dense) in model.keras", for messages.
+std::string layerWhere(const LayerConfig &config);
+
+/// The config value `key` as an integer in [minimum, maximum]; `fallback` when absent or null.
+/// Throws InputFileError naming the layer when it is not an integer or out of range.
+std::int64_t configInt(const LayerConfig &config, const std::string &key, std::int64_t fallback,
+    std::int64_t minimum, std::int64_t maximum);
+/// The config value `key` as a number; `fallback` when absent or null.
+double configNumber(const LayerConfig &config, const std::string &key, double fallback);
+/// The config value `key` as a bool; `fallback` when absent or null.
+bool configBool(const LayerConfig &config, const std::string &key, bool fallback);
+/// An int or a list of ints (a tuple in Python); empty when absent or null.
+std::vector<std::int64_t> configIntList(const LayerConfig &config, const std::string &key);
+
+/// Throws InputFileError unless the layer has exactly one of `counts` weights.
+void requireWeightCount(const LayerConfig &config, const std::vector<std::size_t> &counts);
+/// Throws InputFileError naming the layer, the weight and both shapes when weight `index` does
+/// not have shape `expected`.
+void requireWeightShape(
+    const LayerConfig &config, std::size_t index, const Shape &expected, const std::string &what);
+
+/// Axis `axis` of a rank-`rank` tensor, negative counting from the end. Throws ShapeError.
+int normalizeAxis(std::int64_t axis, int rank, const std::string &where);
+
+/// How a masked softmax treats masked logits, which changed across Keras versions
+/// (docs/keras-format.md §2).
+enum class MaskedSoftmaxMode
+{
+    AdditiveKeep, ///< Keras 2, Keras 3.0-3.9: x - 1e9; a fully masked row is near uniform
+    AdditiveZero, ///< Keras 3.10-3.12: x - 1e9, then masked outputs set to 0
+    WhereZero,    ///< Keras >= 3.13 (and unknown versions): where(mask, x, -1e9), then 0
+};
+
+/// The mode for a "major.minor.patch" Keras version; an empty or unparsable version is taken
+/// as the newest Keras.
+MaskedSoftmaxMode maskedSoftmaxMode(const std::string &kerasVersion);
+
+/// True for Keras 2 / tf.keras versions ("2.15.0"); false for Keras 3 or unknown.
+bool isKeras2(const std::string &kerasVersion);
+
+} // namespace attnlens

@@ -1,0 +1,413 @@
+#include "core/layers/multi_head_attention.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include <Eigen/Core>
+
+#include "core/errors.h"
+#include "core/layers/masked_softmax.h"
+#include "core/layers/tensor_ops.h"
+
+namespace attnlens {
+
+namespace {
+
+constexpr std::int64_t kMaxDim = std::int64_t(1) << 20;
+/// Largest attention tensor we allocate (floats): 8 GiB.
+constexpr std::int64_t kMaxScores = std::int64_t(1) << 31;
+
+using Stride = Eigen::OuterStride<>;
+using ConstStridedMap = Eigen::Map<const RowMatrix, 0, Stride>;
+using StridedMap = Eigen::Map<RowMatrix, 0, Stride>;
+
+/// x (B, d..., E) times kernel (E, N, D) plus bias (N, D) -> (B, d..., N, D), one GEMM.
+Tensor project(const Tensor &x, const Tensor &kernel, const Tensor &bias)
+{
+    const std::int64_t e = kernel.shape()[0];
+    const std::int64_t width = kernel.shape()[1] * kernel.shape()[2];
+    Shape shape = x.shape();
+    shape.back() = kernel.shape()[1];
+    shape.push_back(kernel.shape()[2]);
+    Tensor y(shape);
+    const std::int64_t rows = e == 0 ? 0 : x.size() / e;
+    Eigen::Map<RowMatrix> out(y.data(), rows, width);
+    out.noalias() = ConstMatrixMap(x.data(), rows, e) * ConstMatrixMap(kernel.data(), e, width);
+    if (!bias.empty())
+        out.rowwise() += ConstMatrixMap(bias.data(), 1, width).row(0);
+    return y;
+}
+
+bool optionTrue(const CallArgs &args, const char *name)
+{
+    const auto it = args.options.find(name);
+    return it != args.options.end() && it->is_boolean() && it->get<bool>();
+}
+
+/// 0/1 float copy of a mask (any nonzero = keep).
+Tensor asBinary(const Tensor &mask)
+{
+    Tensor out(mask.shape());
+    for (std::int64_t i = 0; i < mask.size(); ++i)
+        out.data()[i] = mask.data()[i] != 0.0f ? 1.0f : 0.0f;
+    return out;
+}
+
+Tensor andMasks(const Tensor &a, const Tensor &b, const std::string &where)
+{
+    if (a.empty())
+        return b;
+    return broadcastBinary(
+        a, b, [](float x, float y) { return x * y; }, where);
+}
+
+} // namespace
+
+std::unique_ptr<Layer> MultiHeadAttention::fromKeras(const LayerConfig &config)
+{
+    const std::string where = layerWhere(config);
+    Options o;
+    const std::int64_t heads = configInt(config, "num_heads", -1, 1, kMaxDim);
+    const std::int64_t keyDim = configInt(config, "key_dim", -1, 1, kMaxDim);
+    if (heads < 0 || keyDim < 0)
+        throw InputFileError(where + ": config 'num_heads' or 'key_dim' is missing.");
+    o.heads = static_cast<int>(heads);
+    o.keyDim = static_cast<int>(keyDim);
+    o.valueDim = static_cast<int>(configInt(config, "value_dim", keyDim, 1, kMaxDim));
+    o.useBias = configBool(config, "use_bias", true);
+    o.useGate = configBool(config, "use_gate", false);
+    o.outputShape = configIntList(config, "output_shape");
+    o.attentionAxes = configIntList(config, "attention_axes");
+    if (config.config.contains("sliding_window") && !config.config["sliding_window"].is_null())
+        throw UnsupportedModelError(where
+            + " uses sliding_window attention (Keras 3.15), which "
+              "AttnLens does not support yet.");
+    o.maskMode = maskedSoftmaxMode(config.kerasVersion);
+    return create(config, o);
+}
+
+std::unique_ptr<MultiHeadAttention> MultiHeadAttention::create(
+    const LayerConfig &config, const Options &options)
+{
+    const std::string where = layerWhere(config);
+    for (const std::int64_t d : options.outputShape)
+        if (d < 1 || d > kMaxDim)
+            throw InputFileError(where + ": config 'output_shape' has the dimension "
+                + std::to_string(d) + "; the model file is damaged.");
+    const std::int64_t n = options.heads;
+    const std::int64_t h = options.keyDim;
+    const std::int64_t hv = options.valueDim;
+    const std::size_t per = options.useBias ? 2 : 1;
+    requireWeightCount(config, {per * (options.useGate ? 5 : 4)});
+    const auto &w = config.weights;
+    auto leading = [&](std::size_t i) { return w[i].rank() == 3 ? w[i].shape()[0] : -1; };
+    std::size_t i = 0;
+    requireWeightShape(config, i, {leading(i), n, h}, "query kernel");
+    const std::int64_t eq = w[i].shape()[0];
+    if (options.useBias)
+        requireWeightShape(config, i + 1, {n, h}, "query bias");
+    i += per;
+    requireWeightShape(config, i, {leading(i), n, h}, "key kernel");
+    if (options.useBias)
+        requireWeightShape(config, i + 1, {n, h}, "key bias");
+    i += per;
+    std::size_t gate = 0;
+    if (options.useGate) {
+        gate = i;
+        requireWeightShape(config, i, {eq, n, hv}, "gate kernel");
+        if (options.useBias)
+            requireWeightShape(config, i + 1, {n, hv}, "gate bias");
+        i += per;
+    }
+    const std::size_t value = i;
+    requireWeightShape(config, i, {leading(i), n, hv}, "value kernel");
+    if (options.useBias)
+        requireWeightShape(config, i + 1, {n, hv}, "value bias");
+    i += per;
+    Shape out = options.outputShape.empty() ? Shape {eq} : Shape(options.outputShape);
+    Shape outKernel = {n, hv};
+    outKernel.insert(outKernel.end(), out.begin(), out.end());
+    requireWeightShape(config, i, outKernel, "output kernel");
+    if (options.useBias)
+        requireWeightShape(config, i + 1, out, "output bias");
+
+    // Weights in a fixed internal order: q, k, v, o, then the gate.
+    std::vector<Tensor> weights;
+    auto take = [&](std::size_t k) {
+        weights.push_back(w[k]);
+        weights.push_back(options.useBias ? w[k + 1] : Tensor());
+    };
+    take(0);
+    take(per);
+    take(value);
+    take(i);
+    if (options.useGate)
+        take(gate);
+    return std::make_unique<MultiHeadAttention>(config.name, options, std::move(weights));
+}
+
+MultiHeadAttention::MultiHeadAttention(
+    std::string name, Options options, std::vector<Tensor> weights)
+    : Layer(std::move(name))
+    , m_options(std::move(options))
+{
+    m_spec.heads = m_options.heads;
+    m_spec.keyDim = m_options.keyDim;
+    m_spec.valueDim = m_options.valueDim;
+    weights.resize(10);
+    m_queryKernel = std::move(weights[0]);
+    m_queryBias = std::move(weights[1]);
+    m_keyKernel = std::move(weights[2]);
+    m_keyBias = std::move(weights[3]);
+    m_valueKernel = std::move(weights[4]);
+    m_valueBias = std::move(weights[5]);
+    m_outputKernel = std::move(weights[6]);
+    m_outputBias = std::move(weights[7]);
+    m_gateKernel = std::move(weights[8]);
+    m_gateBias = std::move(weights[9]);
+}
+
+std::vector<std::string> MultiHeadAttention::callSignature() const
+{
+    return {"query", "value", "key", "query_mask", "value_mask", "key_mask", "attention_mask",
+        "return_attention_scores", "training", "use_causal_mask"};
+}
+
+std::int64_t MultiHeadAttention::parameterCount() const
+{
+    return m_queryKernel.size() + m_queryBias.size() + m_keyKernel.size() + m_keyBias.size()
+        + m_valueKernel.size() + m_valueBias.size() + m_outputKernel.size() + m_outputBias.size()
+        + m_gateKernel.size() + m_gateBias.size();
+}
+
+CallResult MultiHeadAttention::call(const CallArgs &args, const CallContext &context) const
+{
+    Inputs in;
+    in.query = &args.one("query");
+    in.value = &args.one("value");
+    in.key = args.has("key") ? &args.one("key") : nullptr;
+    // Keras 3 takes the query mask from the query tensor only; value/key masks come from the
+    // auto-filled value_mask/key_mask arguments, i.e. the masks of value and key.
+    in.queryMask = args.maskOf("query");
+    in.valueMask = args.has("value_mask") ? args.one("value_mask") : args.maskOf("value");
+    if (args.has("key_mask"))
+        in.keyMask = args.one("key_mask");
+    else if (in.key)
+        in.keyMask = args.maskOf("key");
+    in.attentionMask = args.has("attention_mask") ? &args.one("attention_mask") : nullptr;
+    in.causal = optionTrue(args, "use_causal_mask");
+    return compute(in, context.captureAttention, optionTrue(args, "return_attention_scores"));
+}
+
+CallResult MultiHeadAttention::compute(
+    const Inputs &inputs, bool captureAttention, bool returnScores) const
+{
+    const std::string where = "layer '" + name() + "' (MultiHeadAttention)";
+    const Tensor &query = *inputs.query;
+    const Tensor &value = *inputs.value;
+    const Tensor &key = inputs.key ? *inputs.key : value;
+    const int rank = query.rank();
+    if (rank < 3 || value.rank() != rank || key.rank() != rank)
+        throw ShapeError(where
+            + ": query, value and key must have the same rank, at least 3 "
+              "(batch, positions..., features); got "
+            + shapeToString(query.shape()) + ", " + shapeToString(value.shape()) + " and "
+            + shapeToString(key.shape()) + ".");
+    auto checkWidth = [&](const Tensor &t, const Tensor &kernel, const char *what) {
+        if (t.shape().back() != kernel.shape()[0])
+            throw ShapeError(where + ": the " + what + " has shape " + shapeToString(t.shape())
+                + " but the layer's weights need " + std::to_string(kernel.shape()[0])
+                + " features on its last axis.");
+    };
+    checkWidth(query, m_queryKernel, "query");
+    checkWidth(value, m_valueKernel, "value");
+    checkWidth(key, m_keyKernel, "key");
+    const Shape &qs = query.shape();
+    const Shape &vs = value.shape();
+    if (!std::equal(vs.begin(), vs.end() - 1, key.shape().begin()) || qs[0] != vs[0])
+        throw ShapeError(where + ": query " + shapeToString(qs) + ", value " + shapeToString(vs)
+            + " and key " + shapeToString(key.shape())
+            + " must share the batch, and value and key all axes but the last.");
+
+    // Attention axes of the inputs (1 .. rank-2), Keras's resolution of negative axes.
+    std::vector<int> axes;
+    if (m_options.attentionAxes.empty()) {
+        for (int a = 1; a <= rank - 2; ++a)
+            axes.push_back(a);
+    } else {
+        for (const std::int64_t a : m_options.attentionAxes) {
+            const std::int64_t r = a < 0 ? a + rank : a;
+            if (r < 1 || r > rank - 2 || std::find(axes.begin(), axes.end(), r) != axes.end())
+                throw ShapeError(where + ": attention axis " + std::to_string(a)
+                    + " does not fit inputs of shape " + shapeToString(qs) + ".");
+            axes.push_back(static_cast<int>(r));
+        }
+    }
+    std::vector<int> others;
+    for (int a = 1; a <= rank - 2; ++a)
+        if (std::find(axes.begin(), axes.end(), a) == axes.end()) {
+            others.push_back(a);
+            if (qs[static_cast<std::size_t>(a)] != vs[static_cast<std::size_t>(a)])
+                throw ShapeError(where + ": query " + shapeToString(qs) + " and value "
+                    + shapeToString(vs) + " differ on axis " + std::to_string(a)
+                    + ", which is not an attention axis.");
+        }
+    const std::int64_t batch = qs[0];
+    std::int64_t groups = 1; // product of the non-attention axes
+    std::int64_t tq = 1;
+    std::int64_t tk = 1;
+    for (const int a : others)
+        groups *= qs[static_cast<std::size_t>(a)];
+    for (const int a : axes) {
+        tq *= qs[static_cast<std::size_t>(a)];
+        tk *= vs[static_cast<std::size_t>(a)];
+    }
+    const std::int64_t heads = m_options.heads;
+    const std::int64_t h = m_options.keyDim;
+    const std::int64_t hv = m_options.valueDim;
+    const std::int64_t pairs = batch * groups * heads;
+    if (tq > 0 && tk > 0 && pairs > kMaxScores / tq / tk)
+        throw ShapeError(where + ": inputs " + shapeToString(qs) + " and " + shapeToString(vs)
+            + " need an attention matrix too large to hold in memory.");
+
+    // Keras's score shape (B, others..., N, query axes..., key axes...).
+    Shape scoreShape = {batch};
+    for (const int a : others)
+        scoreShape.push_back(qs[static_cast<std::size_t>(a)]);
+    scoreShape.push_back(heads);
+    for (const int a : axes)
+        scoreShape.push_back(qs[static_cast<std::size_t>(a)]);
+    for (const int a : axes)
+        scoreShape.push_back(vs[static_cast<std::size_t>(a)]);
+
+    // Combined mask, broadcast to the score shape (heads axis kept at 1 unless given).
+    Tensor mask;
+    if (!inputs.queryMask.empty())
+        mask = expandDims(asBinary(inputs.queryMask), -1);
+    if (!inputs.valueMask.empty())
+        mask = andMasks(mask, expandDims(asBinary(inputs.valueMask), -2), where);
+    if (!inputs.keyMask.empty())
+        mask = andMasks(mask, expandDims(asBinary(inputs.keyMask), -2), where);
+    if (inputs.attentionMask)
+        mask = andMasks(mask, asBinary(*inputs.attentionMask), where);
+    if (inputs.causal) {
+        const std::int64_t t = qs[1];
+        const std::int64_t s = vs[1];
+        Tensor causal({1, t, s});
+        for (std::int64_t i = 0; i < t; ++i)
+            for (std::int64_t j = 0; j <= std::min(i, s - 1); ++j)
+                causal.data()[i * s + j] = 1.0f;
+        mask = andMasks(mask, causal, where);
+    }
+    std::vector<std::uint8_t> maskBytes;
+    std::int64_t maskHeads = 1;
+    if (!mask.empty()) {
+        const int scoreRank = static_cast<int>(scoreShape.size());
+        if (mask.rank() > scoreRank)
+            throw ShapeError(where + ": the attention mask " + shapeToString(mask.shape())
+                + " does not fit scores of shape " + shapeToString(scoreShape) + ".");
+        const int expansionAxis = -2 * static_cast<int>(axes.size()) - 1;
+        while (mask.rank() < scoreRank)
+            mask = expandDims(mask, expansionAxis);
+        const std::size_t headAxis = 1 + others.size();
+        maskHeads = mask.shape()[headAxis] == heads ? heads : 1;
+        Shape target = scoreShape;
+        target[headAxis] = maskHeads;
+        mask = broadcastTo(mask, target, where + " (attention mask)");
+        maskBytes.resize(static_cast<std::size_t>(mask.size()));
+        for (std::int64_t i = 0; i < mask.size(); ++i)
+            maskBytes[static_cast<std::size_t>(i)] = mask.data()[i] != 0.0f ? 1 : 0;
+    }
+
+    // Projections, then (B, others..., attention axes..., N, D) so each (sample, group, head)
+    // is a strided Tq x D block.
+    const int pr = rank + 1;
+    std::vector<int> perm = {0};
+    perm.insert(perm.end(), others.begin(), others.end());
+    perm.insert(perm.end(), axes.begin(), axes.end());
+    perm.push_back(pr - 2);
+    perm.push_back(pr - 1);
+    Tensor q = permuteAxes(project(query, m_queryKernel, m_queryBias), perm);
+    const Tensor k = permuteAxes(project(key, m_keyKernel, m_keyBias), perm);
+    const Tensor v = permuteAxes(project(value, m_valueKernel, m_valueBias), perm);
+    // Keras scales the projected query (not the logits) by 1/sqrt(key_dim), in float32.
+    const float scale = static_cast<float>(1.0 / std::sqrt(static_cast<double>(h)));
+    Eigen::Map<Eigen::ArrayXf>(q.data(), q.size()) *= scale;
+
+    Shape contextShape = q.shape();
+    contextShape.back() = hv;
+    Tensor context(contextShape);
+    const bool capture = captureAttention || returnScores;
+    Tensor scores;
+    if (capture)
+        scores = Tensor({batch, groups * heads, tq, tk});
+    const MaskedSoftmaxMode mode = m_options.maskMode;
+    const std::uint8_t *maskData = maskBytes.empty() ? nullptr : maskBytes.data();
+
+#pragma omp parallel
+    {
+        std::vector<float> scratch;
+        if (!capture)
+            scratch.resize(static_cast<std::size_t>(tq * tk));
+#pragma omp for schedule(static)
+        for (std::int64_t p = 0; p < pairs; ++p) {
+            const std::int64_t bg = p / heads; // sample * groups + group
+            const std::int64_t n = p % heads;
+            const ConstStridedMap qm(
+                q.data() + bg * tq * heads * h + n * h, tq, h, Stride(heads * h));
+            const ConstStridedMap km(
+                k.data() + bg * tk * heads * h + n * h, tk, h, Stride(heads * h));
+            const ConstStridedMap vm(
+                v.data() + bg * tk * heads * hv + n * hv, tk, hv, Stride(heads * hv));
+            float *s = capture ? scores.data() + p * tq * tk : scratch.data();
+            Eigen::Map<RowMatrix> sm(s, tq, tk);
+            sm.noalias() = qm * km.transpose();
+            for (std::int64_t t = 0; t < tq; ++t) {
+                const std::uint8_t *row = maskData
+                    ? maskData + ((bg * maskHeads + (maskHeads == 1 ? 0 : n)) * tq + t) * tk
+                    : nullptr;
+                maskedSoftmaxRow(s + t * tk, tk, row, mode);
+            }
+            StridedMap cm(
+                context.data() + bg * tq * heads * hv + n * hv, tq, hv, Stride(heads * hv));
+            cm.noalias() = sm * vm;
+        }
+    }
+
+    if (m_options.useGate) {
+        Tensor gate = permuteAxes(project(query, m_gateKernel, m_gateBias), perm);
+        auto g = Eigen::Map<Eigen::ArrayXf>(gate.data(), gate.size());
+        Eigen::Map<Eigen::ArrayXf>(context.data(), context.size()) *= (1.0f + (-g).exp()).inverse();
+    }
+    std::vector<int> inverse(perm.size());
+    for (std::size_t i = 0; i < perm.size(); ++i)
+        inverse[static_cast<std::size_t>(perm[i])] = static_cast<int>(i);
+    context = permuteAxes(context, inverse); // (B, d..., N, Hv)
+
+    // Output projection: (rows, N*Hv) x (N*Hv, prod(output_shape)).
+    const std::int64_t width = heads * hv;
+    const std::int64_t outWidth = m_outputKernel.size() / width;
+    Shape outShape(qs.begin(), qs.end() - 1);
+    outShape.insert(
+        outShape.end(), m_outputKernel.shape().begin() + 2, m_outputKernel.shape().end());
+    Tensor output(outShape);
+    const std::int64_t rows = width == 0 ? 0 : context.size() / width;
+    Eigen::Map<RowMatrix> om(output.data(), rows, outWidth);
+    om.noalias() = ConstMatrixMap(context.data(), rows, width)
+        * ConstMatrixMap(m_outputKernel.data(), width, outWidth);
+    if (!m_outputBias.empty())
+        om.rowwise() += ConstMatrixMap(m_outputBias.data(), 1, outWidth).row(0);
+
+    CallResult result;
+    result.outputs.push_back(std::move(output));
+    result.masks.push_back(inputs.queryMask);
+    if (returnScores) {
+        result.outputs.push_back(scores.reshaped(scoreShape));
+        result.masks.emplace_back();
+    }
+    if (captureAttention)
+        result.attention = std::move(scores);
+    return result;
+}
+
+} // namespace attnlens

@@ -1,0 +1,86 @@
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "core/layer.h"
+#include "core/layers/layer_util.h"
+
+namespace attnlens {
+
+/// keras.layers.MultiHeadAttention at inference (Keras 2.4+ and Keras 3), with its attention
+/// probabilities.
+///
+/// Config: num_heads N, key_dim H, value_dim Hv (default H), use_bias (8 or 4 weights),
+/// output_shape (int or list; default the query's last dim), attention_axes (null = every axis
+/// but batch and features), use_gate (Keras 3.14+); dropout is ignored (inference).
+/// Weights, in Keras order: query kernel (E_q, N, H), bias (N, H); key kernel (E_k, N, H),
+/// bias (N, H); [use_gate: gate kernel (E_q, N, Hv), bias (N, Hv) — Keras 3.14 builds the gate
+/// right after the key projection]; value kernel (E_v, N, Hv), bias (N, Hv); output kernel
+/// (N, Hv, *output_shape), bias (*output_shape).
+///
+/// Call (query, value, key, query_mask, value_mask, key_mask, attention_mask,
+/// return_attention_scores, training, use_causal_mask). Inputs (B, d..., E): query (B, T..., E_q),
+/// value/key (B, S..., E_v/E_k); key defaults to value. The output is (B, T..., *output_shape)
+/// with the query's mask; with return_attention_scores a second output holds the scores in
+/// Keras's shape (B, other axes..., N, query attention axes..., key attention axes...).
+/// CallResult::attention is the same values seen as (B, prod(other axes) * N, prod(query
+/// attention axes), prod(key attention axes)) — (B, N, T, S) for the usual 3-D inputs; a joint
+/// softmax over several key axes is one row of length prod(key attention axes).
+/// Masks: attention_mask (broadcast as Keras does), use_causal_mask, and the Keras masks of
+/// query (B, T, 1) / value (B, 1, S) / key, AND-ed; masked logits and fully masked rows follow
+/// the file's Keras version (docs/keras-format.md §2).
+class MultiHeadAttention : public Layer
+{
+public:
+    struct Options
+    {
+        int heads = 0;
+        int keyDim = 0;
+        int valueDim = 0;
+        bool useBias = true;
+        bool useGate = false;
+        std::vector<std::int64_t> outputShape;   ///< empty = query's last dim
+        std::vector<std::int64_t> attentionAxes; ///< as in the config; empty = default
+        MaskedSoftmaxMode maskMode = MaskedSoftmaxMode::WhereZero;
+    };
+
+    /// What one attention computation takes, resolved from call arguments.
+    struct Inputs
+    {
+        const Tensor *query = nullptr;
+        const Tensor *value = nullptr;
+        const Tensor *key = nullptr; ///< null = value
+        Mask queryMask;
+        Mask valueMask;
+        Mask keyMask;
+        const Tensor *attentionMask = nullptr; ///< 1 = attend; null = none
+        bool causal = false;
+    };
+
+    /// Throws InputFileError (layer name and both shapes) when the weights do not match the
+    /// config, UnsupportedModelError for unsupported options.
+    static std::unique_ptr<Layer> fromKeras(const LayerConfig &config);
+    /// Builds from resolved options (used by InterpretableMultiHeadAttention); same checks.
+    static std::unique_ptr<MultiHeadAttention> create(
+        const LayerConfig &config, const Options &options);
+
+    MultiHeadAttention(std::string name, Options options, std::vector<Tensor> weights);
+
+    std::vector<std::string> callSignature() const override;
+    CallResult call(const CallArgs &args, const CallContext &context) const override;
+    std::int64_t parameterCount() const override;
+    const AttentionSpec *attention() const override { return &m_spec; }
+
+    /// Runs the attention. outputs[0] = output; outputs[1] = Keras-shaped scores when
+    /// `returnScores`. Throws ShapeError naming the layer when inputs do not fit.
+    CallResult compute(const Inputs &inputs, bool captureAttention, bool returnScores) const;
+
+private:
+    Options m_options;
+    AttentionSpec m_spec;
+    Tensor m_queryKernel, m_queryBias, m_keyKernel, m_keyBias, m_valueKernel, m_valueBias;
+    Tensor m_gateKernel, m_gateBias, m_outputKernel, m_outputBias;
+};
+
+} // namespace attnlens

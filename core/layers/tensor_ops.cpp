@@ -1,0 +1,155 @@
+#include "core/layers/tensor_ops.h"
+
+#include <algorithm>
+
+#include "core/errors.h"
+
+namespace attnlens {
+
+Shape broadcastShapes(const Shape &a, const Shape &b, const std::string &where)
+{
+    const std::size_t rank = std::max(a.size(), b.size());
+    Shape out(rank, 1);
+    for (std::size_t i = 0; i < rank; ++i) {
+        const std::int64_t da = i < rank - a.size() ? 1 : a[i - (rank - a.size())];
+        const std::int64_t db = i < rank - b.size() ? 1 : b[i - (rank - b.size())];
+        if (da != db && da != 1 && db != 1)
+            throw ShapeError(where + ": shapes " + shapeToString(a) + " and " + shapeToString(b)
+                + " cannot be combined (they do not broadcast).");
+        out[i] = da == 1 ? db : da;
+    }
+    return out;
+}
+
+namespace {
+
+/// Strides of `from` seen as a tensor of shape `to` (0 on broadcast axes).
+std::vector<std::int64_t> broadcastStrides(const Shape &from, const Shape &to)
+{
+    const std::size_t rank = to.size();
+    std::vector<std::int64_t> strides(rank, 0);
+    std::int64_t stride = 1;
+    for (std::size_t k = 0; k < from.size(); ++k) {
+        const std::size_t i = from.size() - 1 - k;
+        const std::size_t j = rank - 1 - k;
+        strides[j] = from[i] == 1 ? 0 : stride;
+        stride *= from[i];
+    }
+    return strides;
+}
+
+/// Calls f(outIndex, offsetA, offsetB) for every element of `shape` in C order.
+template <typename F>
+void forEachBroadcast(const Shape &shape, const std::vector<std::int64_t> &sa,
+    const std::vector<std::int64_t> &sb, F f)
+{
+    const std::int64_t total = shapeSize(shape);
+    if (total == 0)
+        return;
+    const std::size_t rank = shape.size();
+    if (rank == 0) {
+        f(0, 0, 0);
+        return;
+    }
+    std::vector<std::int64_t> index(rank, 0);
+    std::int64_t oa = 0;
+    std::int64_t ob = 0;
+    const std::int64_t inner = shape[rank - 1];
+    const std::int64_t ia = sa[rank - 1];
+    const std::int64_t ib = sb[rank - 1];
+    for (std::int64_t n = 0; n < total; n += inner) {
+        for (std::int64_t k = 0; k < inner; ++k)
+            f(n + k, oa + k * ia, ob + k * ib);
+        // advance the outer index (all axes but the last)
+        for (std::size_t d = rank - 1; d-- > 0;) {
+            ++index[d];
+            oa += sa[d];
+            ob += sb[d];
+            if (index[d] < shape[d])
+                break;
+            oa -= sa[d] * shape[d];
+            ob -= sb[d] * shape[d];
+            index[d] = 0;
+        }
+    }
+}
+
+} // namespace
+
+Tensor broadcastTo(const Tensor &t, const Shape &shape, const std::string &where)
+{
+    if (t.shape() == shape)
+        return t;
+    const Shape check = broadcastShapes(t.shape(), shape, where);
+    if (check != shape)
+        throw ShapeError(where + ": shape " + shapeToString(t.shape()) + " cannot be broadcast to "
+            + shapeToString(shape) + ".");
+    Tensor out(shape);
+    const auto sa = broadcastStrides(t.shape(), shape);
+    const float *in = t.data();
+    float *o = out.data();
+    forEachBroadcast(
+        shape, sa, sa, [&](std::int64_t i, std::int64_t a, std::int64_t) { o[i] = in[a]; });
+    return out;
+}
+
+Tensor broadcastBinary(const Tensor &a, const Tensor &b,
+    const std::function<float(float, float)> &op, const std::string &where)
+{
+    if (a.shape() == b.shape()) {
+        Tensor out(a.shape());
+        const float *pa = a.data();
+        const float *pb = b.data();
+        float *o = out.data();
+        for (std::int64_t i = 0; i < a.size(); ++i)
+            o[i] = op(pa[i], pb[i]);
+        return out;
+    }
+    const Shape shape = broadcastShapes(a.shape(), b.shape(), where);
+    Tensor out(shape);
+    const auto sa = broadcastStrides(a.shape(), shape);
+    const auto sb = broadcastStrides(b.shape(), shape);
+    const float *pa = a.data();
+    const float *pb = b.data();
+    float *o = out.data();
+    forEachBroadcast(shape, sa, sb,
+        [&](std::int64_t i, std::int64_t ia, std::int64_t ib) { o[i] = op(pa[ia], pb[ib]); });
+    return out;
+}
+
+Tensor permuteAxes(const Tensor &t, const std::vector<int> &perm)
+{
+    const Shape &in = t.shape();
+    const std::size_t rank = in.size();
+    bool identity = true;
+    Shape outShape(rank);
+    for (std::size_t i = 0; i < rank; ++i) {
+        outShape[i] = in[static_cast<std::size_t>(perm[i])];
+        identity = identity && perm[i] == static_cast<int>(i);
+    }
+    if (identity)
+        return t;
+    std::vector<std::int64_t> inStrides(rank, 1);
+    for (std::size_t i = rank; i-- > 1;)
+        inStrides[i - 1] = inStrides[i] * in[i];
+    std::vector<std::int64_t> strides(rank);
+    for (std::size_t i = 0; i < rank; ++i)
+        strides[i] = inStrides[static_cast<std::size_t>(perm[i])];
+    Tensor out(outShape);
+    const float *src = t.data();
+    float *dst = out.data();
+    forEachBroadcast(outShape, strides, strides,
+        [&](std::int64_t i, std::int64_t a, std::int64_t) { dst[i] = src[a]; });
+    return out;
+}
+
+Tensor expandDims(const Tensor &t, int axis)
+{
+    Shape shape = t.shape();
+    const int rank = static_cast<int>(shape.size()) + 1;
+    const int a = axis < 0 ? axis + rank : axis;
+    shape.insert(shape.begin() + std::clamp(a, 0, rank - 1), 1);
+    return t.reshaped(shape);
+}
+
+} // namespace attnlens
