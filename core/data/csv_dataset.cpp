@@ -1,0 +1,392 @@
+// From a parsed CSV table to model input: which columns are features, which one labels the rows
+// and which one is the target; per-row problems; windows of rows for sequence inputs.
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+
+#include "core/data/csv_reader.h"
+#include "core/data/dataset_part.h"
+#include "core/data/text_util.h"
+#include "core/errors.h"
+
+namespace attnlens {
+
+namespace {
+
+const char *const kIdNames[] = {"id", "index", "unnamed: 0", "row", "row_id", "idx"};
+const char *const kTargetNames[]
+    = {"target", "label", "labels", "class", "diagnosis", "y", "outcome", "category"};
+
+std::string listColumns(const CsvTable &table, const std::vector<int> &columns)
+{
+    std::string out;
+    const std::size_t shown = std::min<std::size_t>(columns.size(), 12);
+    for (std::size_t i = 0; i < shown; ++i) {
+        if (i > 0)
+            out += ", ";
+        out += table.columns[static_cast<std::size_t>(columns[i])].name;
+    }
+    if (columns.size() > shown)
+        out += ", ... " + table.columns[static_cast<std::size_t>(columns.back())].name;
+    return out;
+}
+
+std::string allColumns(const CsvTable &table)
+{
+    std::vector<int> all(table.columns.size());
+    for (std::size_t i = 0; i < all.size(); ++i)
+        all[i] = static_cast<int>(i);
+    return listColumns(table, all);
+}
+
+int requireColumn(const CsvTable &table, const std::string &name, const char *role)
+{
+    const int c = table.find(name);
+    if (c < 0)
+        throw InputFileError(table.file.string() + ": there is no column '" + name + "' to use as "
+            + role + "; the columns are: " + allColumns(table));
+    return c;
+}
+
+/// Column 0 holds strictly increasing unique integers (0..N-1 is one case): a row index.
+bool isIndexColumn(CsvTable &table)
+{
+    const CsvColumn &c = table.columns[0];
+    if (!c.numeric() || c.texts > 0 || c.missing > 0 || !c.integers)
+        return false;
+    const std::vector<std::string> &text = table.textOf(0);
+    std::int64_t previous = 0;
+    for (std::size_t r = 0; r < text.size(); ++r) {
+        std::int64_t v = 0;
+        const auto result = std::from_chars(text[r].data(), text[r].data() + text[r].size(), v);
+        if (result.ec != std::errc() || result.ptr != text[r].data() + text[r].size())
+            return false;
+        if (r > 0 && v <= previous)
+            return false;
+        previous = v;
+    }
+    return true;
+}
+
+void checkUtf8(const CsvTable &table, const std::vector<std::string> &text, int column)
+{
+    for (std::size_t r = 0; r < text.size(); ++r) {
+        const std::size_t bad = findInvalidUtf8(text[r]);
+        if (bad != std::string::npos)
+            throw InputFileError(table.file.string() + ":" + std::to_string(table.lines[r]) + ":"
+                + std::to_string(column + 1) + ": the text in column '"
+                + table.columns[static_cast<std::size_t>(column)].name + "' is not UTF-8 (byte "
+                + std::to_string(bad + 1) + "); save the file as UTF-8");
+    }
+}
+
+} // namespace
+
+bool isIdLikeName(const std::string &name)
+{
+    for (const char *id : kIdNames)
+        if (equalsIgnoreCase(name, id))
+            return true;
+    return false;
+}
+
+bool isTargetLikeName(const std::string &name)
+{
+    for (const char *t : kTargetNames)
+        if (equalsIgnoreCase(name, t))
+            return true;
+    return false;
+}
+
+DatasetPart csvPart(const std::filesystem::path &file, const InputInfo &input, int inputIndex,
+    const DatasetOptions &options)
+{
+    const std::string where = file.string();
+    const int rank = static_cast<int>(input.shape.size());
+    if (rank < 1 || rank > 3)
+        throw ShapeError(where + ": input '" + input.name + "' takes " + shapeToString(input.shape)
+            + "; a CSV gives rows of numbers (N, F) or rows as time steps (N, T, C): save "
+              "this input as .npy or .h5");
+    const std::int64_t width = rank == 1 ? 1 : input.shape[static_cast<std::size_t>(rank - 1)];
+    const bool sequence = rank == 3;
+
+    CsvReadOptions readOptions;
+    readOptions.memoryCapBytes = options.memoryCapBytes;
+    for (const char *id : kIdNames)
+        readOptions.keepText.emplace_back(id);
+    for (const std::string &name : {options.idColumn, options.targetColumn, options.timeColumn})
+        if (!name.empty())
+            readOptions.keepText.push_back(name);
+    CsvTable table = readCsv(file, readOptions);
+    const int ncols = static_cast<int>(table.columns.size());
+    DatasetPart part;
+
+    // Row labels, time and target columns chosen by name.
+    int idColumn = -1;
+    bool idByPosition = false;
+    if (!options.idColumn.empty()) {
+        idColumn = requireColumn(table, options.idColumn, "row labels");
+    } else {
+        for (int c = 0; c < ncols && idColumn < 0; ++c)
+            if (isIdLikeName(table.columns[static_cast<std::size_t>(c)].name))
+                idColumn = c;
+        if (idColumn < 0 && (table.columns[0].unnamed || isIndexColumn(table))) {
+            idColumn = 0;
+            idByPosition = true;
+        }
+    }
+    const int timeColumn
+        = options.timeColumn.empty() ? -1 : requireColumn(table, options.timeColumn, "time");
+    int targetColumn = -1;
+    if (!options.targetColumn.empty() && options.targetColumn != "-")
+        targetColumn = requireColumn(table, options.targetColumn, "target");
+
+    // Feature columns.
+    std::vector<int> features;
+    const bool explicitChoice
+        = !options.featureColumns.empty() || !options.featureColumnPositions.empty();
+    if (!options.featureColumns.empty()) {
+        for (const std::string &name : options.featureColumns)
+            features.push_back(requireColumn(table, name, "a feature"));
+    } else if (!options.featureColumnPositions.empty()) {
+        for (const int p : options.featureColumnPositions) {
+            if (p < 0 || p >= ncols)
+                throw InputFileError(where + ": there is no column at position " + std::to_string(p)
+                    + " (0-based); the file has " + std::to_string(ncols)
+                    + " columns: " + allColumns(table));
+            features.push_back(p);
+        }
+    } else {
+        std::vector<int> numeric;
+        for (int c = 0; c < ncols; ++c)
+            if (table.columns[static_cast<std::size_t>(c)].numeric() && c != timeColumn
+                && c != targetColumn)
+                numeric.push_back(c);
+        std::vector<int> candidates;
+        for (const int c : numeric)
+            if (c != idColumn)
+                candidates.push_back(c);
+        std::vector<int> withoutTarget;
+        for (const int c : candidates)
+            if (!(options.targetColumn.empty()
+                    && isTargetLikeName(table.columns[static_cast<std::size_t>(c)].name)))
+                withoutTarget.push_back(c);
+        if (width < 0 || std::int64_t(candidates.size()) == width) {
+            features = candidates;
+        } else if (std::int64_t(withoutTarget.size()) == width) {
+            features = withoutTarget;
+        } else if (idByPosition && std::int64_t(numeric.size()) == width) {
+            features = numeric; // the increasing first column was a feature after all
+            idColumn = -1;
+        } else {
+            throw ShapeError(where + " has " + std::to_string(candidates.size())
+                + " number columns that could be features (" + listColumns(table, candidates)
+                + (idColumn >= 0 ? "; not counting the id column '"
+                            + table.columns[static_cast<std::size_t>(idColumn)].name + "'"
+                                 : std::string())
+                + "), but input '" + input.name + "' takes " + std::to_string(width) + " "
+                + (sequence ? "channels" : "features")
+                + "; choose the feature columns by name or position");
+        }
+        if (features.empty())
+            throw InputFileError(where
+                + " has no column of numbers to use as features; the "
+                  "columns are: "
+                + allColumns(table));
+    }
+    if (explicitChoice && width >= 0 && std::int64_t(features.size()) != width)
+        throw ShapeError(where + ": " + std::to_string(features.size())
+            + " feature columns were chosen (" + listColumns(table, features) + ") but input '"
+            + input.name + "' takes " + std::to_string(width) + " "
+            + (sequence ? "channels" : "features"));
+    for (const int c : features) {
+        const CsvColumn &column = table.columns[static_cast<std::size_t>(c)];
+        if (!column.numeric() && !column.textCells.empty()) {
+            const auto &[row, text] = column.textCells.front();
+            throw InputFileError(where + ":"
+                + std::to_string(table.lines[static_cast<std::size_t>(row)]) + ":"
+                + std::to_string(c + 1) + ": column '" + column.name + "' holds text ('"
+                + shortened(text) + "' and " + std::to_string(column.texts - 1)
+                + " more), not numbers, so it cannot be a feature; choose number columns");
+        }
+        if (column.numbers == 0)
+            throw InputFileError(where + ": column '" + column.name
+                + "' has no numbers (every cell is missing), so it cannot be a feature");
+    }
+
+    // Target: by name, else the one remaining column that is no feature, id or time.
+    if (targetColumn < 0 && options.targetColumn != "-") {
+        std::vector<int> remaining;
+        for (int c = 0; c < ncols; ++c) {
+            if (c == idColumn || c == timeColumn
+                || std::find(features.begin(), features.end(), c) != features.end())
+                continue;
+            remaining.push_back(c);
+            if (targetColumn < 0
+                && isTargetLikeName(table.columns[static_cast<std::size_t>(c)].name))
+                targetColumn = c;
+        }
+        if (targetColumn < 0 && remaining.size() == 1)
+            targetColumn = remaining.front();
+    }
+
+    const std::int64_t rows = table.rows;
+    const auto F = static_cast<std::int64_t>(features.size());
+
+    // Per-row problems in the feature columns.
+    std::vector<RowProblem> csvProblems;
+    std::vector<int> featureOf(static_cast<std::size_t>(ncols), -1);
+    for (std::size_t j = 0; j < features.size(); ++j)
+        featureOf[static_cast<std::size_t>(features[j])] = static_cast<int>(j);
+    for (const CsvIssue &issue : table.issues) {
+        const auto line = table.lines[static_cast<std::size_t>(issue.row)];
+        if (issue.kind == CsvIssue::Kind::RaggedRow) {
+            csvProblems.push_back({issue.row, line, 0, {},
+                "the line has " + std::to_string(issue.column) + " fields, the header has "
+                    + std::to_string(ncols),
+                file});
+        } else if (featureOf[static_cast<std::size_t>(issue.column)] >= 0) {
+            csvProblems.push_back({issue.row, line, issue.column + 1,
+                table.columns[static_cast<std::size_t>(issue.column)].name,
+                issue.text.empty() ? "missing value (empty cell)"
+                                   : "missing value (" + shortened(issue.text) + ")",
+                file});
+        }
+    }
+    for (const int c : features) {
+        for (const auto &[row, text] : table.columns[static_cast<std::size_t>(c)].textCells) {
+            csvProblems.push_back({row, table.lines[static_cast<std::size_t>(row)], c + 1,
+                table.columns[static_cast<std::size_t>(c)].name,
+                "text '" + shortened(text) + "' where a number is expected", file});
+        }
+    }
+    if (table.droppedIssues > 0)
+        part.notes.push_back(where + ": " + std::to_string(table.droppedIssues)
+            + " more missing or ragged cells were found; only the first "
+            + std::to_string(table.issues.size()) + " are listed");
+
+    // Labels, target, time values (UTF-8 checked: they are shown as text).
+    std::vector<std::string> labels;
+    if (idColumn >= 0) {
+        labels = table.textOf(idColumn);
+        checkUtf8(table, labels, idColumn);
+        part.rowLabelName = table.columns[static_cast<std::size_t>(idColumn)].name;
+    }
+    std::vector<std::string> targets;
+    if (targetColumn >= 0) {
+        targets = table.textOf(targetColumn);
+        checkUtf8(table, targets, targetColumn);
+        part.targetName = table.columns[static_cast<std::size_t>(targetColumn)].name;
+    }
+    if (timeColumn >= 0) {
+        part.timeValues = table.textOf(timeColumn);
+        checkUtf8(table, part.timeValues, timeColumn);
+    }
+
+    // Feature values, compacted in place: row r of the (rows, F) result never overlaps a later
+    // row of the (rows, ncols) table, so the only copy is one row at a time.
+    std::vector<float> values = std::move(table.values);
+    bool identity = F == ncols;
+    for (std::int64_t j = 0; identity && j < F; ++j)
+        identity = features[static_cast<std::size_t>(j)] == j;
+    if (!identity) {
+        std::vector<float> row(static_cast<std::size_t>(ncols));
+        for (std::int64_t r = 0; r < rows; ++r) {
+            std::copy_n(values.begin() + r * ncols, ncols, row.begin());
+            for (std::int64_t j = 0; j < F; ++j)
+                values[static_cast<std::size_t>(r * F + j)]
+                    = row[static_cast<std::size_t>(features[static_cast<std::size_t>(j)])];
+        }
+        values.resize(static_cast<std::size_t>(rows * F));
+    }
+    if (input.integerIds) {
+        for (std::int64_t r = 0; r < rows; ++r)
+            for (std::int64_t j = 0; j < F; ++j) {
+                const float v = values[static_cast<std::size_t>(r * F + j)];
+                if (!std::isnan(v) && (v < 0 || std::floor(v) != v)) {
+                    const int c = features[static_cast<std::size_t>(j)];
+                    csvProblems.push_back({r, table.lines[static_cast<std::size_t>(r)], c + 1,
+                        table.columns[static_cast<std::size_t>(c)].name,
+                        "token id " + formatNumber(v) + " is not a non-negative integer", file});
+                }
+            }
+    }
+    std::sort(csvProblems.begin(), csvProblems.end(), [](const RowProblem &a, const RowProblem &b) {
+        return a.row != b.row ? a.row < b.row : a.column < b.column;
+    });
+
+    std::vector<std::string> names;
+    for (const int c : features)
+        names.push_back(table.columns[static_cast<std::size_t>(c)].name);
+    part.featureNames.push_back(names);
+    part.timeLabels.emplace_back();
+    part.inputIndices.push_back(inputIndex);
+
+    if (!sequence) {
+        part.rows = rows;
+        part.inputs.push_back(
+            rank == 1 ? Tensor({rows}, std::move(values)) : Tensor({rows, F}, std::move(values)));
+        part.rowLabels = std::move(labels);
+        part.targets = std::move(targets);
+        part.problems = std::move(csvProblems);
+    } else {
+        // Rows are time steps: sample n is rows [start(n), start(n) + T).
+        std::int64_t T = input.shape[1];
+        if (T < 0)
+            T = options.sequenceLength > 0 ? options.sequenceLength : rows;
+        const std::int64_t stride = std::max<std::int64_t>(1, options.windowStride);
+        if (rows < T)
+            throw ShapeError(where + " has " + std::to_string(rows) + " rows, but input '"
+                + input.name + "' takes sequences of " + std::to_string(T)
+                + " time steps (one row per step)");
+        const std::int64_t n = (rows - T) / stride + 1;
+        const std::int64_t bytes = n * T * F * 4;
+        if (bytes > options.memoryCapBytes)
+            throw ShapeError(where + ": " + std::to_string(n) + " windows of " + std::to_string(T)
+                + " rows would need " + formatBytes(bytes) + "; use a larger window stride");
+        std::vector<float> windows(static_cast<std::size_t>(n * T * F));
+        for (std::int64_t s = 0; s < n; ++s)
+            std::copy_n(values.begin() + s * stride * F, T * F, windows.begin() + s * T * F);
+        values = {};
+        part.rows = n;
+        part.inputs.push_back(Tensor({n, T, F}, std::move(windows)));
+        for (std::int64_t s = 0; s < n; ++s) {
+            const std::int64_t first = s * stride;
+            const std::int64_t last = first + T - 1;
+            part.windowStart.push_back(first);
+            if (!labels.empty())
+                part.rowLabels.push_back(labels[static_cast<std::size_t>(last)]);
+            if (!targets.empty())
+                part.targets.push_back(targets[static_cast<std::size_t>(last)]);
+        }
+        // A window is flagged by the first problem among its rows.
+        for (const RowProblem &p : csvProblems) {
+            const std::int64_t firstWindow = p.row < T ? 0 : (p.row - T + stride) / stride;
+            for (std::int64_t s = firstWindow; s < n && s * stride <= p.row; ++s) {
+                RowProblem q = p;
+                q.row = s;
+                part.problems.push_back(q);
+            }
+        }
+        std::stable_sort(part.problems.begin(), part.problems.end(),
+            [](const RowProblem &a, const RowProblem &b) { return a.row < b.row; });
+        part.notes.push_back(where + ": " + std::to_string(rows)
+            + " rows as time steps: " + std::to_string(n) + " windows of " + std::to_string(T)
+            + " steps, stride " + std::to_string(stride));
+    }
+
+    std::string note = where + ": " + std::to_string(F) + " feature columns ("
+        + listColumns(table, features) + ")";
+    note += idColumn >= 0 ? "; row labels from '" + part.rowLabelName + "'"
+                          : "; rows labelled by number";
+    if (targetColumn >= 0)
+        note += "; target '" + part.targetName + "'";
+    part.notes.insert(part.notes.begin(), note);
+    if (table.headerMissing)
+        part.notes.push_back(where
+            + ": the first line holds numbers, so it was read as data "
+              "and the columns were named 'column 1', 'column 2', ...");
+    return part;
+}
+
+} // namespace attnlens

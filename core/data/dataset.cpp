@@ -1,0 +1,515 @@
+#include "core/data/dataset.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <map>
+
+#include "core/data/dataset_part.h"
+#include "core/data/h5_data_reader.h"
+#include "core/data/npy_reader.h"
+#include "core/data/text_util.h"
+#include "core/errors.h"
+
+namespace attnlens {
+
+namespace {
+
+enum class FileKind
+{
+    Csv,
+    Npy,
+    Npz,
+    H5
+};
+
+FileKind kindOf(const std::filesystem::path &file)
+{
+    std::string ext = file.extension().string();
+    std::transform(ext.begin(), ext.end(), ext.begin(),
+        [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (ext == ".npy")
+        return FileKind::Npy;
+    if (ext == ".npz")
+        return FileKind::Npz;
+    if (ext == ".h5" || ext == ".hdf5" || ext == ".he5")
+        return FileKind::H5;
+    if (ext == ".csv" || ext == ".tsv" || ext == ".txt")
+        return FileKind::Csv;
+    // Unknown extension: look at the first bytes.
+    std::ifstream in(file, std::ios::binary);
+    char magic[8] = {};
+    in.read(magic, sizeof(magic));
+    if (std::memcmp(magic, "\x93NUMPY", 6) == 0)
+        return FileKind::Npy;
+    if (std::memcmp(magic, "PK", 2) == 0)
+        return FileKind::Npz;
+    if (std::memcmp(magic, "\x89HDF", 4) == 0)
+        return FileKind::H5;
+    return FileKind::Csv;
+}
+
+/// Names that are not input arrays in .npz and .h5 files (see README.md).
+bool isMetadataName(const std::string &name)
+{
+    static const char *const names[]
+        = {"feature_names", "row_labels", "targets", "time_labels", "target_name"};
+    for (const char *n : names) {
+        const std::size_t len = std::strlen(n);
+        if (name == n
+            || (name.size() > len + 1 && name.compare(name.size() - len, len, n) == 0
+                && name[name.size() - len - 1] == '_'))
+            return true;
+    }
+    return false;
+}
+
+std::string inputNames(const std::vector<InputInfo> &inputs)
+{
+    std::string out;
+    for (std::size_t i = 0; i < inputs.size(); ++i)
+        out += (i > 0 ? ", '" : "'") + inputs[i].name + "' " + shapeToString(inputs[i].shape);
+    return out;
+}
+
+/// Arrays of an .npz or .h5 file, with names, behind one interface.
+class ArraySource
+{
+public:
+    virtual ~ArraySource() = default;
+    virtual std::vector<std::string> names() const = 0;
+    virtual ArrayData read(const std::string &name) = 0;
+    virtual std::optional<std::vector<std::string>> attribute(
+        const std::string &, const std::string &) const
+    {
+        return std::nullopt;
+    }
+};
+
+class NpzSource : public ArraySource
+{
+public:
+    NpzSource(const std::filesystem::path &file, std::int64_t cap)
+        : m_arrays(readNpz(file, cap))
+    {
+    }
+    std::vector<std::string> names() const override
+    {
+        std::vector<std::string> out;
+        for (const auto &a : m_arrays)
+            out.push_back(a.first);
+        return out;
+    }
+    ArrayData read(const std::string &name) override
+    {
+        for (auto &a : m_arrays)
+            if (a.first == name)
+                return std::move(a.second);
+        return {};
+    }
+
+private:
+    std::vector<std::pair<std::string, ArrayData>> m_arrays;
+};
+
+class H5Source : public ArraySource
+{
+public:
+    H5Source(const std::filesystem::path &file, std::int64_t cap)
+        : m_reader(file, cap)
+    {
+    }
+    std::vector<std::string> names() const override { return m_reader.datasets(); }
+    ArrayData read(const std::string &name) override { return m_reader.read(name); }
+    std::optional<std::vector<std::string>> attribute(
+        const std::string &dataset, const std::string &name) const override
+    {
+        return m_reader.stringAttribute(dataset, name);
+    }
+
+private:
+    H5DataReader m_reader;
+};
+
+std::string baseName(const std::string &path)
+{
+    const std::size_t slash = path.rfind('/');
+    return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+/// Text metadata array `name` (or "<input>_<name>"), converted to strings.
+std::optional<std::vector<std::string>> metadata(ArraySource &source,
+    const std::vector<std::string> &names, const std::string &name, const std::string &where)
+{
+    for (const std::string &n : names) {
+        if (n != name)
+            continue;
+        ArrayData a = source.read(n);
+        std::vector<std::string> out;
+        if (a.isText) {
+            out = std::move(a.strings);
+        } else {
+            for (const float v : a.values)
+                out.push_back(formatNumber(v));
+        }
+        for (std::size_t i = 0; i < out.size(); ++i)
+            if (findInvalidUtf8(out[i]) != std::string::npos)
+                throw InputFileError(where + ": entry " + std::to_string(i) + " of '" + name
+                    + "' is not UTF-8 text");
+        return out;
+    }
+    return std::nullopt;
+}
+
+/// Inputs `wanted` read from an .npz or .h5 file holding arrays named after them.
+DatasetPart arrayPart(const std::filesystem::path &file, ArraySource &source,
+    const std::vector<InputInfo> &inputs, const std::vector<int> &wanted)
+{
+    const std::string where = file.string();
+    const std::vector<std::string> names = source.names();
+    std::vector<std::string> arrays;
+    for (const std::string &n : names)
+        if (!isMetadataName(baseName(n)))
+            arrays.push_back(n);
+    DatasetPart part;
+    for (const int index : wanted) {
+        const InputInfo &input = inputs[static_cast<std::size_t>(index)];
+        std::string chosen;
+        for (const std::string &n : arrays)
+            if (n == input.name || baseName(n) == input.name)
+                chosen = n;
+        if (chosen.empty() && wanted.size() == 1 && arrays.size() == 1)
+            chosen = arrays.front();
+        if (chosen.empty()) {
+            std::string list;
+            for (const std::string &n : arrays)
+                list += (list.empty() ? "'" : ", '") + n + "'";
+            throw InputFileError(where + " has no array named '" + input.name
+                + "' for the model input of that name (it holds " + (list.empty() ? "none" : list)
+                + "); name the arrays after the inputs: " + inputNames(inputs));
+        }
+        ArrayData array = source.read(chosen);
+        if (array.isText)
+            throw InputFileError(
+                where + ": array '" + chosen + "' holds text; model inputs must be numbers");
+        Tensor t = fitArray(std::move(array), input, where + ": array '" + chosen + "'");
+        std::vector<std::string> featureNames;
+        if (auto a = source.attribute(chosen, "feature_names"))
+            featureNames = *a;
+        else if (auto m = metadata(source, names, input.name + "_feature_names", where))
+            featureNames = *m;
+        else if (wanted.size() == 1 || inputs.size() == 1) {
+            if (auto m2 = metadata(source, names, "feature_names", where))
+                featureNames = *m2;
+        }
+        if (!featureNames.empty() && std::int64_t(featureNames.size()) != t.dim(-1))
+            throw InputFileError(where + ": " + std::to_string(featureNames.size())
+                + " feature names for array '" + chosen + "', whose last axis has "
+                + std::to_string(t.dim(-1)) + " entries");
+        std::vector<std::string> timeLabels;
+        if (auto a = source.attribute(chosen, "time_labels"))
+            timeLabels = *a;
+        else if (auto m = metadata(source, names, input.name + "_time_labels", where))
+            timeLabels = *m;
+        else if (auto m2 = metadata(source, names, "time_labels", where))
+            timeLabels = *m2;
+        if (!timeLabels.empty() && (t.rank() != 3 || std::int64_t(timeLabels.size()) != t.dim(1)))
+            timeLabels.clear(); // they belong to another input
+        if (part.rows < 0)
+            part.rows = t.dim(0);
+        else if (part.rows != t.dim(0))
+            throw ShapeError(where + ": array '" + chosen + "' has " + std::to_string(t.dim(0))
+                + " samples, the arrays before it " + std::to_string(part.rows)
+                + "; every input needs the same number of samples");
+        part.notes.push_back(where + ": input '" + input.name + "' from array '" + chosen + "' "
+            + shapeToString(t.shape()));
+        flagBadValues(t, input, file, part.problems);
+        part.inputIndices.push_back(index);
+        part.inputs.push_back(std::move(t));
+        part.featureNames.push_back(std::move(featureNames));
+        part.timeLabels.push_back(std::move(timeLabels));
+    }
+    if (auto labels = metadata(source, names, "row_labels", where)) {
+        if (std::int64_t(labels->size()) != part.rows)
+            throw InputFileError(where + ": 'row_labels' has " + std::to_string(labels->size())
+                + " entries for " + std::to_string(part.rows) + " samples");
+        part.rowLabels = std::move(*labels);
+        part.rowLabelName = "row_labels";
+    }
+    if (auto targets = metadata(source, names, "targets", where)) {
+        if (std::int64_t(targets->size()) != part.rows)
+            throw InputFileError(where + ": 'targets' has " + std::to_string(targets->size())
+                + " entries for " + std::to_string(part.rows) + " samples");
+        part.targets = std::move(*targets);
+        part.targetName = "target";
+        if (auto name = source.attribute("targets", "name"); name && !name->empty())
+            part.targetName = name->front();
+        else if (auto n2 = metadata(source, names, "target_name", where); n2 && !n2->empty())
+            part.targetName = n2->front();
+    }
+    return part;
+}
+
+DatasetPart filePart(const std::filesystem::path &file, const std::vector<InputInfo> &inputs,
+    const std::vector<int> &wanted, const DatasetOptions &options)
+{
+    if (!std::filesystem::exists(file))
+        throw InputFileError(file.string() + ": no such file; check the path");
+    switch (kindOf(file)) {
+    case FileKind::Csv:
+        if (wanted.size() != 1)
+            throw ShapeError(file.string() + ": the model has " + std::to_string(wanted.size())
+                + " inputs (" + inputNames(inputs)
+                + ") and a CSV holds one: give one file per input, or one .npz/.h5 holding "
+                  "arrays named after the inputs");
+        return csvPart(file, inputs[static_cast<std::size_t>(wanted[0])], wanted[0], options);
+    case FileKind::Npy: {
+        if (wanted.size() != 1)
+            throw ShapeError(file.string() + ": the model has " + std::to_string(wanted.size())
+                + " inputs (" + inputNames(inputs)
+                + ") and a .npy holds one array: give one file per input, or one .npz/.h5");
+        const InputInfo &input = inputs[static_cast<std::size_t>(wanted[0])];
+        ArrayData array = readNpy(file, options.memoryCapBytes);
+        if (array.isText)
+            throw InputFileError(file.string() + ": the array holds text (" + array.dtype
+                + "); model inputs must be numbers");
+        DatasetPart part;
+        Tensor t = fitArray(std::move(array), input, file.string());
+        part.rows = t.dim(0);
+        part.notes.push_back(
+            file.string() + ": input '" + input.name + "' " + shapeToString(t.shape()));
+        flagBadValues(t, input, file, part.problems);
+        part.inputIndices.push_back(wanted[0]);
+        part.inputs.push_back(std::move(t));
+        part.featureNames.emplace_back();
+        part.timeLabels.emplace_back();
+        return part;
+    }
+    case FileKind::Npz: {
+        NpzSource source(file, options.memoryCapBytes);
+        return arrayPart(file, source, inputs, wanted);
+    }
+    case FileKind::H5: {
+        H5Source source(file, options.memoryCapBytes);
+        return arrayPart(file, source, inputs, wanted);
+    }
+    }
+    return {};
+}
+
+} // namespace
+
+std::string RowProblem::message() const
+{
+    std::string out = file.string();
+    if (line > 0) {
+        out += ":" + std::to_string(line);
+        if (column > 0)
+            out += ":" + std::to_string(column);
+    }
+    out += " (sample " + std::to_string(row);
+    if (!columnName.empty())
+        out += ", column '" + columnName + "'";
+    return out + "): " + reason;
+}
+
+std::int64_t Dataset::rows() const
+{
+    return inputs.empty() ? 0 : inputs.front().dim(0);
+}
+
+std::int64_t Dataset::usableRows() const
+{
+    return static_cast<std::int64_t>(std::count(rowUsable.begin(), rowUsable.end(), true));
+}
+
+std::vector<std::int64_t> Dataset::usableRowIndices() const
+{
+    std::vector<std::int64_t> out;
+    for (std::size_t r = 0; r < rowUsable.size(); ++r)
+        if (rowUsable[r])
+            out.push_back(static_cast<std::int64_t>(r));
+    return out;
+}
+
+std::vector<Tensor> Dataset::usableInputs() const
+{
+    const std::vector<std::int64_t> keep = usableRowIndices();
+    if (static_cast<std::int64_t>(keep.size()) == rows())
+        return inputs;
+    std::vector<Tensor> out;
+    for (const Tensor &t : inputs) {
+        Shape shape = t.shape();
+        const std::int64_t per = shape[0] == 0 ? 0 : t.size() / shape[0];
+        shape[0] = static_cast<std::int64_t>(keep.size());
+        Tensor u(shape);
+        for (std::size_t i = 0; i < keep.size(); ++i)
+            std::copy_n(
+                t.data() + keep[i] * per, per, u.data() + static_cast<std::int64_t>(i) * per);
+        out.push_back(std::move(u));
+    }
+    return out;
+}
+
+Tensor fitArray(ArrayData &&array, const InputInfo &input, const std::string &where)
+{
+    const Shape &want = input.shape; // (-1, d1, ..., dk)
+    const Shape &have = array.shape;
+    const std::size_t k = want.size() - 1;
+    auto matches = [&](std::size_t haveFrom, std::size_t count) {
+        for (std::size_t i = 0; i < count; ++i) {
+            const std::int64_t w = want[1 + i];
+            if (w >= 0 && have[haveFrom + i] != w)
+                return false;
+        }
+        return true;
+    };
+    Shape shape;
+    if (have.size() == k + 1 && matches(1, k)) {
+        shape = have; // (N, ...)
+    } else if (k >= 1 && have.size() == k && want.back() == 1 && matches(1, k - 1)) {
+        shape = have; // (N, ..., ) for an input ending in an axis of 1
+        shape.push_back(1);
+    } else if (have.size() == k && matches(0, k) && k >= 1) {
+        shape = have; // one sample without the batch axis
+        shape.insert(shape.begin(), 1);
+    } else {
+        std::string why;
+        if (have.size() != k + 1) {
+            why = "it has " + std::to_string(have.size()) + " axes, the input "
+                + std::to_string(k + 1) + " with the batch axis";
+        } else {
+            for (std::size_t i = 0; i < k; ++i)
+                if (want[1 + i] >= 0 && have[1 + i] != want[1 + i]) {
+                    why = "axis " + std::to_string(i + 1) + " has " + std::to_string(have[1 + i])
+                        + ", the model takes " + std::to_string(want[1 + i]);
+                    if (i + 1 == k && k == 1)
+                        why += " features";
+                    else if (i + 1 == k)
+                        why += " channels";
+                    else if (i == 0)
+                        why += " time steps";
+                    break;
+                }
+        }
+        throw ShapeError(where + " has shape " + shapeToString(have) + ", but input '" + input.name
+            + "' takes " + shapeToString(want) + ": " + why);
+    }
+    return Tensor(std::move(shape), std::move(array.values));
+}
+
+void flagBadValues(const Tensor &tensor, const InputInfo &input, const std::filesystem::path &file,
+    std::vector<RowProblem> &problems)
+{
+    const std::int64_t n = tensor.rank() == 0 ? 0 : tensor.dim(0);
+    const std::int64_t per = n == 0 ? 0 : tensor.size() / n;
+    const float *v = tensor.data();
+    for (std::int64_t r = 0; r < n; ++r) {
+        for (std::int64_t i = 0; i < per; ++i) {
+            const float x = v[r * per + i];
+            std::string reason;
+            if (std::isnan(x))
+                reason = "missing value (NaN) at position " + std::to_string(i) + " of the sample";
+            else if (input.integerIds && (x < 0 || std::floor(x) != x))
+                reason = "token id " + formatNumber(x) + " at position " + std::to_string(i)
+                    + " is not a non-negative integer";
+            if (!reason.empty()) {
+                problems.push_back({r, 0, 0, {}, reason, file});
+                break;
+            }
+        }
+    }
+}
+
+Dataset loadDataset(const std::vector<std::filesystem::path> &files,
+    const std::vector<InputInfo> &inputs, const DatasetOptions &options)
+{
+    if (inputs.empty())
+        throw ShapeError("the model has no inputs");
+    if (files.empty())
+        throw InputFileError("no data file was given; give a .csv, .npy, .npz or .h5 file");
+
+    // Which inputs each file provides.
+    std::vector<std::vector<int>> wanted(files.size());
+    if (files.size() == 1) {
+        for (std::size_t i = 0; i < inputs.size(); ++i)
+            wanted[0].push_back(static_cast<int>(i));
+    } else if (files.size() == inputs.size()) {
+        std::vector<int> byStem(files.size(), -1);
+        bool allNamed = true;
+        for (std::size_t f = 0; f < files.size(); ++f) {
+            for (std::size_t i = 0; i < inputs.size(); ++i)
+                if (files[f].stem().string() == inputs[i].name)
+                    byStem[f] = static_cast<int>(i);
+            allNamed = allNamed && byStem[f] >= 0;
+        }
+        std::vector<int> sorted = byStem;
+        std::sort(sorted.begin(), sorted.end());
+        allNamed = allNamed && std::unique(sorted.begin(), sorted.end()) == sorted.end();
+        for (std::size_t f = 0; f < files.size(); ++f)
+            wanted[f].push_back(allNamed ? byStem[f] : static_cast<int>(f));
+    } else {
+        throw ShapeError(std::to_string(files.size()) + " data files were given for a model with "
+            + std::to_string(inputs.size()) + " input(s) (" + inputNames(inputs)
+            + "): give one file per input, or one .npz/.h5 holding them all");
+    }
+
+    Dataset data;
+    data.files = files;
+    data.inputs.resize(inputs.size());
+    data.featureNames.resize(inputs.size());
+    data.timeLabels.resize(inputs.size());
+    std::int64_t rows = -1;
+    std::string rowsFrom;
+    for (std::size_t f = 0; f < files.size(); ++f) {
+        DatasetPart part = filePart(files[f], inputs, wanted[f], options);
+        if (rows >= 0 && part.rows != rows)
+            throw ShapeError(files[f].string() + " has " + std::to_string(part.rows)
+                + " samples but " + rowsFrom + " has " + std::to_string(rows)
+                + "; every input needs the same number of samples");
+        rows = part.rows;
+        rowsFrom = files[f].string();
+        for (std::size_t i = 0; i < part.inputIndices.size(); ++i) {
+            const auto index = static_cast<std::size_t>(part.inputIndices[i]);
+            data.inputs[index] = std::move(part.inputs[i]);
+            data.featureNames[index] = std::move(part.featureNames[i]);
+            data.timeLabels[index] = std::move(part.timeLabels[i]);
+        }
+        if (data.rowLabels.empty() && !part.rowLabels.empty()) {
+            data.rowLabels = std::move(part.rowLabels);
+            data.rowLabelName = part.rowLabelName;
+        }
+        if (data.targets.empty() && !part.targets.empty()) {
+            data.targets = std::move(part.targets);
+            data.targetName = part.targetName;
+        }
+        if (data.timeValues.empty() && !part.timeValues.empty()) {
+            data.timeValues = std::move(part.timeValues);
+            data.windowStart = std::move(part.windowStart);
+        }
+        data.problems.insert(data.problems.end(), part.problems.begin(), part.problems.end());
+        data.notes.insert(data.notes.end(), part.notes.begin(), part.notes.end());
+    }
+    if (data.rowLabels.empty()) {
+        data.rowLabelName = "row";
+        data.rowLabels.resize(static_cast<std::size_t>(rows));
+        for (std::int64_t r = 0; r < rows; ++r)
+            data.rowLabels[static_cast<std::size_t>(r)] = std::to_string(r);
+    }
+    std::stable_sort(data.problems.begin(), data.problems.end(),
+        [](const RowProblem &a, const RowProblem &b) { return a.row < b.row; });
+    data.rowUsable.assign(static_cast<std::size_t>(rows), true);
+    for (const RowProblem &p : data.problems)
+        data.rowUsable[static_cast<std::size_t>(p.row)] = false;
+    const std::int64_t bad = rows - data.usableRows();
+    if (rows > 0 && bad == rows)
+        throw InputFileError("no sample can be used: every one has a problem; the first is "
+            + data.problems.front().message());
+    if (bad > 0)
+        data.notes.push_back(std::to_string(bad) + " of " + std::to_string(rows)
+            + " samples have problems (missing values, text, ragged lines) and are skipped");
+    return data;
+}
+
+} // namespace attnlens
