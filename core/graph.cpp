@@ -1,0 +1,138 @@
+#include "core/graph.h"
+
+#include "core/errors.h"
+
+namespace attnlens {
+
+namespace {
+
+std::int64_t bytesOf(const std::vector<Tensor> &tensors)
+{
+    std::int64_t total = 0;
+    for (const Tensor &t : tensors)
+        total += t.size() * static_cast<std::int64_t>(sizeof(float));
+    return total;
+}
+
+/// Re-throws the current exception with `prefix` added, keeping its type so that the CLI's
+/// exit code still tells a bad file from an unsupported model.
+[[noreturn]] void rethrowWithContext(const std::string &prefix)
+{
+    try {
+        throw;
+    } catch (const ShapeError &e) {
+        throw ShapeError(prefix + e.what());
+    } catch (const InputFileError &e) {
+        throw InputFileError(prefix + e.what());
+    } catch (const UnsupportedModelError &e) {
+        throw UnsupportedModelError(prefix + e.what());
+    } catch (const Error &e) {
+        throw Error(prefix + e.what());
+    } catch (const std::bad_alloc &) {
+        throw ShapeError(prefix + "out of memory; try a smaller batch or shorter inputs");
+    }
+}
+
+} // namespace
+
+Graph::Graph(std::vector<std::unique_ptr<Layer>> layers, std::vector<GraphNode> nodes,
+    std::vector<int> inputNodes, std::vector<ValueRef> outputs)
+    : m_layers(std::move(layers))
+    , m_nodes(std::move(nodes))
+    , m_inputNodes(std::move(inputNodes))
+    , m_outputs(std::move(outputs))
+{
+    const int count = static_cast<int>(m_nodes.size());
+    m_lastUse.assign(m_nodes.size(), -1);
+    for (int i = 0; i < count; ++i) {
+        const GraphNode &node = m_nodes[static_cast<std::size_t>(i)];
+        if (!node.isInput() && node.layer >= static_cast<int>(m_layers.size()))
+            throw InputFileError("graph node '" + node.layerName + "' has no layer");
+        for (const auto &[name, refs] : node.tensorArgs)
+            for (const ValueRef &ref : refs) {
+                if (ref.node < 0 || ref.node >= i)
+                    throw InputFileError("layer '" + node.layerName + "' reads the output of a "
+                                                                      "layer that is not computed before it (cycle in the model?)");
+                m_lastUse[static_cast<std::size_t>(ref.node)] = i;
+            }
+    }
+    for (const ValueRef &out : m_outputs) {
+        if (out.node < 0 || out.node >= count)
+            throw InputFileError("a model output refers to an unknown layer");
+        m_lastUse[static_cast<std::size_t>(out.node)] = count;
+    }
+}
+
+Graph::Pass Graph::run(const std::vector<Tensor> &inputs, const std::function<bool(int)> &capture,
+    bool recordShapes) const
+{
+    Pass pass;
+    const std::size_t count = m_nodes.size();
+    std::vector<std::vector<Tensor>> values(count);
+    std::vector<std::vector<Mask>> masks(count);
+    if (recordShapes)
+        pass.shapes.resize(count);
+    std::int64_t live = 0;
+    for (std::size_t i = 0; i < count; ++i) {
+        const GraphNode &node = m_nodes[i];
+        if (node.isInput()) {
+            values[i] = {inputs.at(static_cast<std::size_t>(node.inputIndex))};
+        } else {
+            CallArgs args;
+            args.options = node.options;
+            for (const auto &[name, refs] : node.tensorArgs) {
+                auto &tensors = args.tensors[name];
+                auto &argMasks = args.masks[name];
+                for (const ValueRef &ref : refs) {
+                    const auto &produced = values[static_cast<std::size_t>(ref.node)];
+                    const auto &producedMasks = masks[static_cast<std::size_t>(ref.node)];
+                    const auto output = static_cast<std::size_t>(ref.output);
+                    if (output >= produced.size())
+                        throw InputFileError("layer '" + node.layerName + "' reads output "
+                            + std::to_string(ref.output) + " of layer '"
+                            + m_nodes[static_cast<std::size_t>(ref.node)].layerName
+                            + "', which has only " + std::to_string(produced.size()));
+                    tensors.push_back(produced[output]);
+                    argMasks.push_back(output < producedMasks.size() ? producedMasks[output] : Mask());
+                }
+            }
+            CallContext context;
+            const bool isAttention = !node.attentionKey.empty();
+            context.captureAttention = isAttention && capture && capture(static_cast<int>(i));
+            CallResult result;
+            try {
+                result = layer(node.layer).call(args, context);
+            } catch (...) {
+                rethrowWithContext("layer '" + node.layerName + "' (" + node.className + "): ");
+            }
+            if (result.outputs.empty())
+                throw UnsupportedModelError(
+                    "layer '" + node.layerName + "' (" + node.className + ") produced no output");
+            if (context.captureAttention && !result.attention.empty())
+                pass.attention.emplace_back(static_cast<int>(i), std::move(result.attention));
+            values[i] = std::move(result.outputs);
+            masks[i] = std::move(result.masks);
+        }
+        if (recordShapes)
+            for (const Tensor &t : values[i])
+                pass.shapes[i].push_back(t.shape());
+        live += bytesOf(values[i]);
+        pass.peakBytes = std::max(pass.peakBytes, live);
+        // Free what no later node reads.
+        for (const auto &[name, refs] : node.tensorArgs)
+            for (const ValueRef &ref : refs) {
+                const auto source = static_cast<std::size_t>(ref.node);
+                if (m_lastUse[source] == static_cast<int>(i) && !values[source].empty()) {
+                    live -= bytesOf(values[source]);
+                    values[source].clear();
+                    masks[source].clear();
+                }
+            }
+    }
+    for (const ValueRef &out : m_outputs)
+        pass.outputs.push_back(
+            values[static_cast<std::size_t>(out.node)].at(static_cast<std::size_t>(out.output)));
+    return pass;
+}
+
+} // namespace attnlens

@@ -1,0 +1,76 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/tensor.h"
+
+namespace attnlens {
+
+/// Output `tensor` of call `node` of layer `layer` (Keras's keras_history triple).
+struct TensorRef
+{
+    std::string layer;
+    int node = 0;
+    int tensor = 0;
+};
+
+/// One argument of a layer call: tensors (several for a list argument such as Add([a, b])) or
+/// a constant (`true`, `-1`, `null`).
+struct CallArgument
+{
+    std::vector<TensorRef> tensors;
+    bool isList = false; ///< the argument was a list of tensors
+    nlohmann::json constant; ///< when `tensors` is empty
+    bool isTensor() const { return !tensors.empty(); }
+};
+
+/// One call of a layer ("inbound node"), before binding to the layer's parameter names.
+struct NodeSpec
+{
+    std::vector<CallArgument> positional;
+    std::vector<std::pair<std::string, CallArgument>> keyword;
+};
+
+/// One entry of the model's `layers` list.
+struct LayerSpec
+{
+    std::string name;
+    std::string className;      ///< without package ("InterpretableMultiHeadAttention")
+    std::string registeredName; ///< as written, may be empty
+    std::string module;         ///< `.keras` only ("keras.src.ops.numpy"), may be empty
+    nlohmann::json config;
+    std::vector<NodeSpec> nodes;
+    bool isInput = false;
+    Shape inputShape; ///< InputLayer: with the batch axis, -1 for None
+    std::string dtype; ///< InputLayer dtype ("float32", "int32")
+};
+
+/// A Functional or Sequential model's architecture, as a functional graph (Sequential models
+/// are turned into a chain with an InputLayer first).
+struct ModelSpec
+{
+    std::string name;
+    std::string className; ///< "Functional" or "Sequential" (Keras 2 "Model" -> "Functional")
+    std::vector<LayerSpec> layers;
+    std::vector<TensorRef> inputs;
+    std::vector<TensorRef> outputs;
+    /// Index of the first non-InputLayer entry that Keras lists in `model.layers`; used for
+    /// binding `.weights.h5` groups: Sequential models leave the InputLayer out.
+    bool inputLayersInModelLayers = true;
+};
+
+/// Class name without the package of a registered name ("kmr.layers>X" -> "X").
+std::string stripPackage(const std::string &name);
+
+/// Parses `model.to_json()` / `model_config` / `config.json`. `source` names the file in
+/// messages. Throws InputFileError for a malformed config and UnsupportedModelError for a
+/// model class that is not Functional or Sequential.
+ModelSpec parseModelConfig(const nlohmann::json &root, const std::string &source);
+
+/// Parses text as JSON; throws InputFileError with the line and column on a syntax error.
+nlohmann::json parseJsonText(const std::string &text, const std::string &source);
+
+} // namespace attnlens

@@ -1,0 +1,508 @@
+#include "core/model_builder.h"
+
+#include <cmath>
+#include <functional>
+#include <map>
+#include <set>
+
+#include "core/errors.h"
+#include "core/keras_axis_origin.h"
+#include "core/keras_config.h"
+#include "core/keras_file.h"
+#include "core/layer_factory.h"
+#include "core/model_impl.h"
+#include "core/weight_reader.h"
+
+namespace attnlens {
+
+namespace {
+
+using nlohmann::json;
+
+bool contains(const std::string &text, const std::string &part)
+{
+    return text.find(part) != std::string::npos;
+}
+
+/// Adds the file and the layer to a message unless it names them already.
+std::string withContext(const std::string &message, const std::string &file,
+    const std::string &layer, const std::string &className)
+{
+    std::string out = message;
+    if (!layer.empty() && !contains(out, "'" + layer + "'"))
+        out = "layer '" + layer + "' (" + className + "): " + out;
+    if (!contains(out, file))
+        out = file + ": " + out;
+    return out;
+}
+
+std::string formatBytes(std::int64_t bytes)
+{
+    const double b = static_cast<double>(bytes);
+    char buffer[64];
+    if (b >= 1024.0 * 1024.0 * 1024.0)
+        std::snprintf(buffer, sizeof buffer, "%.1f GiB", b / (1024.0 * 1024.0 * 1024.0));
+    else if (b >= 1024.0 * 1024.0)
+        std::snprintf(buffer, sizeof buffer, "%.1f MiB", b / (1024.0 * 1024.0));
+    else
+        std::snprintf(buffer, sizeof buffer, "%lld bytes", static_cast<long long>(bytes));
+    return buffer;
+}
+
+std::string countNonFinite(const std::vector<Tensor> &weights)
+{
+    std::int64_t nan = 0;
+    std::int64_t inf = 0;
+    for (const Tensor &w : weights)
+        for (float v : w.values()) {
+            if (std::isnan(v))
+                ++nan;
+            else if (std::isinf(v))
+                ++inf;
+        }
+    if (nan == 0 && inf == 0)
+        return {};
+    std::string out;
+    if (nan > 0)
+        out += std::to_string(nan) + " NaN";
+    if (inf > 0)
+        out += (out.empty() ? "" : " and ") + std::to_string(inf) + " infinite";
+    return out;
+}
+
+struct NodeKey
+{
+    std::string layer;
+    int node = 0;
+    bool operator<(const NodeKey &o) const
+    {
+        return layer < o.layer || (layer == o.layer && node < o.node);
+    }
+};
+
+/// Builds one Model::Impl; one instance per open().
+class Builder
+{
+public:
+    Builder(const std::filesystem::path &file, const std::optional<std::filesystem::path> &config,
+        const LoadOptions &options, ModelData &impl)
+        : m_path(file)
+        , m_configPath(config)
+        , m_file(file.string())
+        , m_impl(impl)
+    {
+        m_impl.options = options;
+    }
+
+    void build()
+    {
+        KerasFile source = openKerasFile(m_path, m_configPath);
+        m_kerasVersion = source.kerasVersion;
+        m_spec = parseModelConfig(source.config, source.configSource);
+        WeightReader reader(*source.weights, source.layout, source.legacyRoot);
+        reader.bind(m_spec);
+        createLayers(reader);
+        wireGraph();
+        ModelSummary &summary = m_impl.summary;
+        summary.name = m_spec.name;
+        summary.className = m_spec.className;
+        summary.format = source.format;
+        summary.kerasVersion = source.kerasVersion;
+        summary.file = m_path;
+        dryRun();
+    }
+
+private:
+    void createLayers(const WeightReader &reader)
+    {
+        std::set<std::string> names;
+        for (std::size_t i = 0; i < m_spec.layers.size(); ++i) {
+            const LayerSpec &spec = m_spec.layers[i];
+            if (!names.insert(spec.name).second)
+                throw InputFileError(m_file + ": two layers are named '" + spec.name + "'");
+            if (spec.isInput)
+                continue;
+            LayerConfig config;
+            config.name = spec.name;
+            config.className = spec.className;
+            config.registeredName = spec.registeredName;
+            config.config = spec.config;
+            config.kerasVersion = m_kerasVersion;
+            config.file = m_file;
+            bool found = false;
+            try {
+                found = reader.read(spec, config.weights, config.weightNames);
+            } catch (const InputFileError &e) {
+                throw InputFileError(withContext(e.what(), m_file, spec.name, spec.className));
+            }
+            if (!found && WeightReader::classNeedsWeights(spec.className))
+                throw InputFileError(m_file + ": the file has no weights for layer '" + spec.name
+                    + "' (" + spec.className
+                    + ") of the architecture; the weights and the architecture do not belong "
+                      "to the same model");
+            const std::string bad = countNonFinite(config.weights);
+            if (!bad.empty())
+                m_impl.warnings.push_back("Layer '" + spec.name + "' (" + spec.className
+                    + ") has " + bad + " weight values; its outputs will not be meaningful.");
+            std::unique_ptr<Layer> layer;
+            try {
+                layer = makeLayer(config);
+            } catch (const UnsupportedModelError &e) {
+                throw UnsupportedModelError(withContext(e.what(), m_file, spec.name, spec.className));
+            } catch (const Error &e) {
+                throw InputFileError(withContext(e.what(), m_file, spec.name, spec.className));
+            }
+            if (!layer)
+                throw UnsupportedModelError(m_file + ": layer '" + spec.name + "' ("
+                    + spec.className + ") could not be created");
+            m_layerOfSpec[i] = static_cast<int>(m_layers.size());
+            m_configs.push_back(spec.config);
+            m_layers.push_back(std::move(layer));
+        }
+    }
+
+    /// Creates one node per InputLayer and per layer call, binds call arguments to parameter
+    /// names, resolves tensor references and sorts the nodes topologically.
+    void wireGraph()
+    {
+        std::vector<GraphNode> nodes;
+        std::vector<std::map<std::string, std::vector<TensorRef>>> pending;
+        std::map<NodeKey, int> nodeOf;
+        for (std::size_t i = 0; i < m_spec.layers.size(); ++i) {
+            const LayerSpec &spec = m_spec.layers[i];
+            if (spec.isInput) {
+                GraphNode node;
+                node.layerName = spec.name;
+                node.className = "InputLayer";
+                nodeOf[{spec.name, 0}] = static_cast<int>(nodes.size());
+                nodes.push_back(node);
+                pending.emplace_back();
+                continue;
+            }
+            const int layerIndex = m_layerOfSpec.at(i);
+            const Layer &layer = *m_layers[static_cast<std::size_t>(layerIndex)];
+            const auto signature = layer.callSignature();
+            int call = 0;
+            for (const NodeSpec &nodeSpec : spec.nodes) {
+                GraphNode node;
+                node.layerName = spec.name;
+                node.className = spec.className;
+                node.layer = layerIndex;
+                node.callIndex = call;
+                std::map<std::string, std::vector<TensorRef>> args;
+                auto bind = [&](const std::string &name, const CallArgument &arg) {
+                    if (arg.isTensor()) {
+                        args[name] = arg.tensors;
+                        node.options.erase(name);
+                    } else {
+                        node.options[name] = arg.constant;
+                        args.erase(name);
+                    }
+                };
+                for (std::size_t p = 0; p < nodeSpec.positional.size(); ++p) {
+                    if (p >= signature.size())
+                        throw UnsupportedModelError(m_file + ": layer '" + spec.name + "' ("
+                            + spec.className + ") is called with "
+                            + std::to_string(nodeSpec.positional.size())
+                            + " positional arguments, more than AttnLens knows for this class");
+                    bind(signature[p], nodeSpec.positional[p]);
+                }
+                for (const auto &[name, arg] : nodeSpec.keyword)
+                    bind(name, arg);
+                if (layer.attention() != nullptr)
+                    node.attentionKey
+                        = call == 0 ? spec.name : spec.name + "@" + std::to_string(call);
+                nodeOf[{spec.name, call}] = static_cast<int>(nodes.size());
+                nodes.push_back(node);
+                pending.push_back(std::move(args));
+                ++call;
+            }
+        }
+        auto resolve = [&](const TensorRef &ref, const std::string &reader) {
+            const auto it = nodeOf.find({ref.layer, ref.node});
+            if (it == nodeOf.end())
+                throw InputFileError(m_file + ": " + reader + " reads call " + std::to_string(ref.node)
+                    + " of layer '" + ref.layer + "', which the model config does not have");
+            return ValueRef {it->second, ref.tensor};
+        };
+        for (std::size_t i = 0; i < nodes.size(); ++i)
+            for (const auto &[name, refs] : pending[i])
+                for (const TensorRef &ref : refs)
+                    nodes[i].tensorArgs[name].push_back(
+                        resolve(ref, "layer '" + nodes[i].layerName + "'"));
+
+        // Model inputs and outputs.
+        std::vector<int> inputNodes;
+        for (const TensorRef &ref : m_spec.inputs) {
+            const ValueRef v = resolve(ref, "the model's input list");
+            GraphNode &node = nodes[static_cast<std::size_t>(v.node)];
+            if (!node.isInput())
+                throw UnsupportedModelError(m_file + ": model input '" + ref.layer
+                    + "' is not an InputLayer");
+            node.inputIndex = static_cast<int>(inputNodes.size());
+            inputNodes.push_back(v.node);
+        }
+        for (const GraphNode &node : nodes)
+            if (node.isInput() && node.inputIndex < 0)
+                throw InputFileError(m_file + ": InputLayer '" + node.layerName
+                    + "' is not one of the model's inputs");
+        std::vector<ValueRef> outputs;
+        for (const TensorRef &ref : m_spec.outputs)
+            outputs.push_back(resolve(ref, "the model's output list"));
+
+        // Topological order (Keras lists layers in order, but a shared layer's later calls
+        // may depend on layers listed after it).
+        const std::size_t count = nodes.size();
+        std::vector<int> state(count, 0); // 0 new, 1 visiting, 2 done
+        std::vector<int> order;
+        std::function<void(int)> visit = [&](int n) {
+            auto &s = state[static_cast<std::size_t>(n)];
+            if (s == 2)
+                return;
+            if (s == 1)
+                throw InputFileError(m_file + ": the model graph has a cycle through layer '"
+                    + nodes[static_cast<std::size_t>(n)].layerName + "'");
+            s = 1;
+            for (const auto &[name, refs] : nodes[static_cast<std::size_t>(n)].tensorArgs)
+                for (const ValueRef &ref : refs)
+                    visit(ref.node);
+            s = 2;
+            order.push_back(n);
+        };
+        for (std::size_t i = 0; i < count; ++i)
+            visit(static_cast<int>(i));
+        std::vector<int> newIndex(count);
+        for (std::size_t i = 0; i < count; ++i)
+            newIndex[static_cast<std::size_t>(order[i])] = static_cast<int>(i);
+        std::vector<GraphNode> sorted;
+        for (int old : order) {
+            GraphNode node = nodes[static_cast<std::size_t>(old)];
+            for (auto &[name, refs] : node.tensorArgs)
+                for (ValueRef &ref : refs)
+                    ref.node = newIndex[static_cast<std::size_t>(ref.node)];
+            sorted.push_back(std::move(node));
+        }
+        for (int &n : inputNodes)
+            n = newIndex[static_cast<std::size_t>(n)];
+        for (ValueRef &v : outputs)
+            v.node = newIndex[static_cast<std::size_t>(v.node)];
+        m_impl.graph = std::make_unique<Graph>(
+            std::move(m_layers), std::move(sorted), std::move(inputNodes), std::move(outputs));
+    }
+
+    const LayerSpec &inputSpec(int inputIndex) const
+    {
+        const Graph &graph = *m_impl.graph;
+        const GraphNode &node
+            = graph.nodes()[static_cast<std::size_t>(graph.inputNodes()[static_cast<std::size_t>(inputIndex)])];
+        for (const LayerSpec &spec : m_spec.layers)
+            if (spec.name == node.layerName)
+                return spec;
+        throw InputFileError(m_file + ": input '" + node.layerName + "' has no InputLayer");
+    }
+
+    /// Zeros of each input's shape with free dimensions set to `freeDim` and a batch of 1.
+    std::vector<Tensor> zeroInputs(std::int64_t freeDim)
+    {
+        std::vector<Tensor> inputs;
+        const std::int64_t cap = m_impl.options.memoryCapBytes;
+        for (std::size_t i = 0; i < m_impl.inputs.size(); ++i) {
+            const InputInfo &info = m_impl.inputs[i];
+            Shape shape = info.shape;
+            if (shape.empty())
+                throw UnsupportedModelError(
+                    m_file + ": input '" + info.name + "' has no batch axis (a scalar input)");
+            shape[0] = 1;
+            for (std::size_t d = 1; d < shape.size(); ++d)
+                if (shape[d] < 0)
+                    shape[d] = freeDim;
+            std::int64_t elements = 0;
+            try {
+                elements = shapeSize(shape);
+            } catch (const Error &) {
+                elements = -1;
+            }
+            if (elements < 0 || elements > cap / static_cast<std::int64_t>(sizeof(float)))
+                throw InputFileError(m_file + ": input '" + info.name + "' has shape "
+                    + shapeToString(info.shape) + ": one sample would need "
+                    + (elements < 0 ? std::string("more memory than can be counted")
+                                    : formatBytes(elements * 4))
+                    + ", more than the memory cap of " + formatBytes(cap)
+                    + "; the model's dimensions are absurd or the file is corrupt");
+            if (freeDim == 1)
+                m_impl.dryRunInputElements.push_back(elements);
+            inputs.emplace_back(shape);
+        }
+        return inputs;
+    }
+
+    void dryRun()
+    {
+        Graph &graph = *m_impl.graph;
+        const std::size_t inputCount = graph.inputNodes().size();
+        bool anyFree = false;
+        for (std::size_t i = 0; i < inputCount; ++i) {
+            const LayerSpec &spec = inputSpec(static_cast<int>(i));
+            InputInfo info;
+            info.name = spec.name;
+            info.shape = spec.inputShape;
+            if (!info.shape.empty())
+                info.shape[0] = -1;
+            for (std::size_t d = 1; d < info.shape.size(); ++d)
+                anyFree = anyFree || info.shape[d] < 0;
+            info.integerIds = spec.dtype.rfind("int", 0) == 0 || spec.dtype.rfind("uint", 0) == 0;
+            m_impl.inputs.push_back(info);
+        }
+        for (const GraphNode &node : graph.nodes())
+            if (node.className == "Embedding")
+                for (const auto &[name, refs] : node.tensorArgs)
+                    for (const ValueRef &ref : refs) {
+                        const GraphNode &source = graph.nodes()[static_cast<std::size_t>(ref.node)];
+                        if (source.isInput())
+                            m_impl.inputs[static_cast<std::size_t>(source.inputIndex)].integerIds
+                                = true;
+                    }
+
+        const auto captureAll = [](int) { return true; };
+        Graph::Pass first;
+        try {
+            first = graph.run(zeroInputs(1), captureAll, true);
+        } catch (const UnsupportedModelError &e) {
+            throw UnsupportedModelError(withContext(e.what(), m_file, {}, {}));
+        } catch (const Error &e) {
+            throw InputFileError(withContext(e.what(), m_file, {}, {})
+                + " (found while trying the model on zeros: the weights and the architecture "
+                  "disagree)");
+        } catch (const std::bad_alloc &) {
+            throw InputFileError(m_file + ": out of memory while trying the model on one sample");
+        }
+        std::vector<std::vector<Shape>> shapes = first.shapes;
+        std::map<int, Shape> scoreShapes;
+        for (const auto &[node, scores] : first.attention)
+            scoreShapes[node] = scores.shape();
+        if (anyFree) {
+            try {
+                const Graph::Pass second = graph.run(zeroInputs(2), captureAll, true);
+                for (std::size_t n = 0; n < shapes.size(); ++n)
+                    for (std::size_t o = 0; o < shapes[n].size() && o < second.shapes[n].size(); ++o)
+                        markFree(shapes[n][o], second.shapes[n][o]);
+                for (const auto &[node, scores] : second.attention)
+                    markFree(scoreShapes[node], scores.shape());
+            } catch (const Error &) {
+                // Some layer insists on the first size (a Reshape to a fixed length): keep the
+                // shapes of the first pass.
+            } catch (const std::bad_alloc &) {
+            }
+        }
+        std::int64_t attentionBytes = 0;
+        for (const auto &[node, scores] : first.attention)
+            attentionBytes += scores.size() * 4;
+        m_impl.dryRunBytesPerSample = first.peakBytes + attentionBytes;
+        for (auto &nodeShapes : shapes)
+            for (Shape &s : nodeShapes)
+                if (!s.empty())
+                    s[0] = -1;
+        fillInfo(shapes, scoreShapes);
+    }
+
+    static void markFree(Shape &a, const Shape &b)
+    {
+        if (a.size() != b.size())
+            return;
+        for (std::size_t d = 0; d < a.size(); ++d)
+            if (a[d] != b[d])
+                a[d] = -1;
+    }
+
+    void fillInfo(const std::vector<std::vector<Shape>> &shapes, std::map<int, Shape> &scoreShapes)
+    {
+        const Graph &graph = *m_impl.graph;
+        std::map<std::string, int> firstNodeOf;
+        for (std::size_t n = 0; n < graph.nodes().size(); ++n) {
+            const GraphNode &node = graph.nodes()[n];
+            if (node.callIndex == 0 && firstNodeOf.count(node.layerName) == 0)
+                firstNodeOf[node.layerName] = static_cast<int>(n);
+        }
+        std::int64_t parameters = 0;
+        for (std::size_t i = 0; i < m_spec.layers.size(); ++i) {
+            const LayerSpec &spec = m_spec.layers[i];
+            LayerInfo info;
+            info.name = spec.name;
+            info.className = spec.isInput ? "InputLayer" : spec.className;
+            if (const auto it = firstNodeOf.find(spec.name); it != firstNodeOf.end()) {
+                const auto &nodeShapes = shapes[static_cast<std::size_t>(it->second)];
+                if (!nodeShapes.empty())
+                    info.outputShape = nodeShapes.front();
+            }
+            if (!spec.isInput) {
+                const Layer &layer = graph.layer(m_layerOfSpec.at(i));
+                info.parameters = layer.parameterCount();
+                info.isAttention = layer.attention() != nullptr;
+                parameters += info.parameters;
+            }
+            m_impl.layers.push_back(info);
+        }
+        m_impl.summary.parameters = parameters;
+        for (const ValueRef &out : graph.outputs()) {
+            const auto &nodeShapes = shapes[static_cast<std::size_t>(out.node)];
+            m_impl.outputShapes.push_back(static_cast<std::size_t>(out.output) < nodeShapes.size()
+                    ? nodeShapes[static_cast<std::size_t>(out.output)]
+                    : Shape {});
+        }
+        std::vector<Shape> inputShapes;
+        for (const InputInfo &input : m_impl.inputs)
+            inputShapes.push_back(input.shape);
+        for (std::size_t n = 0; n < graph.nodes().size(); ++n) {
+            const GraphNode &node = graph.nodes()[n];
+            if (node.attentionKey.empty())
+                continue;
+            const AttentionSpec *spec = graph.layer(node.layer).attention();
+            AttentionLayerInfo info;
+            info.key = node.attentionKey;
+            info.layerName = node.layerName;
+            info.className = node.className;
+            info.callIndex = node.callIndex;
+            info.heads = spec->heads;
+            info.keyDim = spec->keyDim;
+            info.valueDim = spec->valueDim;
+            const Shape &scores = scoreShapes[static_cast<int>(n)];
+            if (scores.size() >= 4) {
+                info.queryLength = scores[scores.size() - 2];
+                info.keyLength = scores[scores.size() - 1];
+            }
+            const auto query = node.tensorArgs.find("query");
+            if (query != node.tensorArgs.end() && !query->second.empty())
+                info.queryOrigin
+                    = traceAxisOrigin(graph, query->second.front(), m_configs, inputShapes);
+            auto key = node.tensorArgs.find("key");
+            if (key == node.tensorArgs.end())
+                key = node.tensorArgs.find("value");
+            if (key != node.tensorArgs.end() && !key->second.empty())
+                info.keyOrigin = traceAxisOrigin(graph, key->second.front(), m_configs, inputShapes);
+            m_impl.attention.push_back(info);
+            m_impl.attentionNodes.push_back(static_cast<int>(n));
+        }
+    }
+
+    std::filesystem::path m_path;
+    std::optional<std::filesystem::path> m_configPath;
+    std::string m_file;
+    ModelData &m_impl;
+    std::string m_kerasVersion;
+    ModelSpec m_spec;
+    std::vector<std::unique_ptr<Layer>> m_layers;
+    std::vector<json> m_configs; ///< per created layer
+    std::map<std::size_t, int> m_layerOfSpec; ///< spec index -> layer index
+};
+
+} // namespace
+
+std::shared_ptr<const Model> ModelBuilder::open(const std::filesystem::path &file,
+    const std::optional<std::filesystem::path> &configFile, const LoadOptions &options)
+{
+    std::shared_ptr<Model> model(new Model());
+    Builder(file, configFile, options, *model->m_impl).build();
+    return model;
+}
+
+} // namespace attnlens

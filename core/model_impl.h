@@ -1,0 +1,34 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/graph.h"
+#include "core/model.h"
+
+namespace attnlens {
+
+/// What an opened Model holds; filled by ModelBuilder, read by Model.
+struct ModelData
+{
+    ModelSummary summary;
+    std::vector<LayerInfo> layers;
+    std::vector<InputInfo> inputs;
+    std::vector<Shape> outputShapes;
+    std::vector<AttentionLayerInfo> attention;
+    std::vector<int> attentionNodes; ///< graph node of attention[i]
+    std::vector<std::string> warnings;
+    std::unique_ptr<Graph> graph;
+    LoadOptions options;
+    /// Per-sample input elements of the dry run (free dimensions set to 1), per input.
+    std::vector<std::int64_t> dryRunInputElements;
+    /// Peak bytes of live intermediate values per sample in the dry run.
+    std::int64_t dryRunBytesPerSample = 0;
+};
+
+struct Model::Impl : ModelData
+{
+};
+
+} // namespace attnlens

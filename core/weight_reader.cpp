@@ -1,0 +1,225 @@
+#include "core/weight_reader.h"
+
+#include <algorithm>
+#include <regex>
+#include <set>
+
+#include "core/errors.h"
+
+namespace attnlens {
+
+namespace {
+
+/// One sublayer of a composite layer in a Keras 3 weights file: the attribute names it may be
+/// saved under (Keras 3 >= 3.0.3 public properties first, then Keras 3.0 / tf-keras private
+/// ones) and its class, for recursion. An empty class means "the class named by the config key
+/// `configKey`" (Bidirectional's wrapped layer).
+struct ChildSpec
+{
+    std::vector<std::string> names;
+    std::string className;
+    std::string configKey;
+};
+
+/// The order of sublayer weights in Keras's legacy weight list, per composite class. This is
+/// the one place that knows how composite layers nest their variables.
+const std::map<std::string, std::vector<ChildSpec>> &childOrder()
+{
+    static const std::map<std::string, std::vector<ChildSpec>> table = {
+        {"MultiHeadAttention",
+            {
+                {{"query_dense", "_query_dense"}, "EinsumDense", {}},
+                {{"key_dense", "_key_dense"}, "EinsumDense", {}},
+                {{"gate_dense", "_gate_dense"}, "EinsumDense", {}},
+                {{"value_dense", "_value_dense"}, "EinsumDense", {}},
+                {{"output_dense", "_output_dense"}, "EinsumDense", {}},
+            }},
+        {"InterpretableMultiHeadAttention", {{{"mha"}, "MultiHeadAttention", {}}}},
+        {"LSTM", {{{"cell"}, "LSTMCell", {}}}},
+        {"GRU", {{{"cell"}, "GRUCell", {}}}},
+        {"SimpleRNN", {{{"cell"}, "SimpleRNNCell", {}}}},
+        {"Bidirectional",
+            {
+                {{"forward_layer"}, {}, "layer"},
+                {{"backward_layer"}, {}, "backward_layer"},
+            }},
+    };
+    return table;
+}
+
+/// Keras's order of attribute names when it walks an object: sorted, private names last.
+bool kerasAttributeLess(const std::string &a, const std::string &b)
+{
+    const bool pa = !a.empty() && a.front() == '_';
+    const bool pb = !b.empty() && b.front() == '_';
+    if (pa != pb)
+        return !pa;
+    return a < b;
+}
+
+bool isNumber(const std::string &s)
+{
+    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+} // namespace
+
+std::string kerasSnakeCase(const std::string &className)
+{
+    static const std::regex nonWord("[^A-Za-z0-9_]+");
+    static const std::regex upperWord("(.)([A-Z][a-z]+)");
+    static const std::regex lowerUpper("([a-z])([A-Z])");
+    std::string name = std::regex_replace(className, nonWord, "");
+    name = std::regex_replace(name, upperWord, "$1_$2");
+    name = std::regex_replace(name, lowerUpper, "$1_$2");
+    std::transform(name.begin(), name.end(), name.begin(),
+        [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return name;
+}
+
+bool WeightReader::classNeedsWeights(const std::string &className)
+{
+    static const std::set<std::string> classes = {"Dense", "EinsumDense", "MultiHeadAttention",
+        "InterpretableMultiHeadAttention", "LayerNormalization", "BatchNormalization",
+        "Embedding", "Conv1D", "LSTM", "GRU", "SimpleRNN", "Bidirectional"};
+    return classes.count(className) > 0;
+}
+
+WeightReader::WeightReader(const Hdf5File &file, Layout layout, std::string legacyRoot)
+    : m_file(file)
+    , m_layout(layout)
+    , m_legacyRoot(std::move(legacyRoot))
+{
+}
+
+std::string WeightReader::childPath(const std::string &parent, const std::string &child) const
+{
+    const std::string slash = parent.empty() ? child : parent + "/" + child;
+    if (m_file.exists(slash))
+        return slash;
+    // tf-keras on Windows joined paths with backslashes: "layers\\mha\\_query_dense" is one
+    // link name at the root.
+    if (parent.find('/') == std::string::npos && parent.find('\\') != std::string::npos) {
+        const std::string back = parent + "\\" + child;
+        if (m_file.exists(back))
+            return back;
+    }
+    return {};
+}
+
+void WeightReader::bind(const ModelSpec &model)
+{
+    if (m_layout != Layout::Keras3)
+        return;
+    // Top-level layer groups and their keys.
+    std::vector<std::pair<std::string, std::string>> groups; // key, path
+    for (const char *root : {"layers", "_layer_checkpoint_dependencies"})
+        for (const std::string &child : m_file.children(root))
+            groups.emplace_back(child, std::string(root) + "/" + child);
+    for (const std::string &child : m_file.children("")) {
+        const std::string prefix = "layers\\";
+        if (child.rfind(prefix, 0) == 0 && child.find('\\', prefix.size()) == std::string::npos)
+            groups.emplace_back(child.substr(prefix.size()), child);
+    }
+    std::map<std::string, std::string> byKey;
+    for (const auto &[key, path] : groups) {
+        byKey.emplace(key, path);
+        const std::string vars = childPath(path, "vars");
+        if (!vars.empty())
+            if (const auto name = m_file.string(vars, "name"); name && !name->empty())
+                m_groupOfLayer.emplace(*name, path);
+    }
+    // Files older than Keras 3.6 have no vars@name: recompute Keras's keys.
+    std::map<std::string, int> seen;
+    for (const LayerSpec &layer : model.layers) {
+        if (layer.isInput && !model.inputLayersInModelLayers)
+            continue;
+        const std::string base = kerasSnakeCase(layer.className);
+        const int count = seen[base]++;
+        const std::string key = count == 0 ? base : base + "_" + std::to_string(count);
+        if (m_groupOfLayer.count(layer.name) == 0)
+            if (const auto it = byKey.find(key); it != byKey.end())
+                m_groupOfLayer.emplace(layer.name, it->second);
+    }
+}
+
+void WeightReader::collectKeras3(const std::string &path, const std::string &className,
+    const nlohmann::json &config, std::vector<Tensor> &weights, std::vector<std::string> &names,
+    int depth) const
+{
+    if (depth > 16)
+        throw InputFileError(m_file.displayName() + ": " + path + ": sublayers nest too deeply");
+    const std::string vars = childPath(path, "vars");
+    if (!vars.empty()) {
+        std::vector<std::string> indices;
+        for (const std::string &child : m_file.children(vars))
+            if (isNumber(child))
+                indices.push_back(child);
+        std::sort(indices.begin(), indices.end(), [](const std::string &a, const std::string &b) {
+            return std::stoll(a) < std::stoll(b);
+        });
+        for (const std::string &index : indices) {
+            weights.push_back(m_file.readTensor(vars + "/" + index));
+            names.push_back(path + "/vars/" + index);
+        }
+    }
+    const auto &table = childOrder();
+    if (const auto it = table.find(className); it != table.end()) {
+        for (const ChildSpec &child : it->second) {
+            for (const std::string &name : child.names) {
+                const std::string sub = childPath(path, name);
+                if (sub.empty())
+                    continue;
+                std::string subClass = child.className;
+                nlohmann::json subConfig = nlohmann::json::object();
+                if (!child.configKey.empty()) {
+                    const nlohmann::json *wrapped = nullptr;
+                    if (config.contains(child.configKey) && config[child.configKey].is_object())
+                        wrapped = &config[child.configKey];
+                    else if (config.contains("layer") && config["layer"].is_object())
+                        wrapped = &config["layer"];
+                    if (wrapped != nullptr) {
+                        subClass = stripPackage(wrapped->value("class_name", std::string()));
+                        subConfig = wrapped->value("config", nlohmann::json::object());
+                    }
+                }
+                collectKeras3(sub, subClass, subConfig, weights, names, depth + 1);
+                break;
+            }
+        }
+        return;
+    }
+    // Unknown composite: Keras's own walk order.
+    std::vector<std::string> children;
+    for (const std::string &child : m_file.children(path))
+        if (child != "vars" && m_file.isGroup(path + "/" + child))
+            children.push_back(child);
+    std::sort(children.begin(), children.end(), kerasAttributeLess);
+    for (const std::string &child : children)
+        collectKeras3(path + "/" + child, {}, nlohmann::json::object(), weights, names, depth + 1);
+}
+
+bool WeightReader::read(
+    const LayerSpec &layer, std::vector<Tensor> &weights, std::vector<std::string> &names) const
+{
+    if (m_layout == Layout::Legacy) {
+        const std::string group = m_legacyRoot.empty() ? layer.name : m_legacyRoot + "/" + layer.name;
+        if (!m_file.isGroup(group))
+            return false;
+        const auto weightNames = m_file.stringList(group, "weight_names");
+        if (!weightNames)
+            return false;
+        for (const std::string &name : *weightNames) {
+            weights.push_back(m_file.readTensor(group + "/" + name));
+            names.push_back(name);
+        }
+        return true;
+    }
+    const auto it = m_groupOfLayer.find(layer.name);
+    if (it == m_groupOfLayer.end())
+        return false;
+    collectKeras3(it->second, layer.className, layer.config, weights, names, 0);
+    return true;
+}
+
+} // namespace attnlens

@@ -1,0 +1,59 @@
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/io/hdf5_file.h"
+#include "core/keras_config.h"
+#include "core/tensor.h"
+
+namespace attnlens {
+
+/// Finds each layer's weights in a Keras HDF5 file and returns them in Keras's legacy order
+/// (the order LayerConfig::weights documents).
+///
+/// Two layouts: the legacy one (`model.save("m.h5")`'s `model_weights/` group, or a
+/// `save_weights("w.h5")` file's root) lists `<layer>/@weight_names`; the Keras 3 one
+/// (`.weights.h5`, the weights inside a `.keras`) has `layers/<key>/vars/<i>` with sublayers
+/// as child groups, bound to config layers by `vars@name` or, in files older than Keras 3.6,
+/// by the snake_case class name and a counter over `model.layers`.
+class WeightReader
+{
+public:
+    enum class Layout
+    {
+        Legacy, ///< `<root>/<layer>/@weight_names`
+        Keras3  ///< `layers/<key>/vars/<i>`
+    };
+
+    /// `legacyRoot` is "model_weights" for a full legacy model, "" for a weights-only file.
+    WeightReader(const Hdf5File &file, Layout layout, std::string legacyRoot = {});
+
+    /// Binds Keras 3 groups to the layers of `model` (no-op for the legacy layout).
+    void bind(const ModelSpec &model);
+
+    /// Appends the weights of `layer` and their names. Returns false when the file has no
+    /// entry at all for the layer. Throws InputFileError for unreadable datasets.
+    bool read(const LayerSpec &layer, std::vector<Tensor> &weights,
+        std::vector<std::string> &names) const;
+
+    /// Whether a layer of this class always owns weights (used to name a layer the file lacks).
+    static bool classNeedsWeights(const std::string &className);
+
+private:
+    void collectKeras3(const std::string &path, const std::string &className,
+        const nlohmann::json &config, std::vector<Tensor> &weights,
+        std::vector<std::string> &names, int depth) const;
+    std::string childPath(const std::string &parent, const std::string &child) const;
+
+    const Hdf5File &m_file;
+    Layout m_layout;
+    std::string m_legacyRoot;
+    std::map<std::string, std::string> m_groupOfLayer; ///< Keras 3: layer name -> group path
+};
+
+/// Keras's `to_snake_case` of a class name ("MultiHeadAttention" -> "multi_head_attention").
+std::string kerasSnakeCase(const std::string &className);
+
+} // namespace attnlens
