@@ -1,0 +1,227 @@
+#include "app/cli/cli_options.h"
+
+#include <algorithm>
+#include <charconv>
+
+#include "ui/color_maps.h"
+
+namespace attnlens::cli {
+
+namespace {
+
+std::int64_t parseInteger(const std::string &text, const std::string &what)
+{
+    std::int64_t value = 0;
+    const char *first = text.data();
+    const char *last = text.data() + text.size();
+    const auto [ptr, code] = std::from_chars(first, last, value);
+    if (text.empty() || code != std::errc() || ptr != last)
+        throw UsageError(what + ": '" + text + "' is not an integer");
+    return value;
+}
+
+} // namespace
+
+RowRange parseRowRange(const std::string &text)
+{
+    const std::string what = "--rows";
+    RowRange range;
+    const auto colon = text.find(':');
+    if (colon == std::string::npos) {
+        const std::int64_t row = parseInteger(text, what);
+        range.begin = row;
+        range.end = row + 1;
+    } else {
+        const std::string a = text.substr(0, colon);
+        const std::string b = text.substr(colon + 1);
+        if (!a.empty())
+            range.begin = parseInteger(a, what);
+        if (!b.empty())
+            range.end = parseInteger(b, what);
+    }
+    if ((range.begin && *range.begin < 0) || (range.end && *range.end < 0))
+        throw UsageError("--rows " + text + ": row numbers start at 0 and cannot be negative");
+    if (range.begin && range.end && *range.end <= *range.begin)
+        throw UsageError("--rows " + text + ": the range A:B must have B > A (B is excluded)");
+    return range;
+}
+
+HeadSelection parseHeadSelection(const std::string &text)
+{
+    HeadSelection selection;
+    if (text == "all")
+        return selection;
+    selection.all = false;
+    if (text == "mean") {
+        selection.mean = true;
+        return selection;
+    }
+    if (text == "max") {
+        selection.max = true;
+        return selection;
+    }
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        const auto comma = std::min(text.find(',', start), text.size());
+        const std::string item = text.substr(start, comma - start);
+        const auto head = parseInteger(item, "--heads (all, mean, max or a list like 0,2,5)");
+        if (head < 0 || head > 100000)
+            throw UsageError("--heads: head " + item + " is out of range");
+        selection.heads.push_back(int(head));
+        start = comma + 1;
+    }
+    return selection;
+}
+
+std::string usageText()
+{
+    return "Usage:\n"
+           "  attnlens-cli info   MODEL [--config ARCH.json] [--json]\n"
+           "  attnlens-cli run    MODEL [--config ARCH.json] --data FILE [--data FILE ...]\n"
+           "                      [--rows A:B] --out RESULT.h5\n"
+           "  attnlens-cli export MODEL [--config ARCH.json] --data FILE [--data FILE ...] --out "
+           "DIR\n"
+           "                      [--layer NAME ...] [--heads all|mean|max|0,2,5] [--rows A:B]\n"
+           "                      [--format png|jpg|pdf|svg] [--labels FILE] [--size WxH] [--dpi "
+           "N]\n"
+           "                      [--colormap NAME] [--matrix csv|npy]\n"
+           "  attnlens-cli --help | --version\n"
+           "\n"
+           "MODEL is a .keras file, a legacy .h5 file, or a weights-only file with --config (the\n"
+           "architecture JSON from model.to_json()). --data takes .csv/.tsv, .npy, .npz or .h5 "
+           "files:\n"
+           "repeat it in the order of the model inputs, or give one .h5/.npz naming each input.\n"
+           "--rows A:B selects dataset rows A..B-1 (also A: and :B); rows with missing values are\n"
+           "skipped with a note.\n"
+           "\n"
+           "info    the layers, inputs and attention layers (heads, key_dim, value_dim, lengths).\n"
+           "run     writes RESULT.h5: /outputs/<i> (N, ...), /attention/<layer> (N, heads, "
+           "T_query,\n"
+           "        T_key), attribute 'rows' (the dataset rows written), model file, sha256, "
+           "version.\n"
+           "export  one image per row, attention layer and head choice, named\n"
+           "        r<row>_L<layer>-<name>_<head>.<format>. Defaults: --heads all --format png\n"
+           "        --size 800x600 --dpi 96 --colormap viridis. --matrix also writes the numbers.\n"
+           "        Colour maps: "
+        + attnlens::colormaps::names().join(QStringLiteral(", ")).toStdString()
+        + "\n"
+          "\n"
+          "Exit codes: 0 success, 1 usage error, 2 bad input file, 3 model AttnLens cannot run,\n"
+          "4 output cannot be written, 130 interrupted (Ctrl-C).\n";
+}
+
+CliOptions parseArguments(const std::vector<std::string> &arguments)
+{
+    CliOptions options;
+    if (arguments.empty())
+        throw UsageError("no command given (info, run or export); see attnlens-cli --help");
+    if (std::find(arguments.begin(), arguments.end(), "--help") != arguments.end()
+        || std::find(arguments.begin(), arguments.end(), "-h") != arguments.end()) {
+        options.command = CliOptions::Command::Help;
+        return options;
+    }
+    if (std::find(arguments.begin(), arguments.end(), "--version") != arguments.end()) {
+        options.command = CliOptions::Command::Version;
+        return options;
+    }
+    const std::string &command = arguments.front();
+    if (command == "info")
+        options.command = CliOptions::Command::Info;
+    else if (command == "run")
+        options.command = CliOptions::Command::Run;
+    else if (command == "export")
+        options.command = CliOptions::Command::Export;
+    else
+        throw UsageError("unknown command '" + command + "' (expected info, run or export)");
+
+    const bool isInfo = options.command == CliOptions::Command::Info;
+    const bool isExport = options.command == CliOptions::Command::Export;
+    bool haveModel = false;
+    bool haveOut = false;
+    for (std::size_t i = 1; i < arguments.size(); ++i) {
+        const std::string &argument = arguments[i];
+        auto value = [&]() -> const std::string & {
+            if (i + 1 >= arguments.size())
+                throw UsageError(argument + " needs a value");
+            return arguments[++i];
+        };
+        auto onlyFor = [&](bool allowed) {
+            if (!allowed)
+                throw UsageError(argument + " is not an option of '" + command + "'");
+        };
+        if (argument == "--config") {
+            options.config = value();
+        } else if (argument == "--json") {
+            onlyFor(isInfo);
+            options.json = true;
+        } else if (argument == "--data") {
+            onlyFor(!isInfo);
+            options.data.emplace_back(value());
+        } else if (argument == "--out") {
+            onlyFor(!isInfo);
+            options.out = value();
+            haveOut = true;
+        } else if (argument == "--rows") {
+            onlyFor(!isInfo);
+            options.rows = parseRowRange(value());
+        } else if (argument == "--layer") {
+            onlyFor(isExport);
+            options.layers.push_back(value());
+        } else if (argument == "--heads") {
+            onlyFor(isExport);
+            options.heads = parseHeadSelection(value());
+        } else if (argument == "--format") {
+            onlyFor(isExport);
+            options.format = value();
+            if (options.format != "png" && options.format != "jpg" && options.format != "pdf"
+                && options.format != "svg")
+                throw UsageError("--format " + options.format + ": expected png, jpg, pdf or svg");
+        } else if (argument == "--labels") {
+            onlyFor(isExport);
+            options.labels = value();
+        } else if (argument == "--size") {
+            onlyFor(isExport);
+            const std::string text = value();
+            const auto x = text.find_first_of("xX");
+            if (x == std::string::npos)
+                throw UsageError("--size " + text + ": expected WxH, e.g. 800x600");
+            options.width = int(parseInteger(text.substr(0, x), "--size width"));
+            options.height = int(parseInteger(text.substr(x + 1), "--size height"));
+            if (options.width < 50 || options.height < 50 || options.width > 20000
+                || options.height > 20000)
+                throw UsageError("--size " + text + ": width and height must be 50..20000");
+        } else if (argument == "--dpi") {
+            onlyFor(isExport);
+            options.dpi = int(parseInteger(value(), "--dpi"));
+            if (options.dpi < 24 || options.dpi > 1200)
+                throw UsageError("--dpi must be 24..1200");
+        } else if (argument == "--colormap") {
+            onlyFor(isExport);
+            options.colormap = value();
+            if (!attnlens::colormaps::isKnown(QString::fromStdString(options.colormap)))
+                throw UsageError("--colormap " + options.colormap + ": unknown; choose one of "
+                    + attnlens::colormaps::names().join(QStringLiteral(", ")).toStdString());
+        } else if (argument == "--matrix") {
+            onlyFor(isExport);
+            options.matrix = value();
+            if (options.matrix != "csv" && options.matrix != "npy")
+                throw UsageError("--matrix " + options.matrix + ": expected csv or npy");
+        } else if (argument.size() > 1 && argument[0] == '-') {
+            throw UsageError("unknown option " + argument);
+        } else if (!haveModel) {
+            options.model = argument;
+            haveModel = true;
+        } else {
+            throw UsageError("unexpected argument '" + argument + "' (only one MODEL)");
+        }
+    }
+    if (!haveModel)
+        throw UsageError(command + ": MODEL is missing");
+    if (!isInfo && options.data.empty())
+        throw UsageError(command + ": --data FILE is missing");
+    if (!isInfo && !haveOut)
+        throw UsageError(command + ": --out is missing");
+    return options;
+}
+
+} // namespace attnlens::cli

@@ -1,0 +1,76 @@
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace attnlens::cli {
+
+/// A command line AttnLens cannot act on. Exit code 1.
+class UsageError : public std::runtime_error
+{
+public:
+    using std::runtime_error::runtime_error;
+};
+
+/// Rows [begin, end) of the dataset; a missing bound is the start or the end of the data.
+struct RowRange
+{
+    std::optional<std::int64_t> begin;
+    std::optional<std::int64_t> end;
+};
+
+/// Parses "A:B", "A:", ":B" (and "A" = A:A+1). Throws UsageError.
+RowRange parseRowRange(const std::string &text);
+
+/// Which heads `export` writes.
+struct HeadSelection
+{
+    bool all = true;
+    bool mean = false;
+    bool max = false;
+    std::vector<int> heads; ///< explicit list, when neither all nor mean/max
+};
+
+/// Parses "all", "mean", "max" or "0,2,5". Throws UsageError.
+HeadSelection parseHeadSelection(const std::string &text);
+
+/// Everything the command line says, checked for usage errors (not for file contents).
+struct CliOptions
+{
+    enum class Command
+    {
+        Help,
+        Version,
+        Info,
+        Run,
+        Export
+    };
+    Command command = Command::Help;
+    std::filesystem::path model;
+    std::optional<std::filesystem::path> config;
+    std::vector<std::filesystem::path> data;
+    std::filesystem::path out;
+    bool json = false;
+    RowRange rows;
+    std::vector<std::string> layers;
+    HeadSelection heads;
+    std::string format = "png";
+    std::optional<std::filesystem::path> labels;
+    int width = 800;
+    int height = 600;
+    int dpi = 96;
+    std::string colormap = "viridis";
+    std::string matrix; ///< "", "csv" or "npy"
+};
+
+/// Parses argv (without the program name). Throws UsageError naming the offending argument.
+CliOptions parseArguments(const std::vector<std::string> &arguments);
+
+/// The usage text printed by --help.
+std::string usageText();
+
+} // namespace attnlens::cli

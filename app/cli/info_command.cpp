@@ -1,0 +1,143 @@
+#include <iostream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "app/cli/commands.h"
+#include "app/cli/session.h"
+
+namespace attnlens::cli {
+
+namespace {
+
+nlohmann::json shapeJson(const Shape &shape)
+{
+    nlohmann::json result = nlohmann::json::array();
+    for (const std::int64_t d : shape) {
+        if (d < 0)
+            result.push_back(nullptr);
+        else
+            result.push_back(d);
+    }
+    return result;
+}
+
+std::string originName(const AxisOrigin &origin)
+{
+    switch (origin.kind) {
+    case AxisOrigin::Kind::Features:
+        return "features";
+    case AxisOrigin::Kind::TimeSteps:
+        return "time steps";
+    case AxisOrigin::Kind::Tokens:
+        return "tokens";
+    case AxisOrigin::Kind::Unknown:
+        break;
+    }
+    return "unknown";
+}
+
+std::string lengthText(std::int64_t length)
+{
+    return length < 0 ? std::string("free") : std::to_string(length);
+}
+
+nlohmann::json lengthJson(std::int64_t length)
+{
+    return length < 0 ? nlohmann::json(nullptr) : nlohmann::json(length);
+}
+
+nlohmann::json infoJson(const Model &model)
+{
+    const ModelSummary &summary = model.summary();
+    nlohmann::json json;
+    json["model"] = {{"name", summary.name}, {"class", summary.className},
+        {"format", formatName(summary.format)}, {"keras_version", summary.kerasVersion},
+        {"file", summary.file.string()}, {"parameters", summary.parameters}};
+    json["inputs"] = nlohmann::json::array();
+    for (const InputInfo &input : model.inputs())
+        json["inputs"].push_back({{"name", input.name}, {"shape", shapeJson(input.shape)},
+            {"integer_ids", input.integerIds}});
+    json["outputs"] = nlohmann::json::array();
+    for (const Shape &shape : model.outputShapes())
+        json["outputs"].push_back({{"shape", shapeJson(shape)}});
+    json["layers"] = nlohmann::json::array();
+    for (const LayerInfo &layer : model.layers())
+        json["layers"].push_back({{"name", layer.name}, {"class", layer.className},
+            {"output_shape", shapeJson(layer.outputShape)}, {"parameters", layer.parameters},
+            {"attention", layer.isAttention}});
+    json["attention_layers"] = nlohmann::json::array();
+    for (const AttentionLayerInfo &layer : model.attentionLayers())
+        json["attention_layers"].push_back({{"key", layer.key}, {"layer", layer.layerName},
+            {"class", layer.className}, {"call", layer.callIndex}, {"heads", layer.heads},
+            {"key_dim", layer.keyDim}, {"value_dim", layer.valueDim},
+            {"query_length", lengthJson(layer.queryLength)},
+            {"key_length", lengthJson(layer.keyLength)},
+            {"query_origin",
+                {{"kind", originName(layer.queryOrigin)}, {"input", layer.queryOrigin.inputIndex}}},
+            {"key_origin",
+                {{"kind", originName(layer.keyOrigin)}, {"input", layer.keyOrigin.inputIndex}}}});
+    json["warnings"] = model.warnings();
+    return json;
+}
+
+void printText(const Model &model, std::ostream &out)
+{
+    const ModelSummary &summary = model.summary();
+    out << "Model: " << summary.name << " (" << summary.className << "), " << summary.parameters
+        << " parameters\n";
+    out << "File: " << summary.file.string() << " — " << formatName(summary.format);
+    if (!summary.kerasVersion.empty())
+        out << ", Keras " << summary.kerasVersion;
+    out << "\n\nInputs:\n";
+    for (std::size_t i = 0; i < model.inputs().size(); ++i) {
+        const InputInfo &input = model.inputs()[i];
+        out << "  " << i << "  " << input.name << "  " << shapeToString(input.shape)
+            << (input.integerIds ? "  (token ids)" : "") << '\n';
+    }
+    out << "\nOutputs:\n";
+    for (std::size_t i = 0; i < model.outputShapes().size(); ++i)
+        out << "  " << i << "  " << shapeToString(model.outputShapes()[i]) << '\n';
+    out << "\nLayers:\n";
+    std::size_t nameWidth = 4, classWidth = 5, shapeWidth = 12;
+    for (const LayerInfo &layer : model.layers()) {
+        nameWidth = std::max(nameWidth, layer.name.size());
+        classWidth = std::max(classWidth, layer.className.size());
+        shapeWidth = std::max(shapeWidth, shapeToString(layer.outputShape).size());
+    }
+    auto pad = [](const std::string &text, std::size_t width) {
+        return text + std::string(width > text.size() ? width - text.size() : 0, ' ');
+    };
+    out << "  " << pad("name", nameWidth) << "  " << pad("class", classWidth) << "  "
+        << pad("output shape", shapeWidth) << "  parameters\n";
+    for (const LayerInfo &layer : model.layers())
+        out << "  " << pad(layer.name, nameWidth) << "  " << pad(layer.className, classWidth)
+            << "  " << pad(shapeToString(layer.outputShape), shapeWidth) << "  " << layer.parameters
+            << (layer.isAttention ? "  *attention" : "") << '\n';
+    out << "\nAttention layers:";
+    if (model.attentionLayers().empty())
+        out << " none (this model has no attention layer; there is nothing to export)";
+    out << '\n';
+    for (const AttentionLayerInfo &layer : model.attentionLayers())
+        out << "  " << layer.key << "  " << layer.className << "  heads=" << layer.heads
+            << " key_dim=" << layer.keyDim << " value_dim=" << layer.valueDim
+            << " query_length=" << lengthText(layer.queryLength) << " ("
+            << originName(layer.queryOrigin) << ") key_length=" << lengthText(layer.keyLength)
+            << " (" << originName(layer.keyOrigin) << ")\n";
+    for (const std::string &warning : model.warnings())
+        out << "warning: " << warning << '\n';
+}
+
+} // namespace
+
+int runInfo(const CliOptions &options)
+{
+    const auto model = openModel(options);
+    if (options.json)
+        std::cout << infoJson(*model).dump(2) << '\n';
+    else
+        printText(*model, std::cout);
+    return 0;
+}
+
+} // namespace attnlens::cli

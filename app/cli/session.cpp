@@ -1,0 +1,122 @@
+#include "app/cli/session.h"
+
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+
+#include <QCryptographicHash>
+#include <QFile>
+#include <unistd.h>
+
+#include "core/errors.h"
+
+namespace attnlens::cli {
+
+namespace {
+
+volatile std::sig_atomic_t g_interrupted = 0;
+
+extern "C" void onSigint(int)
+{
+    g_interrupted = 1;
+}
+
+// Rows [begin, end) of every input.
+std::vector<Tensor> gatherRows(
+    const std::vector<Tensor> &inputs, const std::vector<std::int64_t> &rows)
+{
+    std::vector<Tensor> result;
+    result.reserve(inputs.size());
+    for (const Tensor &input : inputs) {
+        Shape shape = input.shape();
+        const std::int64_t n = shape.empty() ? 0 : shape[0];
+        const std::int64_t perRow = n > 0 ? input.size() / n : 0;
+        shape[0] = std::int64_t(rows.size());
+        Tensor out(shape);
+        for (std::size_t i = 0; i < rows.size(); ++i)
+            std::copy_n(
+                input.data() + rows[i] * perRow, perRow, out.data() + std::int64_t(i) * perRow);
+        result.push_back(std::move(out));
+    }
+    return result;
+}
+
+} // namespace
+
+bool interrupted()
+{
+    return g_interrupted != 0;
+}
+
+void installInterruptHandler()
+{
+    std::signal(SIGINT, onSigint);
+}
+
+Progress::Progress(std::string label)
+    : m_label(std::move(label))
+    , m_enabled(isatty(fileno(stderr)) != 0)
+{
+}
+
+Progress::~Progress()
+{
+    if (m_enabled && m_lastPercent >= 0)
+        std::cerr << '\n';
+}
+
+void Progress::update(std::int64_t done, std::int64_t total)
+{
+    if (!m_enabled || total <= 0)
+        return;
+    const int percent = int(done * 100 / total);
+    if (percent == m_lastPercent)
+        return;
+    m_lastPercent = percent;
+    std::cerr << '\r' << m_label << ": " << done << '/' << total << " (" << percent << "%)"
+              << std::flush;
+}
+
+std::string fileSha256(const std::filesystem::path &file)
+{
+    QFile in(QString::fromStdString(file.string()));
+    if (!in.open(QIODevice::ReadOnly))
+        return {};
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    if (!hash.addData(&in))
+        return {};
+    return hash.result().toHex().toStdString();
+}
+
+std::shared_ptr<const Model> openModel(const CliOptions &options)
+{
+    return Model::open(options.model, options.config);
+}
+
+Session openSession(const CliOptions &options)
+{
+    Session session;
+    session.model = openModel(options);
+    session.dataset = loadDataset(options.data, session.model->inputs());
+    const std::int64_t n = session.dataset.rows();
+    const std::int64_t begin = options.rows.begin.value_or(0);
+    const std::int64_t end = std::min(options.rows.end.value_or(n), n);
+    if (begin >= n)
+        throw UsageError("--rows: the data has " + std::to_string(n) + " rows (0.."
+            + std::to_string(n - 1) + "), none selected");
+    for (const RowProblem &problem : session.dataset.problems) {
+        if (problem.row >= begin && problem.row < end)
+            std::cerr << "note: row " << problem.row << " skipped: " << problem.message() << '\n';
+    }
+    for (std::int64_t row = begin; row < end; ++row) {
+        if (session.dataset.rowUsable.empty() || session.dataset.rowUsable[std::size_t(row)])
+            session.rows.push_back(row);
+    }
+    if (session.rows.empty())
+        throw InputFileError(options.data.front().string()
+            + ": every selected row has missing or unreadable values; nothing to compute");
+    session.inputs = gatherRows(session.dataset.inputs, session.rows);
+    return session;
+}
+
+} // namespace attnlens::cli

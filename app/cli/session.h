@@ -1,0 +1,58 @@
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "app/cli/cli_options.h"
+#include "core/data/dataset.h"
+#include "core/model.h"
+
+namespace attnlens::cli {
+
+/// Set by SIGINT; long loops check it between steps and stop cleanly (exit 130).
+bool interrupted();
+/// Installs the SIGINT handler that sets interrupted().
+void installInterruptHandler();
+
+/// Thrown when the user pressed Ctrl-C; main() exits with 130.
+struct Interrupted
+{
+};
+
+/// Prints "label: done/total" on stderr, overwriting the line, only when stderr is a terminal.
+class Progress
+{
+public:
+    explicit Progress(std::string label);
+    ~Progress();
+    void update(std::int64_t done, std::int64_t total);
+
+private:
+    std::string m_label;
+    bool m_enabled = false;
+    int m_lastPercent = -1;
+};
+
+/// Hex SHA-256 of a file's bytes ("" when unreadable).
+std::string fileSha256(const std::filesystem::path &file);
+
+/// A model with its data restricted to the selected, usable rows.
+struct Session
+{
+    std::shared_ptr<const Model> model;
+    Dataset dataset;
+    std::vector<std::int64_t> rows; ///< dataset row indices kept, ascending
+    std::vector<Tensor> inputs;     ///< the model inputs of those rows, (rows.size(), ...)
+};
+
+/// Opens the model (throws InputFileError / UnsupportedModelError).
+std::shared_ptr<const Model> openModel(const CliOptions &options);
+
+/// Opens the model, loads --data, applies --rows, drops unusable rows with one note each on
+/// stderr. Throws the core's errors, or UsageError when --rows is outside the data.
+Session openSession(const CliOptions &options);
+
+} // namespace attnlens::cli
