@@ -4,9 +4,18 @@
 #include <map>
 
 #include "core/errors.h"
+#include "core/layers/bidirectional.h"
+#include "core/layers/conv1d.h"
 #include "core/layers/dense.h"
+#include "core/layers/embedding.h"
+#include "core/layers/global_pooling_1d.h"
+#include "core/layers/gru.h"
 #include "core/layers/interpretable_multi_head_attention.h"
+#include "core/layers/lstm.h"
+#include "core/layers/masking.h"
 #include "core/layers/multi_head_attention.h"
+#include "core/layers/numpy_ops.h"
+#include "core/layers/tf_op_lambda.h"
 
 namespace attnlens {
 
@@ -19,10 +28,47 @@ const Table &table()
 {
     static const Table rows = {
         // --- core, attention, normalization, merge and reshaping layers (layers engineer) ---
-        {"Dense", &Dense::fromKeras}, {"MultiHeadAttention", &MultiHeadAttention::fromKeras},
+        {"Dense", &Dense::fromKeras},
+        {"MultiHeadAttention", &MultiHeadAttention::fromKeras},
         {"InterpretableMultiHeadAttention", &InterpretableMultiHeadAttention::fromKeras},
 
         // --- sequence, embedding, pooling and operator layers (sequence engineer) ---
+        {"Embedding", &Embedding::fromKeras},
+        {"Masking", &Masking::fromKeras},
+        {"GlobalAveragePooling1D", &GlobalPooling1D::fromKerasAverage},
+        {"GlobalAvgPool1D", &GlobalPooling1D::fromKerasAverage},
+        {"GlobalMaxPooling1D", &GlobalPooling1D::fromKerasMax},
+        {"GlobalMaxPool1D", &GlobalPooling1D::fromKerasMax},
+        {"Conv1D", &Conv1D::fromKeras},
+        {"Convolution1D", &Conv1D::fromKeras},
+        {"LSTM", &Lstm::fromKeras},
+        {"GRU", &Gru::fromKeras},
+        {"Bidirectional", &Bidirectional::fromKeras},
+        {"TFOpLambda", &TfOpLambda::fromKeras},
+        // Keras 3 operator classes whose names no keras.layers class uses; Add, Subtract,
+        // Multiply, Maximum, Minimum, Reshape and Softmax operators are told apart from the
+        // layers of the same name in makeLayer (NumpyOperation::isOperation).
+        {"Divide", &NumpyOperation::fromKeras},
+        {"TrueDivide", &NumpyOperation::fromKeras},
+        {"Power", &NumpyOperation::fromKeras},
+        {"Matmul", &NumpyOperation::fromKeras},
+        {"Sqrt", &NumpyOperation::fromKeras},
+        {"Square", &NumpyOperation::fromKeras},
+        {"Exp", &NumpyOperation::fromKeras},
+        {"Log", &NumpyOperation::fromKeras},
+        {"Abs", &NumpyOperation::fromKeras},
+        {"Absolute", &NumpyOperation::fromKeras},
+        {"Negative", &NumpyOperation::fromKeras},
+        {"Reciprocal", &NumpyOperation::fromKeras},
+        {"Mean", &NumpyOperation::fromKeras},
+        {"Sum", &NumpyOperation::fromKeras},
+        {"Max", &NumpyOperation::fromKeras},
+        {"Amax", &NumpyOperation::fromKeras},
+        {"Min", &NumpyOperation::fromKeras},
+        {"Amin", &NumpyOperation::fromKeras},
+        {"Transpose", &NumpyOperation::fromKeras},
+        {"ExpandDims", &NumpyOperation::fromKeras},
+        {"Squeeze", &NumpyOperation::fromKeras},
     };
     return rows;
 }
@@ -61,6 +107,10 @@ std::unique_ptr<Layer> makeLayer(const LayerConfig &config)
         throw UnsupportedModelError(where
             + " is a Lambda layer: it contains Python code, which AttnLens never executes. "
               "Replace it with built-in Keras layers and save the model again.");
+    // Keras 3 operator nodes (`x + y` is class "Add" of module keras.src.ops.numpy) share
+    // class names with keras.layers (Add, Multiply, Reshape...): they are dispatched first.
+    if (NumpyOperation::isOperation(config))
+        return NumpyOperation::fromKeras(config);
     const auto it = table().find(config.className);
     if (it == table().end())
         throw UnsupportedModelError(where + " cannot be run by AttnLens: the class '"

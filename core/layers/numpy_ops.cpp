@@ -117,7 +117,12 @@ bool NumpyOperation::isOperation(const LayerConfig &config)
 {
     if (startsWith(config.module, "keras.src.ops") || startsWith(config.module, "keras.ops"))
         return true;
-    return !config.registeredName.empty() && config.registeredName == config.className;
+    if (!config.registeredName.empty())
+        return config.registeredName == config.className;
+    // Files that drop module and registered_name (Keras 3 legacy .h5): every keras.layers class
+    // serializes "trainable" and "dtype", an operation only its name and __init__ arguments.
+    return isSupportedClass(config.className) && config.config.is_object()
+        && !config.config.contains("trainable") && !config.config.contains("dtype");
 }
 
 bool NumpyOperation::isSupportedClass(std::string_view className)

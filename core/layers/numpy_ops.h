@@ -24,7 +24,8 @@ class NumpyOperation : public Layer
 public:
     /// True when `config` is an operator node rather than a keras.layers class of the same
     /// name (Add, Subtract, Multiply, Maximum, Minimum, Reshape, Softmax exist in both): its
-    /// module is keras.src.ops.*, or its registered_name is exactly the class name.
+    /// module is keras.src.ops.*, or its registered_name is exactly the class name, or (files
+    /// without either) a supported operator class whose config has no trainable / dtype.
     static bool isOperation(const LayerConfig &config);
     /// True when `className` is one of the supported operator classes above.
     static bool isSupportedClass(std::string_view className);
