@@ -4,17 +4,32 @@
 #include <map>
 
 #include "core/errors.h"
+#include "core/layers/activation_layer.h"
+#include "core/layers/batch_normalization.h"
 #include "core/layers/bidirectional.h"
+#include "core/layers/concatenate_layer.h"
 #include "core/layers/conv1d.h"
 #include "core/layers/dense.h"
 #include "core/layers/embedding.h"
+#include "core/layers/flatten_layer.h"
 #include "core/layers/global_pooling_1d.h"
 #include "core/layers/gru.h"
+#include "core/layers/identity_layer.h"
 #include "core/layers/interpretable_multi_head_attention.h"
+#include "core/layers/layer_normalization.h"
 #include "core/layers/lstm.h"
 #include "core/layers/masking.h"
+#include "core/layers/merge_layer.h"
 #include "core/layers/multi_head_attention.h"
+#include "core/layers/normalization_layer.h"
 #include "core/layers/numpy_ops.h"
+#include "core/layers/permute_layer.h"
+#include "core/layers/prelu_layer.h"
+#include "core/layers/relu_layer.h"
+#include "core/layers/repeat_vector_layer.h"
+#include "core/layers/rescaling_layer.h"
+#include "core/layers/reshape_layer.h"
+#include "core/layers/softmax_layer.h"
 #include "core/layers/tf_op_lambda.h"
 
 namespace attnlens {
@@ -31,6 +46,35 @@ const Table &table()
         {"Dense", &Dense::fromKeras},
         {"MultiHeadAttention", &MultiHeadAttention::fromKeras},
         {"InterpretableMultiHeadAttention", &InterpretableMultiHeadAttention::fromKeras},
+        {"LayerNormalization", &LayerNormalization::fromKeras},
+        {"BatchNormalization", &BatchNormalization::fromKeras},
+        {"Normalization", &NormalizationLayer::fromKeras},
+        {"Rescaling", &RescalingLayer::fromKeras},
+        {"Dropout", &IdentityLayer::fromKeras},
+        {"SpatialDropout1D", &IdentityLayer::fromKeras},
+        {"SpatialDropout2D", &IdentityLayer::fromKeras},
+        {"SpatialDropout3D", &IdentityLayer::fromKeras},
+        {"GaussianNoise", &IdentityLayer::fromKeras},
+        {"GaussianDropout", &IdentityLayer::fromKeras},
+        {"AlphaDropout", &IdentityLayer::fromKeras},
+        {"ActivityRegularization", &IdentityLayer::fromKeras},
+        {"Activation", &ActivationLayer::fromKeras},
+        {"LeakyReLU", &ActivationLayer::fromKerasLeakyRelu},
+        {"ELU", &ActivationLayer::fromKerasElu},
+        {"ReLU", &ReluLayer::fromKeras},
+        {"PReLU", &PReluLayer::fromKeras},
+        {"Softmax", &SoftmaxLayer::fromKeras},
+        {"Reshape", &ReshapeLayer::fromKeras},
+        {"Flatten", &FlattenLayer::fromKeras},
+        {"Permute", &PermuteLayer::fromKeras},
+        {"RepeatVector", &RepeatVectorLayer::fromKeras},
+        {"Add", &MergeLayer::fromKeras},
+        {"Subtract", &MergeLayer::fromKeras},
+        {"Multiply", &MergeLayer::fromKeras},
+        {"Average", &MergeLayer::fromKeras},
+        {"Maximum", &MergeLayer::fromKeras},
+        {"Minimum", &MergeLayer::fromKeras},
+        {"Concatenate", &ConcatenateLayer::fromKeras},
 
         // --- sequence, embedding, pooling and operator layers (sequence engineer) ---
         {"Embedding", &Embedding::fromKeras},

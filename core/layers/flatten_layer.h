@@ -1,0 +1,18 @@
+#pragma once
+
+#include <memory>
+
+#include "core/layer.h"
+
+namespace attnlens {
+
+/// keras.layers.Flatten: (B, ...) -> (B, prod(...)); (B,) -> (B, 1). Drops the mask.
+class FlattenLayer : public Layer
+{
+public:
+    static std::unique_ptr<Layer> fromKeras(const LayerConfig &config);
+    using Layer::Layer;
+    CallResult call(const CallArgs &args, const CallContext &context) const override;
+};
+
+} // namespace attnlens
