@@ -1,0 +1,152 @@
+#include <QDir>
+#include <QFile>
+#include <QImageReader>
+#include <QTemporaryDir>
+#include <QTest>
+#include <qcustomplot.h>
+
+#include "ui/export_naming.h"
+#include "ui/heatmap_figure.h"
+#include "ui/image_export.h"
+
+using namespace attnlens;
+using exportnaming::HeadChoice;
+
+class TestImageExport : public QObject
+{
+    Q_OBJECT
+
+private:
+    static QByteArray readAll(const QString &path)
+    {
+        QFile file(path);
+        return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+    }
+
+private slots:
+    void namesFollowTheContract()
+    {
+        exportnaming::ExportName name;
+        name.row = 12;
+        name.rowCount = 569;
+        name.layerIndex = 0;
+        name.layerCount = 1;
+        name.layerName = "feature_attention";
+        name.head = {HeadChoice::Kind::Head, 2};
+        name.headCount = 4;
+        QCOMPARE(
+            exportnaming::fileName(name, "png"), QString("r000012_L01-feature_attention_h02.png"));
+        name.head = {HeadChoice::Kind::Mean, 0};
+        QCOMPARE(
+            exportnaming::fileName(name, "csv"), QString("r000012_L01-feature_attention_mean.csv"));
+        name.row = 1234567;
+        name.rowCount = 2000000;
+        QCOMPARE(exportnaming::fileName(name, "png"),
+            QString("r1234567_L01-feature_attention_mean.png"));
+        QCOMPARE(exportnaming::sanitize("enc@1/a b"), QString("enc_1_a_b"));
+        QCOMPARE(exportnaming::sanitize("..x"), QString("x"));
+        QCOMPARE(exportnaming::headTag({HeadChoice::Kind::Head, 3}, 120), QString("h003"));
+    }
+
+    void namesSortByRowLayerAndHead()
+    {
+        QStringList expected;
+        for (qint64 row : {2, 10, 100})
+            for (int layer = 0; layer < 12; ++layer)
+                for (int head = 0; head < 11; ++head) {
+                    exportnaming::ExportName name;
+                    name.row = row;
+                    name.rowCount = 101;
+                    name.layerIndex = layer;
+                    name.layerCount = 12;
+                    name.layerName = layer % 2 ? "zeta" : "alpha";
+                    name.head = {HeadChoice::Kind::Head, head};
+                    name.headCount = 11;
+                    expected << exportnaming::fileName(name, "png");
+                }
+        QStringList sorted = expected;
+        sorted.sort();
+        QCOMPARE(sorted, expected);
+    }
+
+    void exportsEveryFormatWithoutTemporaryLeftovers()
+    {
+        QTemporaryDir dir;
+        QCustomPlot plot;
+        plot.setViewport(QRect(0, 0, 800, 600));
+        HeatmapFigure figure(&plot);
+        const float values[] = {0.1f, 0.9f, 0.5f, 0.5f};
+        figure.setLabels({"x", "y"}, {"a", "b"});
+        figure.setMatrix(values, 2, 2);
+        figure.setTitle("demo — layer — head 0 — row 3");
+        ImageMetadata metadata {"abc123", "demo.keras", "feature_attention", "h00", "3", "title"};
+        QString error;
+        const QString png = dir.filePath("a.png");
+        QVERIFY2(
+            imageexport::savePlot(&plot, png, ImageFormat::Png, {800, 600}, 96, metadata, &error),
+            qPrintable(error));
+        QImageReader reader(png);
+        QCOMPARE(reader.format(), QByteArray("png"));
+        QCOMPARE(reader.text("Model-SHA256"), QString("abc123"));
+        QCOMPARE(reader.text("Model-File"), QString("demo.keras"));
+        QCOMPARE(reader.text("Layer"), QString("feature_attention"));
+        QCOMPARE(reader.text("Head"), QString("h00"));
+        QCOMPARE(reader.text("Row"), QString("3"));
+        QCOMPARE(reader.text("Software"), QString("AttnLens " ATTNLENS_VERSION));
+        QCOMPARE(reader.size(), QSize(800, 600));
+
+        const QString hiDpi = dir.filePath("b.png");
+        QVERIFY(imageexport::savePlot(
+            &plot, hiDpi, ImageFormat::Png, {800, 600}, 192, metadata, &error));
+        QCOMPARE(QImageReader(hiDpi).size(), QSize(1600, 1200));
+
+        QVERIFY(imageexport::savePlot(
+            &plot, dir.filePath("c.jpg"), ImageFormat::Jpg, {800, 600}, 96, metadata, &error));
+        QVERIFY(readAll(dir.filePath("c.jpg")).startsWith("\xff\xd8"));
+        QVERIFY(imageexport::savePlot(
+            &plot, dir.filePath("d.pdf"), ImageFormat::Pdf, {800, 600}, 96, metadata, &error));
+        QVERIFY(readAll(dir.filePath("d.pdf")).startsWith("%PDF"));
+        QVERIFY(imageexport::savePlot(
+            &plot, dir.filePath("e.svg"), ImageFormat::Svg, {800, 600}, 96, metadata, &error));
+        const QByteArray svg = readAll(dir.filePath("e.svg"));
+        QVERIFY(svg.contains("<svg"));
+        QVERIFY(svg.contains("feature_attention") || svg.contains("demo")); // text stays text
+
+        QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden),
+            QStringList({"a.png", "b.png", "c.jpg", "d.pdf", "e.svg"}));
+    }
+
+    void failedWriteNamesTheFile()
+    {
+        QString error;
+        QVERIFY(!imageexport::saveMatrixNpy("/nonexistent-dir/x.npy", nullptr, 0, 0, &error));
+        QVERIFY(error.contains("/nonexistent-dir/x.npy"));
+    }
+
+    void matrixAsCsvAndNpy()
+    {
+        QTemporaryDir dir;
+        const float values[] = {0.25f, 0.75f, 1.0f, 0.0f, 0.5f, 0.5f}; // 2 x 3
+        QString error;
+        QVERIFY(imageexport::saveMatrixCsv(
+            dir.filePath("m.csv"), values, 2, 3, {"k0", "k,1", "k2"}, {"q0", "q1"}, &error));
+        QCOMPARE(readAll(dir.filePath("m.csv")),
+            QByteArray("query,k0,\"k,1\",k2\nq0,0.25,0.75,1\nq1,0,0.5,0.5\n"));
+
+        QVERIFY(imageexport::saveMatrixNpy(dir.filePath("m.npy"), values, 2, 3, &error));
+        const QByteArray npy = readAll(dir.filePath("m.npy"));
+        QVERIFY(npy.startsWith(QByteArray("\x93NUMPY\x01\x00", 8)));
+        const int headerLength = quint8(npy[8]) | (quint8(npy[9]) << 8);
+        QCOMPARE((10 + headerLength) % 64, 0);
+        const QByteArray header = npy.mid(10, headerLength);
+        QVERIFY(header.contains("'descr': '<f4'"));
+        QVERIFY(header.contains("'fortran_order': False"));
+        QVERIFY(header.contains("'shape': (2, 3)"));
+        QVERIFY(header.endsWith('\n'));
+        QCOMPARE(npy.size(), 10 + headerLength + 6 * 4);
+        QCOMPARE(std::memcmp(npy.constData() + 10 + headerLength, values, sizeof(values)), 0);
+    }
+};
+
+QTEST_MAIN(TestImageExport)
+#include "tst_image_export.moc"
