@@ -10,13 +10,13 @@ QString HeadChoice::displayName() const
 {
     switch (kind) {
     case Kind::MeanOfHeads:
-        return QStringLiteral("mean of heads");
+        return QStringLiteral("mean over heads");
     case Kind::MaxOfHeads:
-        return QStringLiteral("max of heads");
+        return QStringLiteral("max over heads");
     case Kind::Head:
         break;
     }
-    return QStringLiteral("head %1").arg(head + 1);
+    return QStringLiteral("head %1").arg(head);
 }
 
 QString HeadChoice::key() const

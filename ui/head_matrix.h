@@ -21,7 +21,7 @@ struct HeadChoice
 
     friend bool operator==(const HeadChoice &, const HeadChoice &) = default;
 
-    /// "head 2", "mean of heads", "max of heads" (head numbers are shown 1-based).
+    /// "head 2", "mean over heads", "max over heads" (0-based, as attnlens-cli export titles).
     QString displayName() const;
     /// "head1" (0-based, as in export file names), "mean", "max".
     QString key() const;

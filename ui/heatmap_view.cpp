@@ -96,10 +96,11 @@ void HeatmapView::showMatrix(const RowMatrix &matrix, const QString &title)
     const bool sameShape = matrix.rows() == m_matrix.rows() && matrix.cols() == m_matrix.cols();
     m_matrix = matrix;
     m_figure->setTitle(title);
-    m_figure->setMatrix(m_matrix);
-    if (!sameShape || isShowingMessage())
-        m_figure->resetView();
+    const bool wasMessage = isShowingMessage();
     m_stack->setCurrentWidget(m_plot);
+    m_figure->setMatrix(m_matrix); // resets the view itself when the shape changes
+    if (sameShape && wasMessage)
+        m_figure->resetView();
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
@@ -174,6 +175,15 @@ void HeatmapView::keyPressEvent(QKeyEvent *event)
 {
     if (event->key() == Qt::Key_R || event->key() == Qt::Key_Home) {
         resetView();
+        return;
+    }
+    const int delta = event->key() == Qt::Key_Down ? 1
+        : event->key() == Qt::Key_Up               ? -1
+        : event->key() == Qt::Key_PageDown         ? 10
+        : event->key() == Qt::Key_PageUp           ? -10
+                                                   : 0;
+    if (delta != 0 && event->modifiers() == Qt::NoModifier) {
+        emit sampleStepRequested(delta);
         return;
     }
     QWidget::keyPressEvent(event);

@@ -54,6 +54,8 @@ public:
 signals:
     /// The text of the hover read-out changed (empty when the mouse left the map).
     void hoverChanged(const QString &text);
+    /// Up/Down (1) or PageUp/PageDown (10) pressed on the map: step through the samples.
+    void sampleStepRequested(int delta);
 
 protected:
     void resizeEvent(QResizeEvent *event) override;

@@ -49,15 +49,14 @@ void OverviewGrid::setThumbnails(
     m_table->setHorizontalHeaderLabels(layerNames);
     QStringList rowNames;
     for (std::size_t h = 0; h < heads; ++h)
-        rowNames << tr("head %1").arg(h + 1);
+        rowNames << tr("head %1").arg(h);
     m_table->setVerticalHeaderLabels(rowNames);
     for (std::size_t l = 0; l < thumbnails.size(); ++l) {
         for (std::size_t h = 0; h < thumbnails[l].size(); ++h) {
             auto *item = new QTableWidgetItem; // owned by the table
             item->setIcon(QPixmap::fromImage(thumbnails[l][h]));
-            item->setToolTip(QStringLiteral("%1, head %2")
-                                 .arg(layerNames.value(static_cast<int>(l)))
-                                 .arg(h + 1));
+            item->setToolTip(
+                QStringLiteral("%1, head %2").arg(layerNames.value(static_cast<int>(l))).arg(h));
             m_table->setItem(static_cast<int>(h), static_cast<int>(l), item);
         }
     }

@@ -1,0 +1,120 @@
+#include "ui/batch_export_dialog.h"
+
+#include <algorithm>
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QDir>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSpinBox>
+
+namespace attnlens {
+
+BatchExportDialog::BatchExportDialog(const Workspace &workspace, int currentLayer,
+    int currentSample, const QString &colorMap, QWidget *parent)
+    : QDialog(parent)
+    , m_colorMap(colorMap)
+{
+    setWindowTitle(tr("Batch Export"));
+    auto *form = new QFormLayout(this); // owned by this dialog, as are the fields
+    const int rows = workspace.dataset ? static_cast<int>(workspace.dataset->rows()) : 1;
+
+    m_directory = new QLineEdit(QDir::homePath() + QStringLiteral("/attnlens-export"), this);
+    auto *browse = new QPushButton(tr("Choose…"), this);
+    auto *dirRow = new QHBoxLayout;
+    dirRow->addWidget(m_directory, 1);
+    dirRow->addWidget(browse);
+    connect(browse, &QPushButton::clicked, this, [this] {
+        const QString dir
+            = QFileDialog::getExistingDirectory(this, tr("Export to"), m_directory->text());
+        if (!dir.isEmpty())
+            m_directory->setText(dir);
+    });
+    m_first = new QSpinBox(this);
+    m_last = new QSpinBox(this);
+    m_first->setRange(0, rows - 1);
+    m_last->setRange(0, rows - 1);
+    m_first->setValue(currentSample);
+    m_last->setValue(currentSample);
+    auto *rowRange = new QHBoxLayout;
+    rowRange->addWidget(m_first);
+    rowRange->addWidget(new QLabel(tr("to"), this));
+    rowRange->addWidget(m_last);
+    m_layers = new QComboBox(this);
+    m_layers->addItem(tr("All attention layers"), -1);
+    int index = 0;
+    for (const AttentionLayerInfo &layer : workspace.model->attentionLayers())
+        m_layers->addItem(QString::fromStdString(layer.key), index++);
+    m_layers->setCurrentIndex(m_layers->findData(currentLayer));
+    m_heads = new QCheckBox(tr("every head"), this);
+    m_heads->setChecked(true);
+    m_mean = new QCheckBox(tr("mean over heads"), this);
+    m_max = new QCheckBox(tr("max over heads"), this);
+    auto *heads = new QHBoxLayout;
+    heads->addWidget(m_heads);
+    heads->addWidget(m_mean);
+    heads->addWidget(m_max);
+    m_format = new QComboBox(this);
+    for (const ImageFormat format :
+        {ImageFormat::Png, ImageFormat::Jpg, ImageFormat::Pdf, ImageFormat::Svg})
+        m_format->addItem(imageFormatExtension(format).toUpper(), static_cast<int>(format));
+    auto spin = [this](int low, int high, int value) {
+        auto *box = new QSpinBox(this);
+        box->setRange(low, high);
+        box->setValue(value);
+        return box;
+    };
+    m_width = spin(64, 16384, 800);
+    m_height = spin(64, 16384, 600);
+    m_dpi = spin(48, 1200, 96);
+    auto *size = new QHBoxLayout;
+    size->addWidget(m_width);
+    size->addWidget(new QLabel(QStringLiteral("×"), this));
+    size->addWidget(m_height);
+    size->addWidget(new QLabel(tr("px at"), this));
+    size->addWidget(m_dpi);
+    size->addWidget(new QLabel(tr("DPI"), this));
+    m_matrix = new QComboBox(this);
+    m_matrix->addItem(tr("no matrix files"), QString());
+    m_matrix->addItem(tr("CSV beside each image"), QStringLiteral("csv"));
+    m_matrix->addItem(tr("NumPy .npy beside each image"), QStringLiteral("npy"));
+
+    form->addRow(tr("Folder:"), dirRow);
+    form->addRow(tr("Samples:"), rowRange);
+    form->addRow(tr("Layers:"), m_layers);
+    form->addRow(tr("Heads:"), heads);
+    form->addRow(tr("Format:"), m_format);
+    form->addRow(tr("Size:"), size);
+    form->addRow(tr("Matrices:"), m_matrix);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
+    buttons->button(QDialogButtonBox::Ok)->setText(tr("Export"));
+    form->addRow(buttons);
+    connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+}
+
+BatchExportRequest BatchExportDialog::request() const
+{
+    BatchExportRequest r;
+    r.directory = m_directory->text();
+    r.firstRow = std::min(m_first->value(), m_last->value());
+    r.lastRow = std::max(m_first->value(), m_last->value());
+    r.layer = m_layers->currentData().toInt();
+    r.allHeads = m_heads->isChecked();
+    r.mean = m_mean->isChecked();
+    r.max = m_max->isChecked();
+    r.format = static_cast<ImageFormat>(m_format->currentData().toInt());
+    r.size = QSize(m_width->value(), m_height->value());
+    r.dpi = m_dpi->value();
+    r.colorMap = m_colorMap;
+    r.matrix = m_matrix->currentData().toString();
+    return r;
+}
+
+} // namespace attnlens

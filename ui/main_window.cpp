@@ -1,0 +1,712 @@
+#include "ui/main_window.h"
+
+#include <algorithm>
+
+#include <QAction>
+#include <QApplication>
+#include <QClipboard>
+#include <QCloseEvent>
+#include <QComboBox>
+#include <QDockWidget>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QInputDialog>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QProgressBar>
+#include <QStatusBar>
+#include <QTableView>
+#include <QToolBar>
+#include <qcustomplot.h>
+
+#include "ui/attention_presenter.h"
+#include "ui/batch_export.h"
+#include "ui/batch_export_dialog.h"
+#include "ui/color_maps.h"
+#include "ui/export_dialog.h"
+#include "ui/head_list.h"
+#include "ui/heatmap_view.h"
+#include "ui/inference_controller.h"
+#include "ui/keyboard_help.h"
+#include "ui/model_panel.h"
+#include "ui/overview_grid.h"
+#include "ui/sample_table.h"
+
+namespace attnlens {
+
+namespace {
+
+constexpr int kHeadThumbnail = 56;
+constexpr int kOverviewThumbnail = 72;
+
+bool isModelFile(const QString &file)
+{
+    return file.endsWith(QLatin1String(".keras"), Qt::CaseInsensitive)
+        || file.endsWith(QLatin1String(".weights.h5"), Qt::CaseInsensitive);
+}
+
+bool isDataFile(const QString &file)
+{
+    static const QStringList suffixes {QStringLiteral("csv"), QStringLiteral("tsv"),
+        QStringLiteral("txt"), QStringLiteral("npy"), QStringLiteral("npz")};
+    return suffixes.contains(QFileInfo(file).suffix().toLower());
+}
+
+} // namespace
+
+MainWindow::MainWindow(QWidget *parent)
+    : QMainWindow(parent)
+{
+    setWindowTitle(QStringLiteral("AttnLens"));
+    setWindowIcon(QIcon(QStringLiteral(":/icons/attnlens.svg")));
+    setAcceptDrops(true);
+    setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks);
+    // Every widget below is created with a parent (or handed to a dock/layout) that owns it.
+    m_controller = new InferenceController(this);
+    m_heatmap = new HeatmapView(this);
+    m_heatmap->setObjectName(QStringLiteral("heatmapView"));
+    setCentralWidget(m_heatmap);
+    createDocks();
+    createToolBar();
+    createActions();
+
+    m_status = new QLabel(this);
+    m_progress = new QProgressBar(this);
+    m_progress->setMaximumWidth(220);
+    m_progress->setVisible(false);
+    statusBar()->addWidget(m_status, 1);
+    statusBar()->addPermanentWidget(m_progress);
+
+    connect(m_controller, &InferenceController::loaded, this, &MainWindow::onLoaded);
+    connect(m_controller, &InferenceController::predicted, this, &MainWindow::onPredicted);
+    connect(m_controller, &InferenceController::sampleReady, this, &MainWindow::onSampleReady);
+    connect(m_controller, &InferenceController::failed, this, &MainWindow::onFailed);
+    connect(m_controller, &InferenceController::progress, this, &MainWindow::onProgress);
+    connect(m_controller, &InferenceController::busyChanged, this, [this](bool busy) {
+        m_progress->setVisible(busy);
+        if (!busy)
+            m_status->setText(tr("Ready"));
+    });
+    connect(m_modelPanel, &ModelPanel::attentionLayerChosen, this, &MainWindow::selectLayer);
+    connect(m_samples, &SampleTable::sampleChosen, this, &MainWindow::selectSample);
+    connect(m_heads, &HeadList::headChosen, this, &MainWindow::selectHead);
+    connect(m_overview, &OverviewGrid::cellChosen, this, [this](int layer, const HeadChoice &head) {
+        m_head = head;
+        selectLayer(layer);
+    });
+    connect(m_heatmap, &HeatmapView::sampleStepRequested, m_samples, &SampleTable::step);
+    connect(m_heatmap, &HeatmapView::hoverChanged, this, [this](const QString &text) {
+        if (!text.isEmpty())
+            m_status->setText(text);
+    });
+    resize(1400, 900);
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::createDocks()
+{
+    auto dock = [this](const QString &title, const QString &name, QWidget *content,
+                    Qt::DockWidgetArea area) {
+        auto *widget = new QDockWidget(title, this);
+        widget->setObjectName(name); // saveState() needs names
+        widget->setWidget(content);
+        addDockWidget(area, widget);
+        return widget;
+    };
+    m_modelPanel = new ModelPanel(this);
+    m_samples = new SampleTable(this);
+    m_heads = new HeadList(this);
+    m_overview = new OverviewGrid(this);
+    QDockWidget *model
+        = dock(tr("Model"), QStringLiteral("modelDock"), m_modelPanel, Qt::LeftDockWidgetArea);
+    QDockWidget *samples
+        = dock(tr("Samples"), QStringLiteral("samplesDock"), m_samples, Qt::LeftDockWidgetArea);
+    QDockWidget *heads
+        = dock(tr("Heads"), QStringLiteral("headsDock"), m_heads, Qt::RightDockWidgetArea);
+    QDockWidget *overview
+        = dock(tr("Overview"), QStringLiteral("overviewDock"), m_overview, Qt::RightDockWidgetArea);
+    splitDockWidget(model, samples, Qt::Vertical);
+    tabifyDockWidget(heads, overview);
+    heads->raise();
+    resizeDocks({model, heads}, {430, 190}, Qt::Horizontal);
+    resizeDocks({model, samples}, {300, 560}, Qt::Vertical);
+}
+
+void MainWindow::createToolBar()
+{
+    QToolBar *bar = addToolBar(tr("View"));
+    bar->setObjectName(QStringLiteral("viewToolBar"));
+    bar->setMovable(false);
+    m_layerBox = new QComboBox(bar);
+    m_layerBox->setObjectName(QStringLiteral("layerBox"));
+    m_layerBox->setMinimumContentsLength(18);
+    m_layerBox->setToolTip(tr("Attention layer (Ctrl+] / Ctrl+[)"));
+    m_colorBox = new QComboBox(bar);
+    m_colorBox->setObjectName(QStringLiteral("colorBox"));
+    m_colorBox->addItems(colormaps::names());
+    m_rangeBox = new QComboBox(bar);
+    m_rangeBox->setObjectName(QStringLiteral("rangeBox"));
+    m_rangeBox->addItem(tr("Range per head"), static_cast<int>(RangeMode::PerHead));
+    m_rangeBox->addItem(tr("Range shared across heads"), static_cast<int>(RangeMode::SharedHeads));
+    m_rangeBox->addItem(tr("Fixed range 0..1"), static_cast<int>(RangeMode::Fixed01));
+    bar->addWidget(new QLabel(tr(" Layer: "), bar));
+    bar->addWidget(m_layerBox);
+    bar->addSeparator();
+    bar->addWidget(new QLabel(tr(" Colours: "), bar));
+    bar->addWidget(m_colorBox);
+    bar->addWidget(m_rangeBox);
+    connect(m_layerBox, &QComboBox::activated, this, &MainWindow::selectLayer);
+    connect(m_colorBox, &QComboBox::activated, this,
+        [this](int) { setColorMap(m_colorBox->currentText()); });
+    connect(m_rangeBox, &QComboBox::activated, this,
+        [this](int) { setRangeMode(static_cast<RangeMode>(m_rangeBox->currentData().toInt())); });
+}
+
+void MainWindow::createActions()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("Open &Model…"), QKeySequence::Open, this, &MainWindow::openModelDialog);
+    file->addAction(
+        tr("Open &Data…"), QKeySequence(Qt::CTRL | Qt::Key_D), this, &MainWindow::openDataDialog);
+    m_recentMenu = file->addMenu(tr("Open &Recent"));
+    file->addSeparator();
+    file->addAction(tr("&Export Image…"), QKeySequence(Qt::CTRL | Qt::Key_E), this,
+        &MainWindow::exportImageDialog);
+    file->addAction(tr("Export &Matrix as CSV…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E),
+        this, &MainWindow::exportMatrixDialog);
+    file->addAction(tr("&Copy Image"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C), this,
+        &MainWindow::copyImage);
+    file->addAction(tr("&Batch Export…"), QKeySequence(Qt::CTRL | Qt::Key_B), this,
+        &MainWindow::batchExportDialog);
+    file->addSeparator();
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    auto add = [this, view](const QString &text, const QList<QKeySequence> &keys, auto slot) {
+        QAction *action = view->addAction(text);
+        action->setShortcuts(keys);
+        action->setShortcutContext(Qt::WindowShortcut);
+        connect(action, &QAction::triggered, this, slot);
+        return action;
+    };
+    add(tr("Next Head"),
+        {QKeySequence(Qt::Key_BracketRight), QKeySequence(Qt::CTRL | Qt::Key_Right)},
+        [this] { m_heads->selectNext(); });
+    add(tr("Previous Head"),
+        {QKeySequence(Qt::Key_BracketLeft), QKeySequence(Qt::CTRL | Qt::Key_Left)},
+        [this] { m_heads->selectPrevious(); });
+    add(tr("Next Layer"), {QKeySequence(Qt::CTRL | Qt::Key_BracketRight)}, [this] {
+        if (m_layerBox->count() > 0)
+            selectLayer((m_layer + 1) % m_layerBox->count());
+    });
+    add(tr("Previous Layer"), {QKeySequence(Qt::CTRL | Qt::Key_BracketLeft)}, [this] {
+        if (m_layerBox->count() > 0)
+            selectLayer((m_layer + m_layerBox->count() - 1) % m_layerBox->count());
+    });
+    add(tr("Next Sample"), {QKeySequence(Qt::CTRL | Qt::Key_Down)}, [this] { m_samples->step(1); });
+    add(tr("Previous Sample"), {QKeySequence(Qt::CTRL | Qt::Key_Up)},
+        [this] { m_samples->step(-1); });
+    add(tr("Reset Zoom"), {QKeySequence(Qt::CTRL | Qt::Key_0)}, [this] { m_heatmap->resetView(); });
+    view->addSeparator();
+    for (QDockWidget *dock : findChildren<QDockWidget *>())
+        view->addAction(dock->toggleViewAction());
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(
+        tr("&Keyboard"), QKeySequence::HelpContents, this, &MainWindow::showKeyboardHelp);
+    help->addAction(tr("&About AttnLens"), this, &MainWindow::showAbout);
+}
+
+void MainWindow::updateRecentMenu()
+{
+    m_recentMenu->clear();
+    for (const QString &file : std::as_const(m_recentModels)) {
+        m_recentMenu->addAction(
+            tr("Model: %1").arg(file), this, [this, file] { open(file, QString(), {}); });
+    }
+    if (!m_recentModels.isEmpty() && !m_recentData.isEmpty())
+        m_recentMenu->addSeparator();
+    for (const QString &file : std::as_const(m_recentData))
+        m_recentMenu->addAction(
+            tr("Data: %1").arg(file), this, [this, file] { open(QString(), QString(), {file}); });
+    m_recentMenu->setEnabled(!m_recentMenu->isEmpty());
+}
+
+void MainWindow::open(
+    const QString &modelFile, const QString &configFile, const QStringList &dataFiles)
+{
+    if (modelFile.isEmpty() && !m_workspace.model) {
+        showError(tr("Cannot open data"),
+            tr("Open a model first: the data is read against the model's inputs."));
+        return;
+    }
+    const QString model = modelFile.isEmpty() ? m_workspace.modelFile : modelFile;
+    const QString config = modelFile.isEmpty() ? m_workspace.configFile : configFile;
+    // A new model keeps the data that is open, if it fits.
+    const QStringList files = dataFiles.isEmpty() ? m_workspace.dataFiles : dataFiles;
+    m_controller->load(model, config, files, m_workspace);
+}
+
+void MainWindow::onLoaded(const Workspace &workspace)
+{
+    const bool sameModel = workspace.model == m_workspace.model;
+    const bool sameData = workspace.dataset == m_workspace.dataset;
+    m_workspace = workspace;
+    sessionsettings::addRecent(m_recentModels, workspace.modelFile);
+    if (!workspace.dataFiles.isEmpty())
+        sessionsettings::addRecent(m_recentData, workspace.dataFiles.front());
+    updateRecentMenu();
+    setWindowTitle(QStringLiteral("AttnLens — %1").arg(QFileInfo(workspace.modelFile).fileName()));
+
+    const Model &model = *workspace.model;
+    if (!sameModel) {
+        m_modelPanel->showModel(model);
+        m_layerBox->clear();
+        for (const AttentionLayerInfo &layer : model.attentionLayers())
+            m_layerBox->addItem(QString::fromStdString(layer.key));
+        m_layer = 0;
+    }
+    for (int i = 0; i < m_layerBox->count(); ++i) {
+        if (!m_pendingLayerKey.isEmpty() && m_layerBox->itemText(i) == m_pendingLayerKey)
+            m_layer = i;
+    }
+    m_pendingLayerKey.clear();
+    m_layerBox->setCurrentIndex(m_layer);
+    if (!sameData)
+        m_samples->setDataset(workspace.dataset);
+    m_scores = {};
+    if (workspace.dataset && workspace.dataset->rows() > 0) {
+        m_sample = std::clamp<int>(m_sample, 0, static_cast<int>(workspace.dataset->rows()) - 1);
+        m_samples->setCurrentSample(m_sample);
+        m_controller->predict(workspace);
+        requestSample();
+    }
+    if (!workspace.droppedDataReason.isEmpty())
+        showError(tr("The open data does not fit this model"),
+            workspace.droppedDataReason
+                + tr("\n\nThe model is open without data; open a matching data file."));
+    for (const std::string &warning : model.warnings())
+        m_status->setText(QString::fromStdString(warning));
+    refreshLayer();
+}
+
+void MainWindow::onPredicted(const std::vector<Prediction> &predictions)
+{
+    int classes = 0;
+    for (const Prediction &p : predictions)
+        classes = std::max(classes, p.classIndex + 1);
+    std::vector<std::string> names;
+    if (m_workspace.dataset && !m_workspace.model->outputShapes().empty()) {
+        const Shape &shape = m_workspace.model->outputShapes().front();
+        const auto width = shape.empty() ? 1 : shape.back();
+        names = classNamesFromTargets(
+            m_workspace.dataset->targets, static_cast<int>(std::max<std::int64_t>(width, classes)));
+    }
+    m_samples->setPredictions(predictions, names);
+}
+
+void MainWindow::onSampleReady(const SampleAttention &scores)
+{
+    if (scores.row != m_sample)
+        return;
+    m_scores = scores;
+    refreshLayer();
+}
+
+void MainWindow::onFailed(const QString &title, const QString &message)
+{
+    showError(title, message);
+}
+
+void MainWindow::onProgress(const QString &what, qint64 done, qint64 total)
+{
+    m_status->setText(what + QStringLiteral("…"));
+    m_progress->setVisible(true);
+    m_progress->setRange(0, total > 0 ? 1000 : 0); // 0..0: busy indicator
+    if (total > 0)
+        m_progress->setValue(static_cast<int>(done * 1000 / total));
+}
+
+void MainWindow::showError(const QString &title, const QString &message)
+{
+    m_lastError = message;
+    auto *box = new QMessageBox(
+        QMessageBox::Warning, title, message, QMessageBox::Ok, this); // deletes itself
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
+}
+
+void MainWindow::requestSample()
+{
+    if (!m_workspace.dataset || m_workspace.model->attentionLayers().empty())
+        return;
+    const auto row = static_cast<std::size_t>(m_sample);
+    if (row < m_workspace.dataset->rowUsable.size() && !m_workspace.dataset->rowUsable[row]) {
+        refreshLayer(); // says why this sample cannot run
+        return;
+    }
+    m_controller->computeSample(m_workspace, m_sample);
+}
+
+void MainWindow::refreshLayer()
+{
+    if (!m_workspace.model) {
+        m_heatmap->showMessage(tr("Open a model (File > Open Model) to see its attention."));
+        return;
+    }
+    if (m_workspace.model->attentionLayers().empty()) {
+        m_heads->clear();
+        m_overview->clear();
+        m_heatmap->showMessage(
+            tr("This model has no attention layer, so there is no attention to show.\n"
+               "Its layers are listed in the Model panel."));
+        emit viewUpdated();
+        return;
+    }
+    if (!m_workspace.dataset) {
+        m_heatmap->showMessage(
+            tr("Open a data set (File > Open Data) to run the model on a sample."));
+        emit viewUpdated();
+        return;
+    }
+    const QString problem = m_samples->problemOf(m_sample);
+    if (!problem.isEmpty()) {
+        m_heatmap->showMessage(tr("This sample could not run:\n%1").arg(problem));
+        emit viewUpdated();
+        return;
+    }
+    if (m_scores.row != m_sample || m_scores.layers.size() <= static_cast<std::size_t>(m_layer))
+        return; // the scores are on their way; keep the current picture until then
+    try {
+        const AxisText text = presenter::axisText(m_workspace, m_layer, m_sample);
+        m_heatmap->setLabels(text.keys, text.queries, text.keyTitle, text.queryTitle);
+        std::vector<QImage> thumbs
+            = presenter::headThumbnails(m_scores.layers[static_cast<std::size_t>(m_layer)],
+                m_colorMap, m_range, kHeadThumbnail);
+        const QImage max = thumbs.back();
+        thumbs.pop_back();
+        const QImage mean = thumbs.back();
+        thumbs.pop_back();
+        m_heads->setThumbnails(thumbs, mean, max);
+        QStringList names;
+        std::vector<std::vector<QImage>> grid;
+        for (std::size_t l = 0; l < m_scores.layers.size(); ++l) {
+            names << QString::fromStdString(m_workspace.model->attentionLayers()[l].key);
+            std::vector<QImage> layer = presenter::headThumbnails(
+                m_scores.layers[l], m_colorMap, m_range, kOverviewThumbnail);
+            layer.resize(layer.size() - 2); // heads only
+            grid.push_back(std::move(layer));
+        }
+        m_overview->setThumbnails(names, grid);
+    } catch (const std::exception &e) {
+        showError(tr("Cannot label the heatmap"), QString::fromUtf8(e.what()));
+    }
+    refreshHeatmap();
+}
+
+void MainWindow::refreshHeatmap()
+{
+    if (m_scores.row != m_sample || m_scores.layers.size() <= static_cast<std::size_t>(m_layer))
+        return;
+    try {
+        const HeatmapContent content
+            = presenter::content(m_workspace, m_scores, m_layer, m_head, m_range);
+        m_heatmap->setColorMap(m_colorMap);
+        m_heatmap->setValueRange(content.range.first, content.range.second);
+        m_heatmap->showMatrix(content.matrix, content.title);
+    } catch (const std::exception &e) {
+        showError(tr("Cannot show the heatmap"), QString::fromUtf8(e.what()));
+        return;
+    }
+    m_heads->setCurrent(m_head);
+    m_overview->setCurrent(m_layer, m_head);
+    m_modelPanel->setCurrentAttention(m_layer);
+    m_layerBox->setCurrentIndex(m_layer);
+    emit viewUpdated();
+}
+
+void MainWindow::selectLayer(int attentionIndex)
+{
+    if (!m_workspace.model || attentionIndex < 0
+        || attentionIndex >= static_cast<int>(m_workspace.model->attentionLayers().size()))
+        return;
+    m_layer = attentionIndex;
+    refreshLayer();
+}
+
+void MainWindow::selectHead(const HeadChoice &choice)
+{
+    m_head = choice;
+    refreshHeatmap();
+}
+
+void MainWindow::selectSample(int sample)
+{
+    if (!m_workspace.dataset || sample < 0 || sample >= m_workspace.dataset->rows())
+        return;
+    m_sample = sample;
+    if (m_samples->currentSample() != sample)
+        m_samples->setCurrentSample(sample);
+    requestSample();
+}
+
+void MainWindow::setColorMap(const QString &name)
+{
+    m_colorMap = colormaps::isKnown(name) ? name.toLower() : QStringLiteral("viridis");
+    m_colorBox->setCurrentText(m_colorMap);
+    refreshLayer();
+}
+
+void MainWindow::setRangeMode(RangeMode mode)
+{
+    m_range = mode;
+    m_rangeBox->setCurrentIndex(m_rangeBox->findData(static_cast<int>(mode)));
+    refreshLayer();
+}
+
+bool MainWindow::isBusy() const
+{
+    return m_controller->isBusy();
+}
+
+bool MainWindow::exportImage(
+    const QString &path, ImageFormat format, QSize size, int dpi, bool quiet)
+{
+    if (m_heatmap->isShowingMessage()) {
+        if (!quiet)
+            showError(tr("Nothing to export"), tr("There is no heatmap on screen to export."));
+        return false;
+    }
+    ImageMetadata metadata;
+    metadata.modelFile = QFileInfo(m_workspace.modelFile).fileName();
+    metadata.modelSha256 = fileSha256Hex(m_workspace.modelFile);
+    metadata.layer = m_layerBox->currentText();
+    metadata.head = m_head.key();
+    metadata.row = QString::number(m_sample);
+    metadata.title = presenter::title(m_workspace, m_layer, m_head, m_sample);
+    QString error;
+    if (imageexport::savePlot(m_heatmap->plot(), path, format, size, dpi, metadata, &error)) {
+        m_status->setText(tr("Wrote %1").arg(path));
+        return true;
+    }
+    if (!quiet)
+        showError(tr("Cannot export the image"), error);
+    m_lastError = error;
+    return false;
+}
+
+bool MainWindow::exportMatrixCsv(const QString &path, bool quiet)
+{
+    const RowMatrix &matrix = m_heatmap->matrix();
+    QString error;
+    bool ok = false;
+    if (m_heatmap->isShowingMessage() || matrix.size() == 0) {
+        error = tr("There is no heatmap on screen to export.");
+    } else {
+        try {
+            const AxisText text = presenter::axisText(m_workspace, m_layer, m_sample);
+            ok = imageexport::saveMatrixCsv(path, matrix.data(), static_cast<int>(matrix.rows()),
+                static_cast<int>(matrix.cols()), text.keys, text.queries, &error);
+        } catch (const std::exception &e) {
+            error = QString::fromUtf8(e.what());
+        }
+    }
+    if (!ok) {
+        m_lastError = error;
+        if (!quiet)
+            showError(tr("Cannot export the matrix"), error);
+    }
+    return ok;
+}
+
+void MainWindow::openModelDialog()
+{
+    const QString file = QFileDialog::getOpenFileName(this, tr("Open Model"),
+        QFileInfo(m_workspace.modelFile).path(),
+        tr("Keras models (*.keras *.h5 *.hdf5);;All files (*)"));
+    if (file.isEmpty())
+        return;
+    QString config;
+    if (file.endsWith(QLatin1String(".weights.h5"), Qt::CaseInsensitive)) {
+        config = QFileDialog::getOpenFileName(this,
+            tr("Architecture JSON for %1").arg(QFileInfo(file).fileName()), QFileInfo(file).path(),
+            tr("Architecture (*.json)"));
+        if (config.isEmpty())
+            return;
+    }
+    open(file, config, {});
+}
+
+void MainWindow::openDataDialog()
+{
+    const QStringList files = QFileDialog::getOpenFileNames(this, tr("Open Data"),
+        m_workspace.dataFiles.isEmpty() ? QFileInfo(m_workspace.modelFile).path()
+                                        : QFileInfo(m_workspace.dataFiles.front()).path(),
+        tr("Data (*.csv *.tsv *.txt *.npy *.npz *.h5 *.hdf5);;All files (*)"));
+    if (!files.isEmpty())
+        open(QString(), QString(), files);
+}
+
+void MainWindow::exportImageDialog()
+{
+    static ImageExportSettings last;
+    ExportDialog dialog(last, this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    last = dialog.settings();
+    const QString extension = imageFormatExtension(last.format);
+    const QString suggested = (m_lastExportDir.isEmpty() ? QDir::homePath() : m_lastExportDir)
+        + QLatin1Char('/') + QStringLiteral("attention.") + extension;
+    const QString file = QFileDialog::getSaveFileName(this, tr("Export Image"), suggested,
+        tr("%1 files (*.%2)").arg(extension.toUpper(), extension));
+    if (file.isEmpty())
+        return;
+    m_lastExportDir = QFileInfo(file).path();
+    exportImage(file, last.format, last.size, last.dpi);
+}
+
+void MainWindow::exportMatrixDialog()
+{
+    const QString file = QFileDialog::getSaveFileName(this, tr("Export Matrix"),
+        (m_lastExportDir.isEmpty() ? QDir::homePath() : m_lastExportDir)
+            + QStringLiteral("/attention.csv"),
+        tr("CSV files (*.csv)"));
+    if (file.isEmpty())
+        return;
+    m_lastExportDir = QFileInfo(file).path();
+    exportMatrixCsv(file);
+}
+
+void MainWindow::copyImage()
+{
+    if (m_heatmap->isShowingMessage())
+        return;
+    QApplication::clipboard()->setImage(
+        imageexport::render(m_heatmap->plot(), m_heatmap->plot()->size(), 96));
+    m_status->setText(tr("Copied the heatmap to the clipboard"));
+}
+
+void MainWindow::batchExportDialog()
+{
+    if (!m_workspace.dataset || m_workspace.model->attentionLayers().empty()) {
+        showError(tr("Nothing to export"),
+            tr("Open a model with an attention layer and a data set first."));
+        return;
+    }
+    BatchExportDialog dialog(m_workspace, m_layer, m_sample, m_colorMap, this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    QString error;
+    bool cancelled = false;
+    const std::int64_t written
+        = runBatchExport(m_workspace, dialog.request(), this, &error, &cancelled);
+    if (!error.isEmpty())
+        showError(tr("Batch export stopped"), error);
+    m_status->setText(cancelled ? tr("Batch export cancelled after %1 images").arg(written)
+                                : tr("Batch export wrote %1 images to %2")
+                                      .arg(written)
+                                      .arg(dialog.request().directory));
+}
+
+void MainWindow::showKeyboardHelp()
+{
+    QMessageBox::information(this, tr("Keyboard"), keyboardHelpText());
+}
+
+void MainWindow::showAbout()
+{
+    QMessageBox::about(this, tr("About AttnLens"),
+        tr("<b>AttnLens %1</b><br>Per-head attention heatmaps of Keras models, computed in C++ "
+           "(no Python).")
+            .arg(QStringLiteral(ATTNLENS_VERSION)));
+}
+
+Session MainWindow::currentSession() const
+{
+    Session s;
+    s.geometry = saveGeometry();
+    s.windowState = saveState();
+    s.modelFile = m_workspace.modelFile;
+    s.configFile = m_workspace.configFile;
+    s.dataFiles = m_workspace.dataFiles;
+    s.layerKey = m_layerBox->currentText();
+    s.head = m_head;
+    s.sample = m_sample;
+    s.colorMap = m_colorMap;
+    s.range = m_range;
+    s.recentModels = m_recentModels;
+    s.recentData = m_recentData;
+    return s;
+}
+
+void MainWindow::restoreSession(const Session &session, bool openFiles)
+{
+    if (!session.geometry.isEmpty())
+        restoreGeometry(session.geometry);
+    if (!session.windowState.isEmpty())
+        restoreState(session.windowState);
+    m_recentModels = session.recentModels;
+    m_recentData = session.recentData;
+    updateRecentMenu();
+    m_colorMap = colormaps::isKnown(session.colorMap) ? session.colorMap.toLower()
+                                                      : QStringLiteral("viridis");
+    m_colorBox->setCurrentText(m_colorMap);
+    m_range = session.range;
+    m_rangeBox->setCurrentIndex(m_rangeBox->findData(static_cast<int>(m_range)));
+    m_head = session.head;
+    m_sample = std::max(0, session.sample);
+    m_pendingLayerKey = session.layerKey;
+    if (openFiles && !session.modelFile.isEmpty())
+        open(session.modelFile, session.configFile, session.dataFiles);
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    sessionsettings::save(currentSession());
+    QMainWindow::closeEvent(event);
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent *event)
+{
+    if (event->mimeData()->hasUrls())
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent *event)
+{
+    QString model;
+    QString config;
+    QStringList dataFiles;
+    QStringList ambiguous; // .h5 files: a model when no model is open or none is dropped
+    for (const QUrl &url : event->mimeData()->urls()) {
+        const QString file = url.toLocalFile();
+        if (file.isEmpty())
+            continue;
+        if (isModelFile(file))
+            model = file;
+        else if (file.endsWith(QLatin1String(".json"), Qt::CaseInsensitive))
+            config = file;
+        else if (isDataFile(file))
+            dataFiles << file;
+        else
+            ambiguous << file;
+    }
+    for (const QString &file : std::as_const(ambiguous)) {
+        if (model.isEmpty() && (!m_workspace.model || dataFiles.isEmpty()) && !m_workspace.model)
+            model = file;
+        else if (model.isEmpty() && dataFiles.isEmpty() && m_workspace.model)
+            dataFiles << file;
+        else if (model.isEmpty())
+            model = file;
+        else
+            dataFiles << file;
+    }
+    event->acceptProposedAction();
+    if (!model.isEmpty() || !dataFiles.isEmpty())
+        open(model, config, dataFiles);
+}
+
+} // namespace attnlens

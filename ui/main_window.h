@@ -1,0 +1,134 @@
+#pragma once
+
+#include <QMainWindow>
+#include <QStringList>
+
+#include "ui/head_matrix.h"
+#include "ui/image_export.h"
+#include "ui/predictions.h"
+#include "ui/session_settings.h"
+#include "ui/workspace.h"
+
+class QComboBox;
+class QLabel;
+class QMenu;
+class QProgressBar;
+
+namespace attnlens {
+
+class HeadList;
+class HeatmapView;
+class InferenceController;
+class ModelPanel;
+class OverviewGrid;
+class SampleTable;
+
+/// The desktop window. It composes the panels and routes choices between them; the work is done
+/// by InferenceController (background loading and inference), presenter:: (what to draw) and the
+/// panels. Every user action that can fail is caught here, once, and reported in a dialog; a
+/// failed open leaves the previous model, data and view untouched.
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+public:
+    explicit MainWindow(QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    /// Opens `modelFile` (+ `configFile` for weights-only files) and `dataFiles` in the
+    /// background. An empty model file keeps the current model and only reads new data.
+    void open(const QString &modelFile, const QString &configFile, const QStringList &dataFiles);
+    /// Restores files and view choices saved by the last run (or opens nothing).
+    void restoreSession(const Session &session, bool openFiles);
+
+    /// Selections (also used by the tests).
+    void selectLayer(int attentionIndex);
+    void selectHead(const HeadChoice &choice);
+    void selectSample(int sample);
+    void setColorMap(const QString &name);
+    void setRangeMode(RangeMode mode);
+
+    /// Writes the current view. False (with a dialog unless `quiet`) on failure.
+    bool exportImage(
+        const QString &path, ImageFormat format, QSize size, int dpi, bool quiet = false);
+    bool exportMatrixCsv(const QString &path, bool quiet = false);
+
+    const Workspace &workspace() const { return m_workspace; }
+    const SampleAttention &sampleScores() const { return m_scores; }
+    int currentLayer() const { return m_layer; }
+    HeadChoice currentHead() const { return m_head; }
+    int currentSample() const { return m_sample; }
+    /// True while loading or inference runs in the background.
+    bool isBusy() const;
+    /// The text of the last error dialog (for tests), empty if none.
+    QString lastError() const { return m_lastError; }
+
+    HeatmapView *heatmapView() const { return m_heatmap; }
+    HeadList *headList() const { return m_heads; }
+    SampleTable *sampleTable() const { return m_samples; }
+    ModelPanel *modelPanel() const { return m_modelPanel; }
+    OverviewGrid *overviewGrid() const { return m_overview; }
+
+signals:
+    /// The heatmap shows what the current selection asks for (after any background work).
+    void viewUpdated();
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+    void dragEnterEvent(QDragEnterEvent *event) override;
+    void dropEvent(QDropEvent *event) override;
+
+private:
+    void createDocks();
+    void createActions();
+    void createToolBar();
+    void updateRecentMenu();
+
+    void onLoaded(const Workspace &workspace);
+    void onPredicted(const std::vector<Prediction> &predictions);
+    void onSampleReady(const SampleAttention &scores);
+    void onFailed(const QString &title, const QString &message);
+    void onProgress(const QString &what, qint64 done, qint64 total);
+
+    void requestSample();
+    void refreshLayer();
+    void refreshHeatmap();
+    void showError(const QString &title, const QString &message);
+
+    void openModelDialog();
+    void openDataDialog();
+    void exportImageDialog();
+    void exportMatrixDialog();
+    void copyImage();
+    void batchExportDialog();
+    void showKeyboardHelp();
+    void showAbout();
+    Session currentSession() const;
+
+    InferenceController *m_controller = nullptr;
+    HeatmapView *m_heatmap = nullptr;
+    ModelPanel *m_modelPanel = nullptr;
+    SampleTable *m_samples = nullptr;
+    HeadList *m_heads = nullptr;
+    OverviewGrid *m_overview = nullptr;
+    QComboBox *m_layerBox = nullptr;
+    QComboBox *m_colorBox = nullptr;
+    QComboBox *m_rangeBox = nullptr;
+    QLabel *m_status = nullptr;
+    QProgressBar *m_progress = nullptr;
+    QMenu *m_recentMenu = nullptr;
+
+    Workspace m_workspace;
+    SampleAttention m_scores;
+    int m_layer = 0;
+    HeadChoice m_head;
+    int m_sample = 0;
+    QString m_colorMap = QStringLiteral("viridis");
+    RangeMode m_range = RangeMode::PerHead;
+    QString m_pendingLayerKey; ///< layer to choose when the next model arrives (session restore)
+    QStringList m_recentModels;
+    QStringList m_recentData;
+    QString m_lastError;
+    QString m_lastExportDir;
+};
+
+} // namespace attnlens

@@ -1,0 +1,54 @@
+#pragma once
+
+#include <memory>
+
+#include <QWidget>
+
+#include "core/data/dataset.h"
+#include "ui/predictions.h"
+
+class QLineEdit;
+class QSortFilterProxyModel;
+class QTableView;
+
+namespace attnlens {
+
+class SampleTableModel;
+
+/// The samples of the open data set: sortable by any column, filtered by a text box (matches
+/// any column). Arrow keys and PageUp/PageDown move through the samples; the sample under the
+/// cursor is the one shown.
+class SampleTable : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit SampleTable(QWidget *parent = nullptr);
+
+    void setDataset(std::shared_ptr<const Dataset> dataset);
+    void setPredictions(std::vector<Prediction> predictions, std::vector<std::string> classNames);
+
+    /// The current sample (index in the data set), -1 when none.
+    int currentSample() const;
+    /// Makes `sample` current without emitting sampleChosen; false when it is filtered out.
+    bool setCurrentSample(int sample);
+    /// Next / previous visible sample in the table's current order; emits sampleChosen.
+    void step(int delta);
+    QString problemOf(int sample) const;
+
+    QTableView *view() const { return m_view; }
+    QLineEdit *filter() const { return m_filter; }
+    SampleTableModel *model() const { return m_model; }
+    QSortFilterProxyModel *proxy() const { return m_proxy; }
+
+signals:
+    void sampleChosen(int sample);
+
+private:
+    QLineEdit *m_filter = nullptr;
+    QTableView *m_view = nullptr;
+    SampleTableModel *m_model = nullptr;
+    QSortFilterProxyModel *m_proxy = nullptr;
+    bool m_quiet = false;
+};
+
+} // namespace attnlens

@@ -1,0 +1,132 @@
+#include "ui/sample_table_model.h"
+
+#include <QBrush>
+#include <QColor>
+
+namespace attnlens {
+
+SampleTableModel::SampleTableModel(QObject *parent)
+    : QAbstractTableModel(parent)
+{
+}
+
+void SampleTableModel::setDataset(std::shared_ptr<const Dataset> dataset)
+{
+    beginResetModel();
+    m_dataset = std::move(dataset);
+    m_predictions.clear();
+    m_problems.assign(m_dataset ? static_cast<std::size_t>(m_dataset->rows()) : 0, QString());
+    if (m_dataset) {
+        for (const RowProblem &problem : m_dataset->problems) {
+            const auto row = static_cast<std::size_t>(problem.row);
+            if (row < m_problems.size() && m_problems[row].isEmpty())
+                m_problems[row] = QString::fromStdString(problem.message());
+        }
+    }
+    endResetModel();
+}
+
+void SampleTableModel::setPredictions(
+    std::vector<Prediction> predictions, std::vector<std::string> classNames)
+{
+    m_predictions = std::move(predictions);
+    m_classNames = std::move(classNames);
+    if (rowCount() > 0)
+        emit dataChanged(index(0, PredictionColumn), index(rowCount() - 1, StatusColumn));
+}
+
+int SampleTableModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() || !m_dataset ? 0 : static_cast<int>(m_dataset->rows());
+}
+
+int SampleTableModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QString SampleTableModel::problemOf(int row) const
+{
+    return row >= 0 && static_cast<std::size_t>(row) < m_problems.size()
+        ? m_problems[static_cast<std::size_t>(row)]
+        : QString();
+}
+
+QVariant SampleTableModel::data(const QModelIndex &index, int role) const
+{
+    if (!index.isValid() || !m_dataset)
+        return {};
+    const auto row = static_cast<std::size_t>(index.row());
+    const bool usable = m_problems[row].isEmpty();
+    const Prediction *prediction = row < m_predictions.size() ? &m_predictions[row] : nullptr;
+    switch (index.column()) {
+    case LabelColumn:
+        if (role == Qt::DisplayRole && row < m_dataset->rowLabels.size())
+            return QString::fromStdString(m_dataset->rowLabels[row]);
+        if (role == kSortRole) {
+            const QString text = row < m_dataset->rowLabels.size()
+                ? QString::fromStdString(m_dataset->rowLabels[row])
+                : QString();
+            bool ok = false;
+            const double number = text.toDouble(&ok);
+            return ok ? QVariant(number) : QVariant(text);
+        }
+        break;
+    case TargetColumn:
+        if ((role == Qt::DisplayRole || role == kSortRole) && row < m_dataset->targets.size())
+            return QString::fromStdString(m_dataset->targets[row]);
+        break;
+    case PredictionColumn:
+        if (role == Qt::DisplayRole)
+            return prediction ? predictionText(*prediction, m_classNames) : QString();
+        if (role == kSortRole)
+            return prediction && prediction->ran
+                ? QVariant(prediction->classIndex * 10.0 + prediction->score)
+                : QVariant(-1.0);
+        break;
+    case StatusColumn:
+        if (role == Qt::DisplayRole || role == kSortRole)
+            return usable ? QString() : tr("cannot run");
+        if (role == Qt::ToolTipRole && !usable)
+            return m_problems[row];
+        if (role == Qt::ForegroundRole && !usable)
+            return QBrush(QColor(0xb0, 0x20, 0x20));
+        break;
+    default:
+        break;
+    }
+    if (role == Qt::ToolTipRole && !usable)
+        return m_problems[row];
+    return {};
+}
+
+QVariant SampleTableModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal)
+        return {};
+    if (role == Qt::DisplayRole) {
+        switch (section) {
+        case LabelColumn:
+            return m_dataset && !m_dataset->rowLabelName.empty()
+                ? QString::fromStdString(m_dataset->rowLabelName)
+                : tr("row");
+        case TargetColumn:
+            return m_dataset && !m_dataset->targetName.empty()
+                ? QString::fromStdString(m_dataset->targetName)
+                : tr("target");
+        case PredictionColumn:
+            return tr("prediction");
+        case StatusColumn:
+            return tr("status");
+        default:
+            break;
+        }
+    }
+    if (role == Qt::ToolTipRole && section == PredictionColumn)
+        return tr(
+            "The model's most likely class and its output (a probability after softmax). "
+            "Class names assume the classes were numbered in sorted order of the target values.");
+    return {};
+}
+
+} // namespace attnlens
