@@ -6,7 +6,7 @@
 
 namespace attnlens {
 
-Shape broadcastShapes(const Shape &a, const Shape &b, const std::string &where)
+Shape broadcastResultShape(const Shape &a, const Shape &b, const std::string &where)
 {
     const std::size_t rank = std::max(a.size(), b.size());
     Shape out(rank, 1);
@@ -80,7 +80,7 @@ Tensor broadcastTo(const Tensor &t, const Shape &shape, const std::string &where
 {
     if (t.shape() == shape)
         return t;
-    const Shape check = broadcastShapes(t.shape(), shape, where);
+    const Shape check = broadcastResultShape(t.shape(), shape, where);
     if (check != shape)
         throw ShapeError(where + ": shape " + shapeToString(t.shape()) + " cannot be broadcast to "
             + shapeToString(shape) + ".");
@@ -105,7 +105,7 @@ Tensor broadcastBinary(const Tensor &a, const Tensor &b,
             o[i] = op(pa[i], pb[i]);
         return out;
     }
-    const Shape shape = broadcastShapes(a.shape(), b.shape(), where);
+    const Shape shape = broadcastResultShape(a.shape(), b.shape(), where);
     Tensor out(shape);
     const auto sa = broadcastStrides(a.shape(), shape);
     const auto sb = broadcastStrides(b.shape(), shape);

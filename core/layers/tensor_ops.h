@@ -12,7 +12,7 @@ namespace attnlens {
 
 /// NumPy broadcast of two shapes. Throws ShapeError (prefixed with `where`) when they do not
 /// broadcast.
-Shape broadcastShapes(const Shape &a, const Shape &b, const std::string &where);
+Shape broadcastResultShape(const Shape &a, const Shape &b, const std::string &where);
 
 /// `t` broadcast (NumPy rules) to `shape`. Throws ShapeError when it does not broadcast.
 Tensor broadcastTo(const Tensor &t, const Shape &shape, const std::string &where);
