@@ -51,8 +51,9 @@ Graph::Graph(std::vector<std::unique_ptr<Layer>> layers, std::vector<GraphNode> 
         for (const auto &[name, refs] : node.tensorArgs)
             for (const ValueRef &ref : refs) {
                 if (ref.node < 0 || ref.node >= i)
-                    throw InputFileError("layer '" + node.layerName + "' reads the output of a "
-                                                                      "layer that is not computed before it (cycle in the model?)");
+                    throw InputFileError("layer '" + node.layerName
+                        + "' reads the output of a "
+                          "layer that is not computed before it (cycle in the model?)");
                 m_lastUse[static_cast<std::size_t>(ref.node)] = i;
             }
     }
@@ -93,7 +94,8 @@ Graph::Pass Graph::run(const std::vector<Tensor> &inputs, const std::function<bo
                             + m_nodes[static_cast<std::size_t>(ref.node)].layerName
                             + "', which has only " + std::to_string(produced.size()));
                     tensors.push_back(produced[output]);
-                    argMasks.push_back(output < producedMasks.size() ? producedMasks[output] : Mask());
+                    argMasks.push_back(
+                        output < producedMasks.size() ? producedMasks[output] : Mask());
                 }
             }
             CallContext context;

@@ -57,7 +57,7 @@ public:
     {
         std::vector<Tensor> outputs;
         std::vector<std::pair<int, Tensor>> attention; ///< (node, scores) in execution order
-        std::vector<std::vector<Shape>> shapes; ///< per node, per output; only when recorded
+        std::vector<std::vector<Shape>> shapes;        ///< per node, per output; only when recorded
         std::int64_t peakBytes = 0; ///< largest total of live intermediate values
     };
 

@@ -49,7 +49,8 @@ bool einsumOnLastAxis(const json &config)
         return false;
     const std::string lhs = equation.substr(0, comma);
     const std::string out = equation.substr(arrow + 2);
-    return lhs.size() == out.size() && lhs.substr(0, lhs.size() - 1) == out.substr(0, out.size() - 1);
+    return lhs.size() == out.size()
+        && lhs.substr(0, lhs.size() - 1) == out.substr(0, out.size() - 1);
 }
 
 bool concatenatesLastAxis(const json &config)
@@ -139,8 +140,7 @@ public:
 
     Trace trace(const ValueRef &ref, int depth) const
     {
-        if (depth > 256 || ref.node < 0
-            || ref.node >= static_cast<int>(m_graph.nodes().size()))
+        if (depth > 256 || ref.node < 0 || ref.node >= static_cast<int>(m_graph.nodes().size()))
             return {};
         const GraphNode &node = m_graph.nodes()[static_cast<std::size_t>(ref.node)];
         if (node.isInput()) {

@@ -94,8 +94,8 @@ NodeSpec parseNode(const json &node, const std::string &source)
         return spec;
     }
     if (!node.is_array() || node.empty())
-        throw InputFileError(source + ": an inbound node is neither a list nor an object: "
-            + node.dump().substr(0, 200));
+        throw InputFileError(source
+            + ": an inbound node is neither a list nor an object: " + node.dump().substr(0, 200));
     // Keras 2: a list of [layer, node, tensor, kwargs] over the first argument's tensors;
     // TFOpLambda keeps one flat [layer, node, tensor, kwargs].
     std::vector<json> entries;
@@ -117,8 +117,8 @@ NodeSpec parseNode(const json &node, const std::string &source)
     return spec;
 }
 
-std::vector<TensorRef> parseEndpoints(const json &j, const std::string &what,
-    const std::string &source)
+std::vector<TensorRef> parseEndpoints(
+    const json &j, const std::string &what, const std::string &source)
 {
     std::vector<TensorRef> refs;
     if (!j.is_array() || j.empty())
@@ -194,16 +194,15 @@ LayerSpec parseLayer(const json &entry, const std::string &source)
     if (layer.name.empty())
         throw InputFileError(source + ": a layer of class " + rawClass + " has no name");
     if (isModelClass(layer.className))
-        throw UnsupportedModelError(source + ": layer '" + layer.name
-            + "' is a nested " + layer.className
+        throw UnsupportedModelError(source + ": layer '" + layer.name + "' is a nested "
+            + layer.className
             + " model; AttnLens does not run models nested inside models yet. Save the inner "
               "model's layers in the outer model (flatten it) and try again");
     layer.isInput = layer.className == "InputLayer";
     if (layer.isInput) {
         const auto shape = batchShapeOf(layer.config);
         if (!shape)
-            throw InputFileError(
-                source + ": input layer '" + layer.name + "' has no batch_shape");
+            throw InputFileError(source + ": input layer '" + layer.name + "' has no batch_shape");
         layer.inputShape = *shape;
         layer.dtype = dtypeName(layer.config);
     }
@@ -234,8 +233,9 @@ ModelSpec parseSequential(const json &config, const std::string &source)
             && config["build_input_shape"].is_array())
             shape = parseShape(config["build_input_shape"]);
         if (!shape)
-            throw InputFileError(source + ": the Sequential model does not say its input shape "
-                                          "(no InputLayer, batch_shape or build_input_shape)");
+            throw InputFileError(source
+                + ": the Sequential model does not say its input shape "
+                  "(no InputLayer, batch_shape or build_input_shape)");
         LayerSpec input;
         input.name = parsed.front().name + "_input";
         input.className = "InputLayer";
@@ -258,8 +258,8 @@ ModelSpec parseSequential(const json &config, const std::string &source)
             throw InputFileError(source + ": the Sequential model must start with an input");
         }
         if (i > 0 && layer.isInput)
-            throw InputFileError(source + ": the Sequential model has a second InputLayer '"
-                + layer.name + "'");
+            throw InputFileError(
+                source + ": the Sequential model has a second InputLayer '" + layer.name + "'");
     }
     model.inputs.push_back(TensorRef {parsed.front().name, 0, 0});
     model.outputs.push_back(TensorRef {parsed.back().name, 0, 0});
@@ -319,12 +319,12 @@ ModelSpec parseModelConfig(const nlohmann::json &root, const std::string &source
             throw InputFileError(source + ": the model config has no layers list");
         for (const json &entry : config["layers"])
             model.layers.push_back(parseLayer(entry, source));
-        model.inputs = parseEndpoints(
-            config.contains("input_layers") ? config["input_layers"] : json(), "input_layers",
-            source);
-        model.outputs = parseEndpoints(
-            config.contains("output_layers") ? config["output_layers"] : json(), "output_layers",
-            source);
+        model.inputs
+            = parseEndpoints(config.contains("input_layers") ? config["input_layers"] : json(),
+                "input_layers", source);
+        model.outputs
+            = parseEndpoints(config.contains("output_layers") ? config["output_layers"] : json(),
+                "output_layers", source);
         return model;
     } catch (const nlohmann::json::exception &e) {
         throw InputFileError(source + ": malformed model config (" + e.what() + ")");

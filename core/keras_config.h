@@ -22,7 +22,7 @@ struct TensorRef
 struct CallArgument
 {
     std::vector<TensorRef> tensors;
-    bool isList = false; ///< the argument was a list of tensors
+    bool isList = false;     ///< the argument was a list of tensors
     nlohmann::json constant; ///< when `tensors` is empty
     bool isTensor() const { return !tensors.empty(); }
 };
@@ -44,7 +44,7 @@ struct LayerSpec
     nlohmann::json config;
     std::vector<NodeSpec> nodes;
     bool isInput = false;
-    Shape inputShape; ///< InputLayer: with the batch axis, -1 for None
+    Shape inputShape;  ///< InputLayer: with the batch axis, -1 for None
     std::string dtype; ///< InputLayer dtype ("float32", "int32")
 };
 

@@ -74,8 +74,8 @@ KerasFile openArchive(
         loadConfig(out, configFile);
     } else {
         if (!zip.contains("config.json"))
-            throw InputFileError(file.string()
-                + ": a zip file without config.json; not a Keras .keras archive");
+            throw InputFileError(
+                file.string() + ": a zip file without config.json; not a Keras .keras archive");
         out.configSource = file.string() + "!config.json";
         out.config = parseJsonText(zip.read("config.json", kMaxConfigBytes), out.configSource);
     }
@@ -84,8 +84,9 @@ KerasFile openArchive(
             throw UnsupportedModelError(file.string()
                 + ": the archive stores its weights as npz or in shards; AttnLens reads only "
                   "model.weights.h5. Save the model with model.save(\"m.keras\") defaults");
-        throw InputFileError(file.string() + ": the archive has no model.weights.h5; not a "
-                                             "complete Keras .keras model");
+        throw InputFileError(file.string()
+            + ": the archive has no model.weights.h5; not a "
+              "complete Keras .keras model");
     }
     out.weights = std::make_unique<Hdf5File>(
         zip.read("model.weights.h5"), file.string() + "!model.weights.h5");
@@ -117,11 +118,12 @@ KerasFile openHdf5(
             loadConfig(out, configFile);
         } else {
             out.configSource = file.string() + "@model_config";
-            out.config = parseJsonText(h5.string("", "model_config").value_or(""), out.configSource);
+            out.config
+                = parseJsonText(h5.string("", "model_config").value_or(""), out.configSource);
         }
         if (!h5.isGroup("model_weights"))
-            throw InputFileError(file.string()
-                + ": the model was saved without weights (no model_weights group)");
+            throw InputFileError(
+                file.string() + ": the model was saved without weights (no model_weights group)");
         return out;
     }
     if (h5.stringList("", "layer_names")) {

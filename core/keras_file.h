@@ -18,9 +18,9 @@ namespace attnlens {
 struct KerasFile
 {
     ModelFormat format = ModelFormat::KerasArchive;
-    nlohmann::json config;     ///< the architecture (`model_config`, `config.json`, --config)
-    std::string configSource;  ///< names the architecture's origin in messages
-    std::string kerasVersion;  ///< empty when the file does not say
+    nlohmann::json config;    ///< the architecture (`model_config`, `config.json`, --config)
+    std::string configSource; ///< names the architecture's origin in messages
+    std::string kerasVersion; ///< empty when the file does not say
     std::unique_ptr<Hdf5File> weights;
     WeightReader::Layout layout = WeightReader::Layout::Keras3;
     std::string legacyRoot; ///< Legacy layout: "model_weights" or "" (root)

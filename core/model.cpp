@@ -34,7 +34,8 @@ Tensor concatenateRows(const std::vector<Tensor> &parts)
 std::string formatBytes(std::int64_t bytes)
 {
     char buffer[64];
-    std::snprintf(buffer, sizeof buffer, "%.1f MiB", static_cast<double>(bytes) / (1024.0 * 1024.0));
+    std::snprintf(
+        buffer, sizeof buffer, "%.1f MiB", static_cast<double>(bytes) / (1024.0 * 1024.0));
     return buffer;
 }
 
@@ -106,8 +107,8 @@ std::int64_t validateInputs(const ModelData &impl, const std::vector<Tensor> &in
     std::int64_t requestedBatch, std::int64_t &rowsPerBatch)
 {
     if (inputs.size() != impl.inputs.size())
-        throw ShapeError("the model has " + std::to_string(impl.inputs.size())
-            + " input(s) but " + std::to_string(inputs.size()) + " array(s) were given");
+        throw ShapeError("the model has " + std::to_string(impl.inputs.size()) + " input(s) but "
+            + std::to_string(inputs.size()) + " array(s) were given");
     std::int64_t rows = -1;
     double scale = 1.0;
     for (std::size_t i = 0; i < inputs.size(); ++i) {
@@ -117,22 +118,22 @@ std::int64_t validateInputs(const ModelData &impl, const std::vector<Tensor> &in
         for (std::size_t d = 1; fits && d < shape.size(); ++d)
             fits = info.shape[d] < 0 ? shape[d] >= 1 : shape[d] == info.shape[d];
         if (!fits)
-            throw ShapeError("input '" + info.name + "' expects shape "
-                + shapeToString(info.shape) + " but the data has shape "
-                + shapeToString(shape));
+            throw ShapeError("input '" + info.name + "' expects shape " + shapeToString(info.shape)
+                + " but the data has shape " + shapeToString(shape));
         if (rows >= 0 && shape[0] != rows)
             throw ShapeError("input '" + info.name + "' has " + std::to_string(shape[0])
                 + " rows but the first input has " + std::to_string(rows));
         rows = shape[0];
-        if (i < impl.dryRunInputElements.size() && impl.dryRunInputElements[i] > 0 && shape[0] > 0) {
-            const double perSample = static_cast<double>(inputs[i].size())
-                / static_cast<double>(shape[0]);
+        if (i < impl.dryRunInputElements.size() && impl.dryRunInputElements[i] > 0
+            && shape[0] > 0) {
+            const double perSample
+                = static_cast<double>(inputs[i].size()) / static_cast<double>(shape[0]);
             scale = std::max(scale, perSample / static_cast<double>(impl.dryRunInputElements[i]));
         }
     }
     // Intermediates grow at most with the square of the sequence length (attention scores).
-    const double perSample = static_cast<double>(std::max<std::int64_t>(impl.dryRunBytesPerSample, 1))
-        * scale * scale;
+    const double perSample
+        = static_cast<double>(std::max<std::int64_t>(impl.dryRunBytesPerSample, 1)) * scale * scale;
     const double cap = static_cast<double>(impl.options.memoryCapBytes);
     if (perSample > cap)
         throw ShapeError("one sample of this size needs about "
@@ -150,8 +151,8 @@ RunResult Model::run(const std::vector<Tensor> &inputs, const RunOptions &option
 {
     const Impl &impl = *m_impl;
     std::int64_t rowsPerBatch = 1;
-    const std::int64_t rows = validateInputs(
-        impl, inputs, std::max<std::int64_t>(options.batchSize, 1), rowsPerBatch);
+    const std::int64_t rows
+        = validateInputs(impl, inputs, std::max<std::int64_t>(options.batchSize, 1), rowsPerBatch);
     if (rows == 0)
         throw ShapeError("the data has no rows to run");
     const Graph &graph = *impl.graph;
@@ -161,8 +162,8 @@ RunResult Model::run(const std::vector<Tensor> &inputs, const RunOptions &option
     std::vector<bool> wanted(impl.attention.size(), options.captureAttention);
     if (options.captureAttention && !options.onlyKeys.empty())
         for (std::size_t a = 0; a < impl.attention.size(); ++a)
-            wanted[a] = std::find(options.onlyKeys.begin(), options.onlyKeys.end(),
-                            impl.attention[a].key)
+            wanted[a]
+                = std::find(options.onlyKeys.begin(), options.onlyKeys.end(), impl.attention[a].key)
                 != options.onlyKeys.end();
     const auto capture = [&](int node) {
         const auto it = attentionIndexOfNode.find(node);

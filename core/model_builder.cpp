@@ -142,13 +142,14 @@ private:
                       "to the same model");
             const std::string bad = countNonFinite(config.weights);
             if (!bad.empty())
-                m_impl.warnings.push_back("Layer '" + spec.name + "' (" + spec.className
-                    + ") has " + bad + " weight values; its outputs will not be meaningful.");
+                m_impl.warnings.push_back("Layer '" + spec.name + "' (" + spec.className + ") has "
+                    + bad + " weight values; its outputs will not be meaningful.");
             std::unique_ptr<Layer> layer;
             try {
                 layer = makeLayer(config);
             } catch (const UnsupportedModelError &e) {
-                throw UnsupportedModelError(withContext(e.what(), m_file, spec.name, spec.className));
+                throw UnsupportedModelError(
+                    withContext(e.what(), m_file, spec.name, spec.className));
             } catch (const Error &e) {
                 throw InputFileError(withContext(e.what(), m_file, spec.name, spec.className));
             }
@@ -221,8 +222,9 @@ private:
         auto resolve = [&](const TensorRef &ref, const std::string &reader) {
             const auto it = nodeOf.find({ref.layer, ref.node});
             if (it == nodeOf.end())
-                throw InputFileError(m_file + ": " + reader + " reads call " + std::to_string(ref.node)
-                    + " of layer '" + ref.layer + "', which the model config does not have");
+                throw InputFileError(m_file + ": " + reader + " reads call "
+                    + std::to_string(ref.node) + " of layer '" + ref.layer
+                    + "', which the model config does not have");
             return ValueRef {it->second, ref.tensor};
         };
         for (std::size_t i = 0; i < nodes.size(); ++i)
@@ -237,8 +239,8 @@ private:
             const ValueRef v = resolve(ref, "the model's input list");
             GraphNode &node = nodes[static_cast<std::size_t>(v.node)];
             if (!node.isInput())
-                throw UnsupportedModelError(m_file + ": model input '" + ref.layer
-                    + "' is not an InputLayer");
+                throw UnsupportedModelError(
+                    m_file + ": model input '" + ref.layer + "' is not an InputLayer");
             node.inputIndex = static_cast<int>(inputNodes.size());
             inputNodes.push_back(v.node);
         }
@@ -293,8 +295,8 @@ private:
     const LayerSpec &inputSpec(int inputIndex) const
     {
         const Graph &graph = *m_impl.graph;
-        const GraphNode &node
-            = graph.nodes()[static_cast<std::size_t>(graph.inputNodes()[static_cast<std::size_t>(inputIndex)])];
+        const GraphNode &node = graph.nodes()[static_cast<std::size_t>(
+            graph.inputNodes()[static_cast<std::size_t>(inputIndex)])];
         for (const LayerSpec &spec : m_spec.layers)
             if (spec.name == node.layerName)
                 return spec;
@@ -384,7 +386,8 @@ private:
             try {
                 const Graph::Pass second = graph.run(zeroInputs(2), captureAll, true);
                 for (std::size_t n = 0; n < shapes.size(); ++n)
-                    for (std::size_t o = 0; o < shapes[n].size() && o < second.shapes[n].size(); ++o)
+                    for (std::size_t o = 0; o < shapes[n].size() && o < second.shapes[n].size();
+                         ++o)
                         markFree(shapes[n][o], second.shapes[n][o]);
                 for (const auto &[node, scores] : second.attention)
                     markFree(scoreShapes[node], scores.shape());
@@ -478,7 +481,8 @@ private:
             if (key == node.tensorArgs.end())
                 key = node.tensorArgs.find("value");
             if (key != node.tensorArgs.end() && !key->second.empty())
-                info.keyOrigin = traceAxisOrigin(graph, key->second.front(), m_configs, inputShapes);
+                info.keyOrigin
+                    = traceAxisOrigin(graph, key->second.front(), m_configs, inputShapes);
             m_impl.attention.push_back(info);
             m_impl.attentionNodes.push_back(static_cast<int>(n));
         }
@@ -491,7 +495,7 @@ private:
     std::string m_kerasVersion;
     ModelSpec m_spec;
     std::vector<std::unique_ptr<Layer>> m_layers;
-    std::vector<json> m_configs; ///< per created layer
+    std::vector<json> m_configs;              ///< per created layer
     std::map<std::size_t, int> m_layerOfSpec; ///< spec index -> layer index
 };
 

@@ -59,7 +59,8 @@ bool kerasAttributeLess(const std::string &a, const std::string &b)
 
 bool isNumber(const std::string &s)
 {
-    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+    return !s.empty()
+        && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 } // namespace
@@ -80,8 +81,8 @@ std::string kerasSnakeCase(const std::string &className)
 bool WeightReader::classNeedsWeights(const std::string &className)
 {
     static const std::set<std::string> classes = {"Dense", "EinsumDense", "MultiHeadAttention",
-        "InterpretableMultiHeadAttention", "LayerNormalization", "BatchNormalization",
-        "Embedding", "Conv1D", "LSTM", "GRU", "SimpleRNN", "Bidirectional"};
+        "InterpretableMultiHeadAttention", "LayerNormalization", "BatchNormalization", "Embedding",
+        "Conv1D", "LSTM", "GRU", "SimpleRNN", "Bidirectional"};
     return classes.count(className) > 0;
 }
 
@@ -203,7 +204,8 @@ bool WeightReader::read(
     const LayerSpec &layer, std::vector<Tensor> &weights, std::vector<std::string> &names) const
 {
     if (m_layout == Layout::Legacy) {
-        const std::string group = m_legacyRoot.empty() ? layer.name : m_legacyRoot + "/" + layer.name;
+        const std::string group
+            = m_legacyRoot.empty() ? layer.name : m_legacyRoot + "/" + layer.name;
         if (!m_file.isGroup(group))
             return false;
         const auto weightNames = m_file.stringList(group, "weight_names");

@@ -43,8 +43,8 @@ public:
 
 private:
     void collectKeras3(const std::string &path, const std::string &className,
-        const nlohmann::json &config, std::vector<Tensor> &weights,
-        std::vector<std::string> &names, int depth) const;
+        const nlohmann::json &config, std::vector<Tensor> &weights, std::vector<std::string> &names,
+        int depth) const;
     std::string childPath(const std::string &parent, const std::string &child) const;
 
     const Hdf5File &m_file;

@@ -147,9 +147,8 @@ std::vector<std::string> Hdf5File::readStringAttribute(
     const std::string &object, const std::string &name) const
 {
     const std::string where = objectPath(object) + "@" + name;
-    Hdf5Id attr(
-        H5Aopen_by_name(m_file.get(), objectPath(object).c_str(), name.c_str(), H5P_DEFAULT,
-            H5P_DEFAULT),
+    Hdf5Id attr(H5Aopen_by_name(m_file.get(), objectPath(object).c_str(), name.c_str(), H5P_DEFAULT,
+                    H5P_DEFAULT),
         H5Aclose);
     if (!attr.valid())
         fail(where, "cannot open the attribute");
