@@ -29,6 +29,7 @@
 #include "core/layers/repeat_vector_layer.h"
 #include "core/layers/rescaling_layer.h"
 #include "core/layers/reshape_layer.h"
+#include "core/layers/simple_rnn.h"
 #include "core/layers/softmax_layer.h"
 #include "core/layers/tf_op_lambda.h"
 
@@ -87,6 +88,7 @@ const Table &table()
         {"Convolution1D", &Conv1D::fromKeras},
         {"LSTM", &Lstm::fromKeras},
         {"GRU", &Gru::fromKeras},
+        {"SimpleRNN", &SimpleRnn::fromKeras},
         {"Bidirectional", &Bidirectional::fromKeras},
         {"TFOpLambda", &TfOpLambda::fromKeras},
         // Keras 3 operator classes whose names no keras.layers class uses; Add, Subtract,

@@ -114,8 +114,8 @@ std::unique_ptr<Layer> Bidirectional::fromKeras(const LayerConfig &config)
         new Bidirectional(config.name, std::move(forward), std::move(backward), merge));
     if (!layer->m_forward || !layer->m_backward)
         throw UnsupportedModelError(layerWhere(config)
-            + " wraps a layer that is not recurrent; AttnLens runs Bidirectional around LSTM "
-              "and GRU only.");
+            + " wraps a layer that is not recurrent; AttnLens runs Bidirectional around LSTM, "
+              "GRU and SimpleRNN only.");
     const RecurrentLayer::Options &f = layer->m_forward->options();
     const RecurrentLayer::Options &b = layer->m_backward->options();
     if (f.returnSequences != b.returnSequences || f.returnState != b.returnState

@@ -7,10 +7,10 @@
 
 namespace attnlens {
 
-/// keras.layers.Bidirectional around a recurrent layer (LSTM, GRU). The forward layer reads the
-/// sequence as is, the backward layer reversed; with return_sequences the backward outputs are
-/// flipped back to input order and both layers zero the outputs of masked steps (Keras forces
-/// zero_output_for_mask = return_sequences). merge_mode: concat (default), sum, mul, ave, or
+/// keras.layers.Bidirectional around a recurrent layer (LSTM, GRU, SimpleRNN). The forward layer
+/// reads the sequence as is, the backward layer reversed; with return_sequences the backward
+/// outputs are flipped back to input order and both layers zero the outputs of masked steps (Keras
+/// forces zero_output_for_mask = return_sequences). merge_mode: concat (default), sum, mul, ave, or
 /// None (two outputs). Outputs: [merged] or [forward, backward], then with return_state the
 /// forward states and the backward states. Call parameters as RecurrentLayer; initial_state
 /// holds the forward states then the backward states.

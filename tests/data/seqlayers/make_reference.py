@@ -233,6 +233,14 @@ def gru_cell(kernel, rec, bias, act, ract, reset_after):
     return cell
 
 
+def simple_cell(kernel, rec, bias, act):
+    def cell(xt, states):
+        (h,) = states
+        h2 = act(xt @ kernel + (bias if bias is not None else 0) + h @ rec)
+        return h2, [h2]
+    return cell
+
+
 def rnn_config(cls, units, **kw):
     cfg = {"name": cls.lower(), "units": units, "activation": "tanh",
            "recurrent_activation": "sigmoid", "use_bias": True, "return_sequences": False,
@@ -248,7 +256,10 @@ def rnn_expect(cls, cfg, weights, x, mask, initial=None, zero_output=False):
     rec = weights[1].astype(np.float64)
     bias = weights[2].astype(np.float64) if cfg["use_bias"] else None
     n = x.shape[0]
-    if cls == "LSTM":
+    if cls == "SimpleRNN":
+        cell = simple_cell(kernel, rec, bias, act)
+        states = initial or [np.zeros((n, units))]
+    elif cls == "LSTM":
         cell = lstm_cell(kernel, rec, bias, act, ract)
         states = initial or [np.zeros((n, units)), np.zeros((n, units))]
     else:
@@ -323,12 +334,20 @@ add_case("gru_bias_shape_mismatch",
          [stage("GRU", rnn_config("GRU", U, reset_after=True), G0)],
          [("sequences", [xs], [None])], error="InputFileError")
 
+S = [rnd(F, U), rnd(U, U), rnd(U)]
+rnn_case("simple_rnn_masked_sequences", "SimpleRNN",
+         rnn_config("SimpleRNN", U, return_sequences=True), S, xs, seq_mask)
+rnn_case("simple_rnn_relu_backwards_state", "SimpleRNN",
+         rnn_config("SimpleRNN", U, activation="relu", go_backwards=True, return_state=True), S,
+         xs)
+
 # ---------------------------------------------------------------- Bidirectional
 
 
 def bidi_case(name, cls, cfg, merge, mask=None):
-    wf = lstm_weights() if cls == "LSTM" else gru_weights()
-    wb = lstm_weights() if cls == "LSTM" else gru_weights()
+    make = {"LSTM": lstm_weights, "GRU": gru_weights,
+            "SimpleRNN": lambda: [rnd(F, U), rnd(U, U), rnd(U)]}[cls]
+    wf, wb = make(), make()
     seqs = cfg["return_sequences"]
     fwd = rnn_expect(cls, cfg, wf, xs, mask, zero_output=seqs)
     bcfg = dict(cfg, go_backwards=not cfg["go_backwards"])
@@ -363,6 +382,8 @@ bidi_case("bidi_lstm_sum", "LSTM", seq_cfg, "sum")
 bidi_case("bidi_lstm_mul_masked", "LSTM", seq_cfg, "mul", seq_mask)
 bidi_case("bidi_lstm_ave", "LSTM", seq_cfg, "ave")
 bidi_case("bidi_lstm_none_masked", "LSTM", seq_cfg, None, seq_mask)
+bidi_case("bidi_simple_rnn_ave_masked", "SimpleRNN", rnn_config("SimpleRNN", U,
+          return_sequences=True), "ave", seq_mask)
 bidi_case("bidi_gru_concat_state", "GRU", rnn_config("GRU", U, return_state=True), "concat",
           seq_mask)
 
