@@ -120,6 +120,22 @@ DatasetPart csvPart(const std::filesystem::path &file, const InputInfo &input, i
     CsvTable table = readCsv(file, readOptions);
     const int ncols = static_cast<int>(table.columns.size());
     DatasetPart part;
+    std::int64_t ragged = 0;
+    for (const CsvIssue &issue : table.issues)
+        ragged += issue.kind == CsvIssue::Kind::RaggedRow ? 1 : 0;
+    if (ragged == table.rows) {
+        for (const CsvIssue &issue : table.issues)
+            if (issue.kind == CsvIssue::Kind::RaggedRow) {
+                throw InputFileError(where + ":"
+                    + std::to_string(table.lines[static_cast<std::size_t>(issue.row)])
+                    + ": every line has a different number of fields than the header (this one has "
+                    + std::to_string(issue.column) + ", the header " + std::to_string(ncols)
+                    + " with delimiter '"
+                    + (table.delimiter == '\t' ? std::string("tab")
+                                               : std::string(1, table.delimiter))
+                    + "'); check the delimiter and the header line");
+            }
+    }
 
     // Row labels, time and target columns chosen by name.
     int idColumn = -1;
@@ -130,7 +146,9 @@ DatasetPart csvPart(const std::filesystem::path &file, const InputInfo &input, i
         for (int c = 0; c < ncols && idColumn < 0; ++c)
             if (isIdLikeName(table.columns[static_cast<std::size_t>(c)].name))
                 idColumn = c;
-        if (idColumn < 0 && (table.columns[0].unnamed || isIndexColumn(table))) {
+        if (idColumn < 0 && table.columns[0].unnamed) {
+            idColumn = 0; // pandas writes its index with an empty header cell
+        } else if (idColumn < 0 && isIndexColumn(table)) {
             idColumn = 0;
             idByPosition = true;
         }
@@ -162,23 +180,33 @@ DatasetPart csvPart(const std::filesystem::path &file, const InputInfo &input, i
             if (table.columns[static_cast<std::size_t>(c)].numeric() && c != timeColumn
                 && c != targetColumn)
                 numeric.push_back(c);
-        std::vector<int> candidates;
-        for (const int c : numeric)
-            if (c != idColumn)
-                candidates.push_back(c);
-        std::vector<int> withoutTarget;
-        for (const int c : candidates)
-            if (!(options.targetColumn.empty()
-                    && isTargetLikeName(table.columns[static_cast<std::size_t>(c)].name)))
-                withoutTarget.push_back(c);
-        if (width < 0 || std::int64_t(candidates.size()) == width) {
-            features = candidates;
-        } else if (std::int64_t(withoutTarget.size()) == width) {
-            features = withoutTarget;
-        } else if (idByPosition && std::int64_t(numeric.size()) == width) {
-            features = numeric; // the increasing first column was a feature after all
-            idColumn = -1;
-        } else {
+        // Candidate sets, most likely first: a position-only id is weaker evidence than a
+        // column named like a target.
+        auto without = [&](bool dropId, bool dropTarget) {
+            std::vector<int> out;
+            for (const int c : numeric) {
+                const bool targetLike = options.targetColumn.empty()
+                    && isTargetLikeName(table.columns[static_cast<std::size_t>(c)].name);
+                if ((dropId && c == idColumn) || (dropTarget && targetLike))
+                    continue;
+                out.push_back(c);
+            }
+            return out;
+        };
+        const std::vector<int> candidates = without(true, false);
+        std::vector<std::vector<int>> choices {without(true, true)};
+        if (idByPosition)
+            choices.push_back(without(false, true));
+        choices.push_back(candidates);
+        if (idByPosition)
+            choices.push_back(numeric);
+        for (const auto &choice : choices) {
+            if (width < 0 ? choice == candidates : std::int64_t(choice.size()) == width) {
+                features = choice;
+                break;
+            }
+        }
+        if (features.empty() && width >= 0) {
             throw ShapeError(where + " has " + std::to_string(candidates.size())
                 + " number columns that could be features (" + listColumns(table, candidates)
                 + (idColumn >= 0 ? "; not counting the id column '"
@@ -188,6 +216,8 @@ DatasetPart csvPart(const std::filesystem::path &file, const InputInfo &input, i
                 + (sequence ? "channels" : "features")
                 + "; choose the feature columns by name or position");
         }
+        if (idByPosition && std::find(features.begin(), features.end(), idColumn) != features.end())
+            idColumn = -1; // the increasing first column was a feature after all
         if (features.empty())
             throw InputFileError(where
                 + " has no column of numbers to use as features; the "

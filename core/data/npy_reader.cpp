@@ -262,6 +262,10 @@ ArrayData parseNpy(std::string_view bytes, const std::string &where, std::int64_
     else
         order = '=';
     const char kind = code.empty() ? '?' : code[0];
+    if (kind == 'O')
+        throw InputFileError(where + ": dtype '" + h.descr
+            + "' is an object array, a Python pickle, which AttnLens never loads; save a float, "
+              "int, bool or text array");
     std::size_t itemSize = 0;
     {
         std::size_t i = 1;
