@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Makes the malformed model files used by tests/core/tst_bad_model_files.cpp.
+"""Makes the malformed model files used by tests/core/tst_bad_model_files.cpp, and the
+unusual-but-valid HDF5 variants used by tests/core/tst_keras_hdf5.cpp.
 
 Run from anywhere with numpy + h5py:  python3 tests/data/bad/make_bad_files.py
 The outputs are small and committed next to this script; Keras never writes files like these.
@@ -112,5 +113,47 @@ def main():
         f.write('{"class_name": "Functional",\n  "config": {"layers": [ oops ]}}\n')
 
 
+def variants():
+    # tf-keras 2.15 on Windows: root-level groups named with backslashes ("layers\\mha"),
+    # private MultiHeadAttention children ("_query_dense"), no vars@name (so groups are bound
+    # by class-name counters), and a float64 kernel. Same numbers as cross_attention.
+    source = os.path.join(KERAS, "cross_attention", "model.weights.h5")
+    with h5py.File(source, "r") as src, h5py.File(out("tfkeras_windows.weights.h5"), "w") as dst:
+        def copy(group, new_name):
+            for key, item in group.items():
+                if isinstance(item, h5py.Group) and key != "vars":
+                    child = ("_" + key) if key.endswith("_dense") else key
+                    copy(item, new_name + "\\" + child)
+            if "vars" in group:
+                target = dst.create_group(new_name + "/vars")
+                for index, data in group["vars"].items():
+                    dtype = "f8" if data.ndim == 2 and data.shape[0] == 72 else data.dtype
+                    target[index] = data[...].astype(dtype)
+        for key, item in src["layers"].items():
+            copy(item, "layers\\" + key)
+        dst.create_group("vars")
+
+    # Attribute and dataset encodings a Keras file may use.
+    with h5py.File(out("hdf5_variants.h5"), "w") as f:
+        f.attrs["vlen_scalar"] = "hello"
+        f.attrs["utf8_list"] = ["caf\u00e9", "b"]
+        f.attrs["fixed_nullpad"] = np.array([b"ab", b"cde"])
+        tid = h5py.h5t.C_S1.copy()
+        tid.set_size(4)
+        tid.set_strpad(h5py.h5t.STR_NULLTERM)
+        f.attrs.create("fixed_nullterm", np.array([b"xyz", b"w"], dtype="S4"),
+                       dtype=h5py.Datatype(tid))
+        f.attrs["names0"] = np.array([b"first", b"second"])
+        f.attrs["names1"] = np.array([b"third"])
+        f.attrs["empty"] = []
+        f.attrs["number"] = 3.5
+        f["f16"] = np.array([[0.5, -2.0], [1.5, 65504.0]], dtype="f2")
+        f["f64"] = np.array([1e-3, 2.0, -3.25], dtype="f8")
+        f["i32"] = np.array([1, -7, 12], dtype="i4")
+        f["scalar"] = np.float32(4.0)
+        f["text"] = np.array([b"a", b"b"])
+
+
 if __name__ == "__main__":
+    variants()
     main()
