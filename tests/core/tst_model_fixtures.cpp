@@ -223,6 +223,36 @@ private slots:
         });
     }
 
+    void runRejectsInputsThatDoNotFit()
+    {
+        guarded([&] {
+            const auto model = Model::open(testData("keras/ts_encoder/model.keras"));
+            QCOMPARE(model->attentionLayers().size(), std::size_t(2));
+            for (const AttentionLayerInfo &info : model->attentionLayers()) {
+                QCOMPARE(info.queryOrigin.kind, AxisOrigin::Kind::TimeSteps);
+                QCOMPARE(info.keyOrigin.kind, AxisOrigin::Kind::TimeSteps);
+                QCOMPARE(info.queryLength, std::int64_t(48));
+            }
+            try {
+                model->run({Tensor({2, 47, 3})});
+                QFAIL("a (2, 47, 3) input was accepted for (None, 48, 3)");
+            } catch (const ShapeError &e) {
+                const std::string m = e.what();
+                QVERIFY2(m.find("'series'") != std::string::npos
+                        && m.find("(None, 48, 3)") != std::string::npos
+                        && m.find("(2, 47, 3)") != std::string::npos,
+                    e.what());
+            }
+            QVERIFY_EXCEPTION_THROWN(model->run({}), ShapeError);
+            QVERIFY_EXCEPTION_THROWN(model->run({Tensor({2, 48})}), ShapeError);
+            // Cancelling through the progress callback.
+            RunOptions options;
+            options.batchSize = 1;
+            options.progress = [](std::int64_t done, std::int64_t) { return done < 2; };
+            QVERIFY_EXCEPTION_THROWN(model->run({Tensor({4, 48, 3})}, options), Cancelled);
+        });
+    }
+
     void tracesFeatureTokens()
     {
         guarded([&] {
