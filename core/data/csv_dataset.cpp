@@ -341,6 +341,26 @@ DatasetPart csvPart(const std::filesystem::path &file, const InputInfo &input, i
                 }
             }
     }
+    // Safety net: issues past CsvReadOptions::maxIssues are counted, not stored; a row with a
+    // NaN feature that no stored issue flags is flagged here, so NaN is never fed silently.
+    {
+        std::vector<char> flagged(static_cast<std::size_t>(rows), 0);
+        for (const RowProblem &p : csvProblems)
+            flagged[static_cast<std::size_t>(p.row)] = 1;
+        for (std::int64_t r = 0; r < rows; ++r) {
+            if (flagged[static_cast<std::size_t>(r)])
+                continue;
+            for (std::int64_t j = 0; j < F; ++j) {
+                if (std::isnan(values[static_cast<std::size_t>(r * F + j)])) {
+                    const int c = features[static_cast<std::size_t>(j)];
+                    csvProblems.push_back({r, table.lines[static_cast<std::size_t>(r)], c + 1,
+                        table.columns[static_cast<std::size_t>(c)].name,
+                        "missing value or text where a number is expected", file});
+                    break;
+                }
+            }
+        }
+    }
     std::sort(csvProblems.begin(), csvProblems.end(), [](const RowProblem &a, const RowProblem &b) {
         return a.row != b.row ? a.row < b.row : a.column < b.column;
     });

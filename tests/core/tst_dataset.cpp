@@ -150,6 +150,18 @@ private slots:
         QCOMPARE(d.usableRowIndices(), (std::vector<std::int64_t> {0, 3}));
     }
 
+    void rowsPastTheIssueLimitAreStillFlagged()
+    {
+        std::string csv = "a,b\n";
+        for (int i = 0; i < 100100; ++i)
+            csv += i % 2 ? "1,2\n"
+                         : "NA,NA\n"; // 100,100 missing cells: more than the 100,000 stored
+        const Dataset d = loadDataset({write("many.csv", csv)}, {flat("in", 2)});
+        QCOMPARE(d.usableRows(), std::int64_t(50050));
+        QVERIFY(!d.rowUsable[100098]);
+        QVERIFY(d.rowUsable[100099]);
+    }
+
     void textInAFeatureColumnFlagsThatRow()
     {
         std::string csv = "a,b\n";
