@@ -327,9 +327,13 @@ CallResult MultiHeadAttention::compute(
     perm.insert(perm.end(), axes.begin(), axes.end());
     perm.push_back(pr - 2);
     perm.push_back(pr - 1);
-    Tensor q = permuteAxes(project(query, m_queryKernel, m_queryBias), perm);
-    const Tensor k = permuteAxes(project(key, m_keyKernel, m_keyBias), perm);
-    const Tensor v = permuteAxes(project(value, m_valueKernel, m_valueBias), perm);
+    bool identity = true;
+    for (std::size_t i = 0; i < perm.size(); ++i)
+        identity = identity && perm[i] == static_cast<int>(i);
+    auto arrange = [&](Tensor t) { return identity ? t : permuteAxes(t, perm); };
+    Tensor q = arrange(project(query, m_queryKernel, m_queryBias));
+    const Tensor k = arrange(project(key, m_keyKernel, m_keyBias));
+    const Tensor v = arrange(project(value, m_valueKernel, m_valueBias));
     // Keras scales the projected query (not the logits) by 1/sqrt(key_dim), in float32.
     const float scale = static_cast<float>(1.0 / std::sqrt(static_cast<double>(h)));
     Eigen::Map<Eigen::ArrayXf>(q.data(), q.size()) *= scale;
@@ -375,14 +379,15 @@ CallResult MultiHeadAttention::compute(
     }
 
     if (m_options.useGate) {
-        Tensor gate = permuteAxes(project(query, m_gateKernel, m_gateBias), perm);
+        Tensor gate = arrange(project(query, m_gateKernel, m_gateBias));
         auto g = Eigen::Map<Eigen::ArrayXf>(gate.data(), gate.size());
         Eigen::Map<Eigen::ArrayXf>(context.data(), context.size()) *= (1.0f + (-g).exp()).inverse();
     }
     std::vector<int> inverse(perm.size());
     for (std::size_t i = 0; i < perm.size(); ++i)
         inverse[static_cast<std::size_t>(perm[i])] = static_cast<int>(i);
-    context = permuteAxes(context, inverse); // (B, d..., N, Hv)
+    if (!identity)
+        context = permuteAxes(context, inverse); // (B, d..., N, Hv)
 
     // Output projection: (rows, N*Hv) x (N*Hv, prod(output_shape)).
     const std::int64_t width = heads * hv;
