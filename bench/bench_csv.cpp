@@ -24,6 +24,14 @@ long peakRssKb()
     return usage.ru_maxrss;
 }
 
+double cpuSeconds()
+{
+    rusage usage {};
+    getrusage(RUSAGE_SELF, &usage);
+    return double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+        + double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+
 long currentRssKb()
 {
     std::ifstream status("/proc/self/status");
@@ -76,6 +84,7 @@ int main(int argc, char **argv)
     const double floatMb = double(rows) * columns * 4 / 1048576.0;
     const long before = currentRssKb();
 
+    const double cpuStart = cpuSeconds();
     const auto start = std::chrono::steady_clock::now();
     const attnlens::Dataset d
         = attnlens::loadDataset({file}, {attnlens::InputInfo {"features", {-1, columns}, false}});
@@ -85,7 +94,8 @@ int main(int argc, char **argv)
     const double peakMb = double(peakRssKb()) / 1024.0;
     std::printf("file %s: %.0f MB, %lld rows x %lld features\n", file.c_str(), fileMb,
         static_cast<long long>(d.inputs[0].dim(0)), static_cast<long long>(d.inputs[0].dim(1)));
-    std::printf("load time      %.2f s\n", seconds);
+    std::printf("load time      %.2f s wall, %.2f s CPU (wall exceeds CPU on a busy machine)\n",
+        seconds, cpuSeconds() - cpuStart);
     std::printf("float32 size   %.0f MB\n", floatMb);
     std::printf("peak RSS       %.0f MB (%.0f MB before loading; %.2f x the float32 size)\n",
         peakMb, double(before) / 1024.0, peakMb / floatMb);
