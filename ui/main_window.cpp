@@ -10,12 +10,14 @@
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QGuiApplication>
 #include <QInputDialog>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
 #include <QProgressBar>
+#include <QScreen>
 #include <QStatusBar>
 #include <QTableView>
 #include <QToolBar>
@@ -101,7 +103,10 @@ MainWindow::MainWindow(QWidget *parent)
         if (!text.isEmpty())
             m_status->setText(text);
     });
-    resize(1400, 900);
+    const QScreen *screen = QGuiApplication::primaryScreen();
+    const QSize available
+        = screen != nullptr ? screen->availableGeometry().size() : QSize(1600, 1000);
+    resize(std::min(1600, available.width()), std::min(1000, available.height()));
 }
 
 MainWindow::~MainWindow() = default;

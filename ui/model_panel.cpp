@@ -63,7 +63,7 @@ void ModelPanel::showModel(const Model &model)
               .arg(s.kerasVersion.empty() ? tr("not recorded")
                                           : QString::fromStdString(s.kerasVersion).toHtmlEscaped());
     text += QStringLiteral("<br>")
-        + tr("%1 parameters, %2 layers, %3 attention calls")
+        + tr("%1 parameters, %2 layers, attention calls: %3")
               .arg(locale.toString(static_cast<qlonglong>(s.parameters)))
               .arg(model.layers().size())
               .arg(model.attentionLayers().size());

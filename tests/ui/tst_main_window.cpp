@@ -1,0 +1,352 @@
+// End-to-end tests of the desktop window on the bundled demo: selection by keyboard and mouse,
+// heatmap cells against Model::attentionForSample, tick labels against the CSV header, exports,
+// a bad model that must leave everything as it was, a model without attention, the session.
+#include <QFile>
+#include <QImage>
+#include <QListWidget>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QSvgRenderer>
+#include <QTableView>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QTest>
+#include <qcustomplot.h>
+
+#include "core/model.h"
+#include "tests/test_util.h"
+#include "ui/head_list.h"
+#include "ui/heatmap_figure.h"
+#include "ui/heatmap_view.h"
+#include "ui/main_window.h"
+#include "ui/overview_grid.h"
+#include "ui/sample_table.h"
+#include "ui/session_settings.h"
+
+#include "resources/demo_files.h"
+
+using namespace attnlens;
+
+class TestMainWindow : public QObject
+{
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void demoShowsLabelledHeatmap();
+    void cellsEqualEngineScores();
+    void keyboardStepsHeadsAndSamples();
+    void overviewClickOpensHead();
+    void meanAndMaxOfHeads();
+    void exportsValidFiles();
+    void badModelKeepsPreviousState();
+    void modelWithoutAttentionSaysSo();
+    void sessionIsRestored();
+
+private:
+    /// Waits until the window shows `sample`'s scores and nothing runs.
+    bool settle(MainWindow &window, int sample);
+    void openDemo(MainWindow &window);
+    QStringList csvFeatureNames() const;
+    /// (heads, T, T) scores from the engine itself for `row`.
+    Tensor engineScores(const MainWindow &window, int row) const;
+    static void compareCells(const MainWindow &window, const RowMatrix &expected);
+
+    DemoFiles m_demo;
+};
+
+void TestMainWindow::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true); // QSettings in a test location
+    QCoreApplication::setOrganizationName(QStringLiteral("AttnLensTest"));
+    QCoreApplication::setApplicationName(QStringLiteral("tst_main_window"));
+    m_demo = extractDemoFiles();
+    QVERIFY(!m_demo.model.isEmpty());
+}
+
+bool TestMainWindow::settle(MainWindow &window, int sample)
+{
+    return QTest::qWaitFor(
+        [&] {
+            return !window.isBusy() && window.sampleScores().row == sample
+                && !window.heatmapView()->isShowingMessage();
+        },
+        20000);
+}
+
+void TestMainWindow::openDemo(MainWindow &window)
+{
+    window.resize(1600, 1000);
+    window.show();
+    window.open(m_demo.model, QString(), {m_demo.data});
+    QVERIFY2(settle(window, 0), qPrintable(window.lastError()));
+}
+
+QStringList TestMainWindow::csvFeatureNames() const
+{
+    QFile file(m_demo.data);
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    QStringList header = QString::fromUtf8(file.readLine()).trimmed().split(QLatin1Char(','));
+    header.removeAll(QStringLiteral("id"));
+    header.removeAll(QStringLiteral("diagnosis"));
+    return header;
+}
+
+Tensor TestMainWindow::engineScores(const MainWindow &window, int row) const
+{
+    const Workspace &w = window.workspace();
+    return w.model->attentionForSample(
+        w.dataset->inputs, row, w.model->attentionLayers().front().key);
+}
+
+void TestMainWindow::compareCells(const MainWindow &window, const RowMatrix &expected)
+{
+    QCPColorMapData *data = window.heatmapView()->figure()->colorMap()->data();
+    QCOMPARE(data->keySize(), int(expected.cols()));
+    QCOMPARE(data->valueSize(), int(expected.rows()));
+    for (int q = 0; q < expected.rows(); ++q) {
+        for (int k = 0; k < expected.cols(); ++k) {
+            if (std::abs(data->cell(k, q) - double(expected(q, k))) > 1e-6)
+                QFAIL(qPrintable(
+                    QStringLiteral("cell (query %1, key %2): %3 on screen, %4 from the engine")
+                        .arg(q)
+                        .arg(k)
+                        .arg(data->cell(k, q))
+                        .arg(double(expected(q, k)))));
+        }
+    }
+}
+
+void TestMainWindow::demoShowsLabelledHeatmap()
+{
+    MainWindow window;
+    openDemo(window);
+    const RowMatrix &matrix = window.heatmapView()->matrix();
+    QCOMPARE(matrix.rows(), 30);
+    QCOMPARE(matrix.cols(), 30);
+
+    const QStringList names = csvFeatureNames();
+    QCOMPARE(names.size(), 30);
+    HeatmapFigure *figure = window.heatmapView()->figure();
+    for (QCPAxis *axis : {figure->colorMap()->keyAxis(), figure->colorMap()->valueAxis()}) {
+        const auto ticker = qSharedPointerDynamicCast<QCPAxisTickerText>(axis->ticker());
+        QVERIFY(ticker);
+        const QMap<double, QString> ticks = ticker->ticks();
+        QVERIFY(ticks.size() >= 10); // thinned at most to every third label at this size
+        for (auto it = ticks.cbegin(); it != ticks.cend(); ++it)
+            QCOMPARE(it.value(), names.at(int(it.key())));
+    }
+    // The query axis has room for every label at this window size.
+    QCOMPARE(figure->queryTickStep(), 1);
+    QCOMPARE(qSharedPointerDynamicCast<QCPAxisTickerText>(figure->colorMap()->valueAxis()->ticker())
+                 ->ticks()
+                 .values(),
+        names);
+    // First query at the top.
+    QVERIFY(figure->colorMap()->valueAxis()->rangeReversed());
+    // The hover read-out names the labels of the cell under the mouse.
+    QCustomPlot *plot = window.heatmapView()->plot();
+    const QPoint centre(int(figure->colorMap()->keyAxis()->coordToPixel(2)),
+        int(figure->colorMap()->valueAxis()->coordToPixel(5)));
+    const QString text = window.heatmapView()->describeCellAt(centre);
+    QVERIFY2(text.contains(names[5]) && text.contains(names[2]), qPrintable(text));
+    Q_UNUSED(plot);
+}
+
+void TestMainWindow::cellsEqualEngineScores()
+{
+    MainWindow window;
+    openDemo(window);
+    const Tensor scores = engineScores(window, 0);
+    QCOMPARE(scores.dim(0), 4);
+    compareCells(window, ConstMatrixMap(scores.data(), 30, 30));
+}
+
+void TestMainWindow::keyboardStepsHeadsAndSamples()
+{
+    MainWindow window;
+    openDemo(window);
+    // ] goes to the next head.
+    QTest::keyClick(&window, Qt::Key_BracketRight);
+    QCOMPARE(window.currentHead().head, 1);
+    Tensor scores = engineScores(window, 0);
+    compareCells(window, ConstMatrixMap(scores.data() + 1 * 900, 30, 30));
+    QTest::keyClick(&window, Qt::Key_Right, Qt::ControlModifier);
+    QCOMPARE(window.currentHead().head, 2);
+    QTest::keyClick(&window, Qt::Key_BracketLeft);
+    QCOMPARE(window.currentHead().head, 1);
+
+    // Down in the sample table shows the next sample; PageDown jumps further.
+    QTableView *table = window.sampleTable()->view();
+    table->setFocus();
+    QTest::keyClick(table, Qt::Key_Down);
+    QVERIFY(settle(window, 1));
+    scores = engineScores(window, 1);
+    compareCells(window, ConstMatrixMap(scores.data() + 1 * 900, 30, 30));
+    QTest::keyClick(table, Qt::Key_PageDown);
+    QVERIFY(window.currentSample() > 1);
+    const int paged = window.currentSample();
+    QVERIFY(settle(window, paged));
+    scores = engineScores(window, paged);
+    compareCells(window, ConstMatrixMap(scores.data() + 1 * 900, 30, 30));
+    // Down on the map itself steps too.
+    window.heatmapView()->setFocus();
+    QTest::keyClick(window.heatmapView(), Qt::Key_Down);
+    QVERIFY(settle(window, paged + 1));
+}
+
+void TestMainWindow::overviewClickOpensHead()
+{
+    MainWindow window;
+    openDemo(window);
+    QTableWidget *grid = window.overviewGrid()->table();
+    QCOMPARE(grid->rowCount(), 4);
+    QCOMPARE(grid->columnCount(), 1);
+    window.findChild<QDockWidget *>(QStringLiteral("overviewDock"))->raise();
+    QTRY_VERIFY(grid->isVisible());
+    const QRect cell = grid->visualItemRect(grid->item(3, 0));
+    QTest::mouseClick(grid->viewport(), Qt::LeftButton, {}, cell.center());
+    QCOMPARE(window.currentHead().head, 3);
+    const Tensor scores = engineScores(window, 0);
+    compareCells(window, ConstMatrixMap(scores.data() + 3 * 900, 30, 30));
+
+    // A click in the head list works the same way.
+    QListWidget *list = window.headList()->list();
+    window.findChild<QDockWidget *>(QStringLiteral("headsDock"))->raise();
+    QTRY_VERIFY(list->isVisible());
+    QCOMPARE(list->count(), 6); // 4 heads, mean, max
+    QTest::mouseClick(
+        list->viewport(), Qt::LeftButton, {}, list->visualItemRect(list->item(0)).center());
+    QCOMPARE(window.currentHead().head, 0);
+    compareCells(window, ConstMatrixMap(scores.data(), 30, 30));
+}
+
+void TestMainWindow::meanAndMaxOfHeads()
+{
+    MainWindow window;
+    openDemo(window);
+    const Tensor scores = engineScores(window, 0);
+    RowMatrix mean = RowMatrix::Zero(30, 30);
+    RowMatrix max = ConstMatrixMap(scores.data(), 30, 30);
+    for (int h = 0; h < 4; ++h) {
+        mean += ConstMatrixMap(scores.data() + h * 900, 30, 30);
+        max = max.cwiseMax(ConstMatrixMap(scores.data() + h * 900, 30, 30));
+    }
+    mean /= 4.0f;
+    window.selectHead({HeadChoice::Kind::MeanOfHeads, 0});
+    compareCells(window, mean);
+    window.selectHead({HeadChoice::Kind::MaxOfHeads, 0});
+    compareCells(window, max);
+    // Fixed range: the colour scale is 0..1 whatever the head.
+    window.setRangeMode(RangeMode::Fixed01);
+    const QCPRange range = window.heatmapView()->figure()->valueRange();
+    QCOMPARE(range.lower, 0.0);
+    QCOMPARE(range.upper, 1.0);
+}
+
+void TestMainWindow::exportsValidFiles()
+{
+    MainWindow window;
+    openDemo(window);
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString png = dir.filePath(QStringLiteral("a.png"));
+    QVERIFY2(window.exportImage(png, ImageFormat::Png, QSize(640, 480), 192, true),
+        qPrintable(window.lastError()));
+    const QImage image(png);
+    QCOMPARE(image.size(), QSize(1280, 960)); // 192 DPI = twice the pixels
+    QVERIFY(image.text(QStringLiteral("Layer")) == QStringLiteral("feature_attention"));
+
+    const QString pdf = dir.filePath(QStringLiteral("a.pdf"));
+    QVERIFY(window.exportImage(pdf, ImageFormat::Pdf, QSize(640, 480), 96, true));
+    QFile pdfFile(pdf);
+    QVERIFY(pdfFile.open(QIODevice::ReadOnly));
+    QVERIFY(pdfFile.read(5) == "%PDF-");
+
+    const QString svg = dir.filePath(QStringLiteral("a.svg"));
+    QVERIFY(window.exportImage(svg, ImageFormat::Svg, QSize(640, 480), 96, true));
+    QSvgRenderer renderer(svg);
+    QVERIFY(renderer.isValid());
+
+    const QString csv = dir.filePath(QStringLiteral("a.csv"));
+    QVERIFY(window.exportMatrixCsv(csv, true));
+    QFile csvFile(csv);
+    QVERIFY(csvFile.open(QIODevice::ReadOnly));
+    const QStringList header
+        = QString::fromUtf8(csvFile.readLine()).trimmed().split(QLatin1Char(','));
+    QCOMPARE(header.mid(1), csvFeatureNames());
+    const QStringList first
+        = QString::fromUtf8(csvFile.readLine()).trimmed().split(QLatin1Char(','));
+    const Tensor scores = engineScores(window, 0);
+    QCOMPARE(first.size(), 31);
+    QVERIFY(std::abs(first[3].toDouble() - double(scores.data()[2])) < 1e-7);
+}
+
+void TestMainWindow::badModelKeepsPreviousState()
+{
+    MainWindow window;
+    openDemo(window);
+    window.selectHead({HeadChoice::Kind::Head, 2});
+    const auto model = window.workspace().model;
+    const auto dataset = window.workspace().dataset;
+    const RowMatrix before = window.heatmapView()->matrix();
+
+    QTemporaryDir dir;
+    const QString bad = dir.filePath(QStringLiteral("broken.keras"));
+    QFile file(bad);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("this is not a zip archive");
+    file.close();
+    window.open(bad, QString(), {});
+    QVERIFY(QTest::qWaitFor([&] { return !window.isBusy(); }, 20000));
+    QVERIFY(!window.lastError().isEmpty());
+    QVERIFY2(window.lastError().contains(QStringLiteral("broken.keras")),
+        qPrintable(window.lastError()));
+    QCOMPARE(window.workspace().model, model);
+    QCOMPARE(window.workspace().dataset, dataset);
+    QCOMPARE(window.currentHead().head, 2);
+    QVERIFY(window.heatmapView()->matrix() == before);
+    QVERIFY(!window.heatmapView()->isShowingMessage());
+}
+
+void TestMainWindow::modelWithoutAttentionSaysSo()
+{
+    MainWindow window;
+    window.show();
+    window.open(testDataQ("keras/sequential_no_attention/model.keras"), QString(),
+        {testDataQ("keras/sequential_no_attention/data.csv")});
+    QVERIFY(QTest::qWaitFor(
+        [&] { return !window.isBusy() && window.workspace().model != nullptr; }, 20000));
+    QVERIFY2(window.lastError().isEmpty(), qPrintable(window.lastError()));
+    QVERIFY(window.heatmapView()->isShowingMessage());
+    QVERIFY(window.heatmapView()->message().contains(QStringLiteral("no attention layer")));
+}
+
+void TestMainWindow::sessionIsRestored()
+{
+    {
+        MainWindow window;
+        openDemo(window);
+        window.selectSample(7);
+        QVERIFY(settle(window, 7));
+        window.selectHead({HeadChoice::Kind::Head, 3});
+        window.setColorMap(QStringLiteral("magma"));
+        window.setRangeMode(RangeMode::SharedHeads);
+        window.close(); // saves the session
+    }
+    const Session session = sessionsettings::load();
+    QCOMPARE(session.modelFile, m_demo.model);
+    QCOMPARE(session.sample, 7);
+    QCOMPARE(session.head.head, 3);
+    QCOMPARE(session.colorMap, QStringLiteral("magma"));
+    MainWindow window;
+    window.show();
+    window.restoreSession(session, true);
+    QVERIFY(settle(window, 7));
+    QCOMPARE(window.currentHead().head, 3);
+    QCOMPARE(window.heatmapView()->figure()->colorMapName(), QStringLiteral("magma"));
+    QCOMPARE(window.sampleTable()->currentSample(), 7);
+}
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_main_window.moc"
