@@ -10,6 +10,7 @@
 #include "core/layers/concatenate_layer.h"
 #include "core/layers/conv1d.h"
 #include "core/layers/dense.h"
+#include "core/layers/einsum_dense.h"
 #include "core/layers/embedding.h"
 #include "core/layers/flatten_layer.h"
 #include "core/layers/global_pooling_1d.h"
@@ -45,6 +46,7 @@ const Table &table()
     static const Table rows = {
         // --- core, attention, normalization, merge and reshaping layers (layers engineer) ---
         {"Dense", &Dense::fromKeras},
+        {"EinsumDense", &EinsumDense::fromKeras},
         {"MultiHeadAttention", &MultiHeadAttention::fromKeras},
         {"InterpretableMultiHeadAttention", &InterpretableMultiHeadAttention::fromKeras},
         {"LayerNormalization", &LayerNormalization::fromKeras},

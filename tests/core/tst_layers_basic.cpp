@@ -208,6 +208,31 @@ private slots:
         QCOMPARE(drop.masks[0].values(), (std::vector<float> {1, 0}));
     }
 
+    void einsumDenseEquations()
+    {
+        const Tensor x = t({1, 2, 3}, {1, 2, 3, 4, 5, 6});
+        const Tensor w = t({3, 2}, {1, 0, 0, 1, 1, 1});
+        // abc,cd->abd with bias d is Dense
+        auto e = make("EinsumDense",
+            {{"equation", "abc,cd->abd"}, {"output_shape", {2, 2}}, {"bias_axes", "d"},
+                {"activation", "linear"}},
+            {w, t({2}, {10, 20})});
+        QVERIFY(near(run(*e, x).outputs[0].values(), {14, 25, 20, 31}));
+        auto ell = make("EinsumDense", {{"equation", "...b,bc->...c"}, {"output_shape", 2}}, {w});
+        QVERIFY(near(run(*ell, x).outputs[0].values(), {4, 5, 10, 11}));
+        // abc,cde->abde (MHA projection): kernel (3, 2, 1), bias "de" (2, 1)
+        auto proj = make("EinsumDense", {{"equation", "abc,cde->abde"}, {"bias_axes", "de"}},
+            {w.reshaped({3, 2, 1}), t({2, 1}, {0, 100})});
+        const Tensor y = run(*proj, x).outputs[0];
+        QCOMPARE(y.shape(), (Shape {1, 2, 2, 1}));
+        QVERIFY(near(y.values(), {4, 105, 10, 111}));
+        // abcd,cde->abe (MHA output): contract heads and features
+        auto outp = make("EinsumDense", {{"equation", "abcd,cde->abe"}}, {t({2, 1, 1}, {1, 2})});
+        QVERIFY(near(run(*outp, y).outputs[0].values(), {4 + 210, 10 + 222}));
+        QVERIFY_EXCEPTION_THROWN(make("EinsumDense", {{"equation", "ab,ab->ab"}}, {Tensor({2, 2})}),
+            UnsupportedModelError);
+    }
+
     void softmaxLayerWithMask()
     {
         auto sm = make("Softmax", {{"axis", -1}});
