@@ -70,16 +70,37 @@ HeatmapContent content(const Workspace &workspace, const SampleAttention &scores
 std::vector<QImage> headThumbnails(
     const Tensor &layerScores, const QString &colorMap, RangeMode range, int side)
 {
+    // Thumbnails show at most side x side cells, so sample every head down first and reduce
+    // (mean, max) on the samples: a 2048 x 2048 layer costs a few side^2 passes, not 2048^2.
+    const std::int64_t heads = layerScores.dim(0);
+    const std::int64_t queries = layerScores.dim(1);
+    const std::int64_t keys = layerScores.dim(2);
+    const std::int64_t rows = std::min<std::int64_t>(queries, side);
+    const std::int64_t cols = std::min<std::int64_t>(keys, side);
+    Tensor small({heads, rows, cols});
+    float *out = small.data();
+    for (std::int64_t h = 0; h < heads; ++h) {
+        const float *head = layerScores.data() + h * queries * keys;
+        for (std::int64_t y = 0; y < rows; ++y) {
+            const float *line = head + (y * queries / rows) * keys;
+            for (std::int64_t x = 0; x < cols; ++x)
+                *out++ = line[x * keys / cols];
+        }
+    }
+    // The shared range is over every cell of the layer, as on the big map.
+    const std::pair<double, double> shared = range == RangeMode::SharedHeads
+        ? valueRange(RowMatrix(), layerScores, RangeMode::SharedHeads)
+        : std::pair<double, double>(0.0, 1.0);
     std::vector<QImage> images;
-    const auto heads = static_cast<int>(layerScores.dim(0));
-    for (int h = 0; h <= heads + 1; ++h) {
+    for (std::int64_t h = 0; h <= heads + 1; ++h) {
         const HeadChoice choice = h < heads
-            ? HeadChoice {HeadChoice::Kind::Head, h}
+            ? HeadChoice {HeadChoice::Kind::Head, static_cast<int>(h)}
             : HeadChoice {
                 h == heads ? HeadChoice::Kind::MeanOfHeads : HeadChoice::Kind::MaxOfHeads, 0};
-        const RowMatrix matrix = headMatrix(layerScores, choice);
-        images.push_back(
-            renderThumbnail(matrix, colorMap, valueRange(matrix, layerScores, range), side));
+        const RowMatrix matrix = headMatrix(small, choice);
+        const auto cellRange
+            = range == RangeMode::SharedHeads ? shared : valueRange(matrix, small, range);
+        images.push_back(renderThumbnail(matrix, colorMap, cellRange, side));
     }
     return images;
 }

@@ -91,10 +91,10 @@ HeatmapView::HeatmapView(QWidget *parent)
 
 HeatmapView::~HeatmapView() = default;
 
-void HeatmapView::showMatrix(const RowMatrix &matrix, const QString &title)
+void HeatmapView::showMatrix(RowMatrix matrix, const QString &title)
 {
     const bool sameShape = matrix.rows() == m_matrix.rows() && matrix.cols() == m_matrix.cols();
-    m_matrix = matrix;
+    m_matrix = std::move(matrix); // kept for the hover read-out and CSV export
     m_figure->setTitle(title);
     const bool wasMessage = isShowingMessage();
     m_stack->setCurrentWidget(m_plot);

@@ -28,7 +28,7 @@ public:
     ~HeatmapView() override;
 
     /// Shows `matrix` (queries x keys) with the current labels, colour map and range. Repaints.
-    void showMatrix(const RowMatrix &matrix, const QString &title);
+    void showMatrix(RowMatrix matrix, const QString &title);
     /// Replaces the picture by `sentence` (no axes, no error).
     void showMessage(const QString &sentence);
     bool isShowingMessage() const;

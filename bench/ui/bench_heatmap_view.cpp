@@ -15,6 +15,7 @@
 
 #include "ui/attention_presenter.h"
 #include "ui/head_matrix.h"
+#include "ui/heatmap_figure.h"
 #include "ui/heatmap_view.h"
 #include "ui/main_window.h"
 
@@ -78,8 +79,8 @@ int main(int argc, char *argv[])
             milliseconds(timer));
     }
 
-    std::printf("\n%-10s %6s %18s %18s %22s\n", "map", "heads", "head switch (ms)",
-        "of which replot", "sample thumbnails (ms)");
+    std::printf("\n%-10s %6s %17s %9s %9s %9s %16s %20s\n", "map", "heads", "head switch (ms)",
+        "matrix", "fill", "replot", "thumbnails (ms)", "fillColorMap alone");
     HeatmapView view;
     view.resize(1200, 900);
     view.show();
@@ -94,19 +95,33 @@ int main(int argc, char *argv[])
         view.setLabels(labels, labels, QStringLiteral("key"), QStringLiteral("query"));
         std::vector<double> total;
         std::vector<double> replot;
+        std::vector<double> compute;
+        std::vector<double> fill;
         for (int r = 0; r < repeats; ++r) {
             const HeadChoice choice {HeadChoice::Kind::Head, r % heads};
             QElapsedTimer timer;
             timer.start();
-            const RowMatrix matrix = headMatrix(scores, choice);
+            RowMatrix matrix = headMatrix(scores, choice);
             const auto range = valueRange(matrix, scores, RangeMode::PerHead);
+            compute.push_back(milliseconds(timer));
+            QElapsedTimer filling;
+            filling.start();
             view.setValueRange(range.first, range.second);
-            view.showMatrix(matrix, QStringLiteral("bench — head %1").arg(choice.head));
+            view.showMatrix(std::move(matrix), QStringLiteral("bench — head %1").arg(choice.head));
+            fill.push_back(milliseconds(filling));
             QElapsedTimer draw;
             draw.start();
             view.plot()->replot(QCustomPlot::rpImmediateRefresh);
             replot.push_back(milliseconds(draw));
             total.push_back(milliseconds(timer));
+        }
+        std::vector<double> pureFill;
+        QCPColorMapData scratch(1, 1, QCPRange(0, 1), QCPRange(0, 1));
+        for (int r = 0; r < repeats; ++r) {
+            QElapsedTimer timer;
+            timer.start();
+            fillColorMap(scratch, scores.data() + std::int64_t(r % heads) * n * n, n, n);
+            pureFill.push_back(milliseconds(timer));
         }
         std::vector<double> thumbs;
         for (int r = 0; r < std::max(3, repeats / 3); ++r) {
@@ -118,8 +133,9 @@ int main(int argc, char *argv[])
                 scores, QStringLiteral("viridis"), RangeMode::PerHead, 72);
             thumbs.push_back(milliseconds(timer));
         }
-        std::printf("%4dx%-5d %6d %18.1f %18.1f %22.1f\n", n, n, heads, median(total),
-            median(replot), median(thumbs));
+        std::printf("%4dx%-5d %6d %17.1f %9.1f %9.1f %9.1f %16.1f %20.1f\n", n, n, heads,
+            median(total), median(compute), median(fill), median(replot), median(thumbs),
+            median(pureFill));
     }
     return 0;
 }
