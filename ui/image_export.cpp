@@ -64,7 +64,8 @@ QImage render(QCustomPlot *plot, QSize size, int dpi)
     const double scale = dpi > 0 ? dpi / 96.0 : 1.0;
     const int width = int(std::lround(size.width() * scale));
     const int height = int(std::lround(size.height() * scale));
-    QImage image(width, height, QImage::Format_ARGB32_Premultiplied);
+    // Opaque: PNG stores RGB instead of RGBA, a quarter less to compress.
+    QImage image(width, height, QImage::Format_RGB32);
     image.fill(Qt::white);
     const int dotsPerMeter = int(std::lround((dpi > 0 ? dpi : 96) / 0.0254));
     image.setDotsPerMeterX(dotsPerMeter);
@@ -84,7 +85,9 @@ bool saveRaster(const QImage &image, const QString &path, ImageFormat format,
 {
     QImage out = image;
     const char *type = "png";
-    int quality = -1;
+    // Qt maps PNG quality q to zlib level (100 - q) * 9 / 91: 85 gives level 1, which is several
+    // times faster than the default on flat-coloured heatmaps and ~20% larger.
+    int quality = 85;
     if (format == ImageFormat::Png) {
         out.setText(QStringLiteral("Software"), softwareTag());
         out.setText(QStringLiteral("Model-SHA256"), metadata.modelSha256);

@@ -222,6 +222,8 @@ int runExport(const CliOptions &options)
     const std::int64_t total = std::int64_t(session.rows.size()) * imagesPerRow;
     std::int64_t written = 0;
     std::vector<float> matrix;
+    QStringList shownKeyLabels;
+    QStringList shownQueryLabels;
     const std::int64_t batch = 64;
     const std::int64_t rowCount = std::int64_t(session.rows.size());
     for (std::int64_t begin = 0; begin < rowCount; begin += batch) {
@@ -253,7 +255,11 @@ int runExport(const CliOptions &options)
                     axisTitle(layer.queryOrigin, QStringLiteral("query")));
                 const QStringList keyLabels = toQStringList(labels.key);
                 const QStringList queryLabels = toQStringList(labels.query);
-                figure.setLabels(keyLabels, queryLabels);
+                if (keyLabels != shownKeyLabels || queryLabels != shownQueryLabels) {
+                    figure.setLabels(keyLabels, queryLabels); // lays out again: only on change
+                    shownKeyLabels = keyLabels;
+                    shownQueryLabels = queryLabels;
+                }
                 const std::string &rowLabel = session.dataset.rowLabels.size() > std::size_t(row)
                     ? session.dataset.rowLabels[std::size_t(row)]
                     : std::to_string(row);

@@ -108,7 +108,7 @@ private slots:
         QVERIFY(thinned.size() < 200);
         QCOMPARE(thinned.value(double(figure.keyTickStep())), labels.at(figure.keyTickStep()));
 
-        figure.colorMap()->keyAxis()->setRange(9.5, 13.5); // 4 cells: every label fits
+        figure.colorMap()->keyAxis()->setRange(10.5, 12.5); // 2 cells: every label fits flat
         figure.colorMap()->valueAxis()->setRange(9.5, 13.5);
         figure.recomputeTicks();
         QCOMPARE(figure.keyTickStep(), 1);
