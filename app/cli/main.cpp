@@ -34,6 +34,16 @@ void printError(const std::string &message)
     std::cerr << "attnlens-cli: " << line << '\n';
 }
 
+// Qt's own chatter (e.g. "QStandardPaths: XDG_RUNTIME_DIR not set" under the offscreen platform)
+// would read as errors to scripts that watch stderr; warnings about that are dropped.
+void qtMessages(QtMsgType type, const QMessageLogContext &, const QString &message)
+{
+    if (type == QtDebugMsg || type == QtInfoMsg
+        || message.startsWith(QLatin1String("QStandardPaths:")))
+        return;
+    std::cerr << "attnlens-cli: Qt: " << message.toStdString() << '\n';
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -59,6 +69,7 @@ int main(int argc, char **argv)
     }
 
     // Export draws with Qt's raster engine, which needs a QApplication (fonts) but no display.
+    qInstallMessageHandler(qtMessages);
     std::unique_ptr<QCoreApplication> app;
     if (options.command == CliOptions::Command::Export) {
         if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
