@@ -34,7 +34,16 @@ ModelPanel::ModelPanel(QWidget *parent)
     m_tree->setUniformRowHeights(true);
     m_tree->setAlternatingRowColors(true);
     m_tree->setHeaderLabels({tr("Layer"), tr("Class"), tr("Output shape"), tr("Parameters")});
-    m_tree->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    // Names and classes can be long (InterpretableMultiHeadAttention): they get fixed, elided
+    // columns so the shape and parameter count stay in view in a narrow dock.
+    QHeaderView *header = m_tree->header();
+    header->setStretchLastSection(false);
+    header->setSectionResizeMode(QHeaderView::ResizeToContents);
+    header->setSectionResizeMode(0, QHeaderView::Interactive);
+    header->setSectionResizeMode(1, QHeaderView::Interactive);
+    header->resizeSection(0, 125);
+    header->resizeSection(1, 125);
+    m_tree->setTextElideMode(Qt::ElideMiddle);
     layout->addWidget(m_summary);
     layout->addWidget(m_tree, 1);
     auto choose = [this](QTreeWidgetItem *item) {
@@ -86,6 +95,7 @@ void ModelPanel::showModel(const Model &model)
         const QString name = QString::fromStdString(layer.name);
         item->setText(0, layer.isAttention ? QStringLiteral("◆ ") + name : name);
         item->setText(1, QString::fromStdString(layer.className));
+        item->setToolTip(1, QString::fromStdString(layer.className));
         item->setText(2, shapeText(layer.outputShape));
         item->setText(3, locale.toString(static_cast<qlonglong>(layer.parameters)));
         item->setTextAlignment(3, Qt::AlignRight | Qt::AlignVCenter);
