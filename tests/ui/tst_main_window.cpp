@@ -1,6 +1,7 @@
 // End-to-end tests of the desktop window on the bundled demo: selection by keyboard and mouse,
 // heatmap cells against Model::attentionForSample, tick labels against the CSV header, exports,
 // a bad model that must leave everything as it was, a model without attention, the session.
+#include <QDir>
 #include <QFile>
 #include <QImage>
 #include <QListWidget>
@@ -15,6 +16,7 @@
 
 #include "core/model.h"
 #include "tests/test_util.h"
+#include "ui/batch_export.h"
 #include "ui/head_list.h"
 #include "ui/heatmap_figure.h"
 #include "ui/heatmap_view.h"
@@ -38,6 +40,7 @@ private slots:
     void overviewClickOpensHead();
     void meanAndMaxOfHeads();
     void exportsValidFiles();
+    void batchExportWritesCliNames();
     void badModelKeepsPreviousState();
     void modelWithoutAttentionSaysSo();
     void sessionIsRestored();
@@ -280,6 +283,34 @@ void TestMainWindow::exportsValidFiles()
     const Tensor scores = engineScores(window, 0);
     QCOMPARE(first.size(), 31);
     QVERIFY(std::abs(first[3].toDouble() - double(scores.data()[2])) < 1e-7);
+}
+
+void TestMainWindow::batchExportWritesCliNames()
+{
+    MainWindow window;
+    openDemo(window);
+    QTemporaryDir dir;
+    BatchExportRequest request;
+    request.directory = dir.path();
+    request.firstRow = 2;
+    request.lastRow = 3;
+    request.mean = true;
+    request.matrix = QStringLiteral("csv");
+    QString error;
+    bool cancelled = false;
+    QCOMPARE(runBatchExport(window.workspace(), request, &window, &error, &cancelled), 10);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QVERIFY(!cancelled);
+    const QStringList files
+        = QDir(dir.path()).entryList({QStringLiteral("*.png")}, QDir::Files, QDir::Name);
+    QCOMPARE(files.size(), 10);
+    QCOMPARE(files.first(), QStringLiteral("r000002_L01-feature_attention_h00.png"));
+    QVERIFY(files.contains(QStringLiteral("r000003_L01-feature_attention_mean.png")));
+    const QImage image(dir.filePath(QStringLiteral("r000003_L01-feature_attention_h01.png")));
+    QCOMPARE(image.size(), QSize(800, 600));
+    QCOMPARE(image.text(QStringLiteral("Head")), QStringLiteral("h01"));
+    QCOMPARE(image.text(QStringLiteral("Row")), QStringLiteral("3"));
+    QVERIFY(QFile::exists(dir.filePath(QStringLiteral("r000003_L01-feature_attention_h01.csv"))));
 }
 
 void TestMainWindow::badModelKeepsPreviousState()
