@@ -126,6 +126,7 @@ private:
             config.name = spec.name;
             config.className = spec.className;
             config.registeredName = spec.registeredName;
+            config.module = spec.module;
             config.config = spec.config;
             config.kerasVersion = m_kerasVersion;
             config.file = m_file;

@@ -117,6 +117,8 @@ bool NumpyOperation::isOperation(const LayerConfig &config)
 {
     if (startsWith(config.module, "keras.src.ops") || startsWith(config.module, "keras.ops"))
         return true;
+    if (!config.module.empty())
+        return false; // keras.layers, keras.src.layers..., or a custom package
     if (!config.registeredName.empty())
         return config.registeredName == config.className;
     // Files that drop module and registered_name (Keras 3 legacy .h5): every keras.layers class
