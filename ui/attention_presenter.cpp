@@ -4,8 +4,7 @@
 
 #include <QObject>
 
-#include "core/data/axis_labels.h"
-#include "ui/batch_export.h"
+#include "ui/report_exporter.h"
 #include "ui/thumbnail.h"
 
 namespace attnlens::presenter {
@@ -45,15 +44,22 @@ AxisText axisText(const Workspace &workspace, int layer, std::int64_t row)
     static const Dataset noData;
     LabelOptions options;
     options.row = std::max<std::int64_t>(row, 0);
-    const AxisLabels labels
-        = axisLabels(info, workspace.dataset ? *workspace.dataset : noData, options);
+    return axisText(info, workspace.dataset ? *workspace.dataset : noData, options);
+}
+
+AxisText axisText(
+    const AttentionLayerInfo &info, const Dataset &dataset, const LabelOptions &options)
+{
+    const AxisLabels labels = axisLabels(info, dataset, options);
     return {toQt(labels.key), toQt(labels.query), originTitle(info.keyOrigin, QObject::tr("key")),
         originTitle(info.queryOrigin, QObject::tr("query"))};
 }
 
 QString title(const Workspace &workspace, int layer, const HeadChoice &head, std::int64_t row)
 {
-    return exportTitle(workspace, layer, head.displayName(), row);
+    const AttentionLayerInfo &info
+        = workspace.model->attentionLayers().at(static_cast<std::size_t>(layer));
+    return ReportExporter::title(workspace.modelFile, info.key, head, row, workspace.dataset.get());
 }
 
 HeatmapContent content(const Workspace &workspace, const SampleAttention &scores, int layer,

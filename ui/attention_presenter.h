@@ -6,6 +6,7 @@
 #include <QString>
 #include <QStringList>
 
+#include "core/data/axis_labels.h"
 #include "ui/head_matrix.h"
 #include "ui/workspace.h"
 
@@ -34,8 +35,12 @@ namespace presenter {
 /// Labels from the data set (feature names, time values, tokens) as core/data traces them.
 /// Throws what axisLabels throws.
 AxisText axisText(const Workspace &workspace, int layer, std::int64_t row);
+/// The same for attention call `info` of a model reading `dataset`, with label files or a
+/// vocabulary when `options` names them (attnlens-cli --labels). Throws what axisLabels throws.
+AxisText axisText(
+    const AttentionLayerInfo &info, const Dataset &dataset, const LabelOptions &options);
 
-/// The same title attnlens-cli export writes (see exportTitle).
+/// The same title attnlens-cli export writes (see ReportExporter::title).
 QString title(const Workspace &workspace, int layer, const HeadChoice &head, std::int64_t row);
 
 HeatmapContent content(const Workspace &workspace, const SampleAttention &scores, int layer,

@@ -60,26 +60,6 @@ BatchExportDialog::BatchExportDialog(const Workspace &workspace, int currentLaye
     heads->addWidget(m_heads);
     heads->addWidget(m_mean);
     heads->addWidget(m_max);
-    m_format = new QComboBox(this);
-    for (const ImageFormat format :
-        {ImageFormat::Png, ImageFormat::Jpg, ImageFormat::Pdf, ImageFormat::Svg})
-        m_format->addItem(imageFormatExtension(format).toUpper(), static_cast<int>(format));
-    auto spin = [this](int low, int high, int value) {
-        auto *box = new QSpinBox(this);
-        box->setRange(low, high);
-        box->setValue(value);
-        return box;
-    };
-    m_width = spin(64, 16384, 800);
-    m_height = spin(64, 16384, 600);
-    m_dpi = spin(48, 1200, 96);
-    auto *size = new QHBoxLayout;
-    size->addWidget(m_width);
-    size->addWidget(new QLabel(QStringLiteral("×"), this));
-    size->addWidget(m_height);
-    size->addWidget(new QLabel(tr("px at"), this));
-    size->addWidget(m_dpi);
-    size->addWidget(new QLabel(tr("DPI"), this));
     m_matrix = new QComboBox(this);
     m_matrix->addItem(tr("no matrix files"), QString());
     m_matrix->addItem(tr("CSV beside each image"), QStringLiteral("csv"));
@@ -89,8 +69,7 @@ BatchExportDialog::BatchExportDialog(const Workspace &workspace, int currentLaye
     form->addRow(tr("Samples:"), rowRange);
     form->addRow(tr("Layers:"), m_layers);
     form->addRow(tr("Heads:"), heads);
-    form->addRow(tr("Format:"), m_format);
-    form->addRow(tr("Size:"), size);
+    m_image = std::make_unique<ImageSettingsFields>(this, form, ImageExportSettings {});
     form->addRow(tr("Matrices:"), m_matrix);
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
     buttons->button(QDialogButtonBox::Ok)->setText(tr("Export"));
@@ -99,21 +78,24 @@ BatchExportDialog::BatchExportDialog(const Workspace &workspace, int currentLaye
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
 }
 
+BatchExportDialog::~BatchExportDialog() = default;
+
 BatchExportRequest BatchExportDialog::request() const
 {
     BatchExportRequest r;
-    r.directory = m_directory->text();
+    const ImageExportSettings image = m_image->settings();
+    r.report.directory = m_directory->text();
+    r.report.format = image.format;
+    r.report.size = image.size;
+    r.report.dpi = image.dpi;
+    r.report.colorMap = m_colorMap;
+    r.report.matrix = m_matrix->currentData().toString();
     r.firstRow = std::min(m_first->value(), m_last->value());
     r.lastRow = std::max(m_first->value(), m_last->value());
     r.layer = m_layers->currentData().toInt();
     r.allHeads = m_heads->isChecked();
     r.mean = m_mean->isChecked();
     r.max = m_max->isChecked();
-    r.format = static_cast<ImageFormat>(m_format->currentData().toInt());
-    r.size = QSize(m_width->value(), m_height->value());
-    r.dpi = m_dpi->value();
-    r.colorMap = m_colorMap;
-    r.matrix = m_matrix->currentData().toString();
     return r;
 }
 

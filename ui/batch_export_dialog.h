@@ -1,8 +1,11 @@
 #pragma once
 
+#include <memory>
+
 #include <QDialog>
 
 #include "ui/batch_export.h"
+#include "ui/image_settings_fields.h"
 
 class QCheckBox;
 class QComboBox;
@@ -18,6 +21,7 @@ class BatchExportDialog : public QDialog
 public:
     BatchExportDialog(const Workspace &workspace, int currentLayer, int currentSample,
         const QString &colorMap, QWidget *parent = nullptr);
+    ~BatchExportDialog() override;
     BatchExportRequest request() const;
 
 private:
@@ -28,10 +32,7 @@ private:
     QCheckBox *m_heads = nullptr;
     QCheckBox *m_mean = nullptr;
     QCheckBox *m_max = nullptr;
-    QComboBox *m_format = nullptr;
-    QSpinBox *m_width = nullptr;
-    QSpinBox *m_height = nullptr;
-    QSpinBox *m_dpi = nullptr;
+    std::unique_ptr<ImageSettingsFields> m_image;
     QComboBox *m_matrix = nullptr;
     QString m_colorMap;
 };

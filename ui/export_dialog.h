@@ -1,22 +1,12 @@
 #pragma once
 
+#include <memory>
+
 #include <QDialog>
-#include <QSize>
 
-#include "ui/image_export.h"
-
-class QComboBox;
-class QSpinBox;
+#include "ui/image_settings_fields.h"
 
 namespace attnlens {
-
-/// Format, size and resolution of an image export.
-struct ImageExportSettings
-{
-    ImageFormat format = ImageFormat::Png;
-    QSize size {800, 600}; ///< logical pixels at 96 DPI (same as attnlens-cli export)
-    int dpi = 96;
-};
 
 /// Asks for ImageExportSettings; the file name is asked for afterwards with the matching filter.
 class ExportDialog : public QDialog
@@ -24,13 +14,11 @@ class ExportDialog : public QDialog
     Q_OBJECT
 public:
     explicit ExportDialog(const ImageExportSettings &initial, QWidget *parent = nullptr);
+    ~ExportDialog() override;
     ImageExportSettings settings() const;
 
 private:
-    QComboBox *m_format = nullptr;
-    QSpinBox *m_width = nullptr;
-    QSpinBox *m_height = nullptr;
-    QSpinBox *m_dpi = nullptr;
+    std::unique_ptr<ImageSettingsFields> m_fields;
 };
 
 } // namespace attnlens

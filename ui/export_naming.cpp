@@ -41,14 +41,14 @@ QString sanitize(const QString &name)
 QString headTag(const HeadChoice &head, int headCount)
 {
     switch (head.kind) {
-    case HeadChoice::Kind::Mean:
+    case HeadChoice::Kind::MeanOfHeads:
         return QStringLiteral("mean");
-    case HeadChoice::Kind::Max:
+    case HeadChoice::Kind::MaxOfHeads:
         return QStringLiteral("max");
     case HeadChoice::Kind::Head:
         break;
     }
-    return QLatin1Char('h') + padded(head.index, headCount, 2);
+    return QLatin1Char('h') + padded(head.head, headCount, 2);
 }
 
 QString fileName(const ExportName &name, const QString &extension)

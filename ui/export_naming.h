@@ -2,20 +2,9 @@
 
 #include <QString>
 
-namespace attnlens::exportnaming {
+#include "ui/head_matrix.h"
 
-/// The head part of an export name: a head index, or a reduction over heads.
-struct HeadChoice
-{
-    enum class Kind
-    {
-        Head, ///< one head, `index`
-        Mean, ///< mean over heads
-        Max   ///< maximum over heads
-    };
-    Kind kind = Kind::Head;
-    int index = 0;
-};
+namespace attnlens::exportnaming {
 
 /// What one exported file shows; the counts set the zero padding so names sort in a listing.
 struct ExportName
@@ -25,8 +14,8 @@ struct ExportName
     int layerIndex = 0;  ///< 0-based position among the attention layers; printed 1-based
     int layerCount = 1;  ///< number of attention layers (pads to at least 2 digits)
     QString layerName;   ///< Keras name or attention key ("enc@1"); sanitised
-    HeadChoice head;
-    int headCount = 1; ///< heads of the layer (pads to at least 2 digits)
+    HeadChoice head;     ///< one head, or the mean / max over heads
+    int headCount = 1;   ///< heads of the layer (pads to at least 2 digits)
 };
 
 /// "name" with every character outside [A-Za-z0-9_.-] replaced by '_' (so "enc@1" gives

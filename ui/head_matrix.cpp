@@ -52,12 +52,14 @@ RowMatrix headMatrix(const Tensor &scores, const HeadChoice &choice)
     if (scores.rank() != 3 || scores.dim(0) < 1)
         throw ShapeError("attention scores of one sample must be (heads, queries, keys), got "
             + shapeToString(scores.shape()));
-    const std::int64_t heads = scores.dim(0);
-    const Eigen::Index queries = scores.dim(1);
-    const Eigen::Index keys = scores.dim(2);
+    return headMatrix(scores.data(), scores.dim(0), scores.dim(1), scores.dim(2), choice);
+}
+
+RowMatrix headMatrix(const float *scores, std::int64_t heads, std::int64_t queries,
+    std::int64_t keys, const HeadChoice &choice)
+{
     const std::int64_t cells = queries * keys;
-    auto head
-        = [&](std::int64_t h) { return ConstMatrixMap(scores.data() + h * cells, queries, keys); };
+    auto head = [&](std::int64_t h) { return ConstMatrixMap(scores + h * cells, queries, keys); };
     switch (choice.kind) {
     case HeadChoice::Kind::Head:
         return head(std::clamp<std::int64_t>(choice.head, 0, heads - 1));

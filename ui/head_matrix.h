@@ -33,6 +33,9 @@ struct HeadChoice
 /// `scores` shaped (heads, T_query, T_key). A head index out of range is clamped to the last head.
 /// Throws ShapeError if `scores` is not rank 3 or has no heads.
 RowMatrix headMatrix(const Tensor &scores, const HeadChoice &choice);
+/// The same from raw memory: `scores[(h * queries + q) * keys + k]`, heads >= 1.
+RowMatrix headMatrix(const float *scores, std::int64_t heads, std::int64_t queries,
+    std::int64_t keys, const HeadChoice &choice);
 
 /// How the colour scale's range is chosen.
 enum class RangeMode

@@ -34,6 +34,7 @@
 #include "ui/keyboard_help.h"
 #include "ui/model_panel.h"
 #include "ui/overview_grid.h"
+#include "ui/report_exporter.h"
 #include "ui/sample_table.h"
 
 namespace attnlens {
@@ -485,13 +486,11 @@ bool MainWindow::exportImage(
             showError(tr("Nothing to export"), tr("There is no heatmap on screen to export."));
         return false;
     }
-    ImageMetadata metadata;
-    metadata.modelFile = QFileInfo(m_workspace.modelFile).fileName();
-    metadata.modelSha256 = fileSha256Hex(m_workspace.modelFile);
-    metadata.layer = m_layerBox->currentText();
-    metadata.head = m_head.key();
-    metadata.row = QString::number(m_sample);
-    metadata.title = presenter::title(m_workspace, m_layer, m_head, m_sample);
+    const AttentionLayerInfo &layer
+        = m_workspace.model->attentionLayers().at(static_cast<std::size_t>(m_layer));
+    const ImageMetadata metadata = ReportExporter::metadata(m_workspace.modelFile,
+        fileSha256Hex(m_workspace.modelFile), layer.key, m_head, layer.heads, m_sample,
+        presenter::title(m_workspace, m_layer, m_head, m_sample));
     QString error;
     if (imageexport::savePlot(m_heatmap->plot(), path, format, size, dpi, metadata, &error)) {
         m_status->setText(tr("Wrote %1").arg(path));
@@ -613,7 +612,7 @@ void MainWindow::batchExportDialog()
     m_status->setText(cancelled ? tr("Batch export cancelled after %1 images").arg(written)
                                 : tr("Batch export wrote %1 images to %2")
                                       .arg(written)
-                                      .arg(dialog.request().directory));
+                                      .arg(dialog.request().report.directory));
 }
 
 void MainWindow::showKeyboardHelp()

@@ -1,34 +1,14 @@
 #include <algorithm>
-#include <deque>
-#include <iostream>
 #include <stdexcept>
-
-#include <QThreadPool>
-#include <QtConcurrent/QtConcurrentRun>
-#include <qcustomplot.h>
 
 #include "app/cli/commands.h"
 #include "app/cli/session.h"
-#include "core/data/axis_labels.h"
 #include "core/errors.h"
-#include "ui/export_naming.h"
-#include "ui/heatmap_figure.h"
-#include "ui/image_export.h"
+#include "ui/report_exporter.h"
 
 namespace attnlens::cli {
 
 namespace {
-
-using exportnaming::HeadChoice;
-
-QStringList toQStringList(const std::vector<std::string> &labels)
-{
-    QStringList result;
-    result.reserve(qsizetype(labels.size()));
-    for (const std::string &label : labels)
-        result << QString::fromStdString(label);
-    return result;
-}
 
 std::vector<const AttentionLayerInfo *> selectLayers(const Model &model, const CliOptions &options)
 {
@@ -66,9 +46,9 @@ std::vector<HeadChoice> headChoices(const HeadSelection &selection, const Attent
 {
     std::vector<HeadChoice> choices;
     if (selection.mean)
-        choices.push_back({HeadChoice::Kind::Mean, 0});
+        choices.push_back({HeadChoice::Kind::MeanOfHeads, 0});
     else if (selection.max)
-        choices.push_back({HeadChoice::Kind::Max, 0});
+        choices.push_back({HeadChoice::Kind::MaxOfHeads, 0});
     else if (selection.all)
         for (int h = 0; h < layer.heads; ++h)
             choices.push_back({HeadChoice::Kind::Head, h});
@@ -82,103 +62,6 @@ std::vector<HeadChoice> headChoices(const HeadSelection &selection, const Attent
         }
     return choices;
 }
-
-// The (T_query x T_key) map of `choice` from the scores of one sample, (heads, Tq, Tk).
-void headMatrix(const float *sample, int heads, std::int64_t cells, const HeadChoice &choice,
-    std::vector<float> &out)
-{
-    out.resize(std::size_t(cells));
-    if (choice.kind == HeadChoice::Kind::Head) {
-        std::copy_n(sample + choice.index * cells, cells, out.begin());
-        return;
-    }
-    std::copy_n(sample, cells, out.begin());
-    for (int h = 1; h < heads; ++h) {
-        const float *head = sample + h * cells;
-        for (std::int64_t i = 0; i < cells; ++i)
-            out[std::size_t(i)] = choice.kind == HeadChoice::Kind::Max
-                ? std::max(out[std::size_t(i)], head[i])
-                : out[std::size_t(i)] + head[i];
-    }
-    if (choice.kind == HeadChoice::Kind::Mean)
-        for (float &value : out)
-            value /= float(heads);
-}
-
-QString headText(const HeadChoice &choice)
-{
-    switch (choice.kind) {
-    case HeadChoice::Kind::Mean:
-        return QStringLiteral("mean over heads");
-    case HeadChoice::Kind::Max:
-        return QStringLiteral("max over heads");
-    case HeadChoice::Kind::Head:
-        break;
-    }
-    return QStringLiteral("head %1").arg(choice.index);
-}
-
-QString axisTitle(const AxisOrigin &origin, const QString &fallback)
-{
-    switch (origin.kind) {
-    case AxisOrigin::Kind::Features:
-        return fallback + QStringLiteral(" (feature)");
-    case AxisOrigin::Kind::TimeSteps:
-        return fallback + QStringLiteral(" (time step)");
-    case AxisOrigin::Kind::Tokens:
-        return fallback + QStringLiteral(" (token)");
-    case AxisOrigin::Kind::Unknown:
-        break;
-    }
-    return fallback;
-}
-
-// Raster images are encoded on worker threads while the next one renders; at most a few are
-// in flight so memory stays bounded.
-class EncoderQueue
-{
-public:
-    EncoderQueue() { m_pool.setMaxThreadCount(2); }
-    ~EncoderQueue() { drain(); }
-
-    void push(QImage image, QString path, ImageFormat format, ImageMetadata metadata)
-    {
-        while (m_pending.size() >= 4)
-            takeFront();
-        m_pending.push_back(QtConcurrent::run(&m_pool, [=]() {
-            QString error;
-            imageexport::saveRaster(image, path, format, metadata, &error);
-            return error;
-        }));
-    }
-
-    void drain()
-    {
-        while (!m_pending.empty())
-            takeFront();
-    }
-
-    /// The first error of a finished job, thrown after every job is done.
-    void rethrow()
-    {
-        drain();
-        if (!m_error.isEmpty())
-            throw std::runtime_error(m_error.toStdString());
-    }
-
-private:
-    void takeFront()
-    {
-        const QString error = m_pending.front().result();
-        m_pending.pop_front();
-        if (m_error.isEmpty() && !error.isEmpty())
-            m_error = error;
-    }
-
-    QThreadPool m_pool;
-    std::deque<QFuture<QString>> m_pending;
-    QString m_error;
-};
 
 } // namespace
 
@@ -194,36 +77,24 @@ int runExport(const CliOptions &options)
         imagesPerRow += std::int64_t(choices.back().size());
     }
 
-    std::error_code code;
-    std::filesystem::create_directories(options.out, code);
-    if (code || !std::filesystem::is_directory(options.out))
-        throw std::runtime_error(
-            "cannot create the output directory " + options.out.string() + ": " + code.message());
-
-    const ImageFormat format = *imageFormatFromName(QString::fromStdString(options.format));
-    const QString extension = imageFormatExtension(format);
-    const QSize size(options.width, options.height);
-    const QString modelName = QString::fromStdString(options.model.filename().string());
-    ImageMetadata metadata;
-    metadata.modelFile = modelName;
-    metadata.modelSha256 = QString::fromStdString(fileSha256(options.model));
-
-    QCustomPlot plot;
-    plot.setViewport(QRect(QPoint(0, 0), size));
-    HeatmapFigure figure(&plot);
-    figure.setColorMap(QString::fromStdString(options.colormap));
+    ReportOptions report;
+    report.directory = QString::fromStdString(options.out.string());
+    report.format = *imageFormatFromName(QString::fromStdString(options.format));
+    report.size = QSize(options.width, options.height);
+    report.dpi = options.dpi;
+    report.colorMap = QString::fromStdString(options.colormap);
+    report.matrix = QString::fromStdString(options.matrix);
+    report.labelFile = options.labels;
+    ReportExporter exporter(
+        model, session.dataset, QString::fromStdString(options.model.string()), report);
 
     RunOptions runOptions;
     for (const AttentionLayerInfo *layer : layers)
         runOptions.onlyKeys.push_back(layer->key);
 
-    EncoderQueue encoder;
     Progress progress("export");
     const std::int64_t total = std::int64_t(session.rows.size()) * imagesPerRow;
     std::int64_t written = 0;
-    std::vector<float> matrix;
-    QStringList shownKeyLabels;
-    QStringList shownQueryLabels;
     const std::int64_t batch = 64;
     const std::int64_t rowCount = std::int64_t(session.rows.size());
     for (std::int64_t begin = 0; begin < rowCount; begin += batch) {
@@ -244,87 +115,18 @@ int runExport(const CliOptions &options)
                 const int heads = int(scores.dim(1));
                 const int queries = int(scores.dim(2));
                 const int keys = int(scores.dim(3));
-                const std::int64_t cells = std::int64_t(queries) * keys;
-                const float *sample = scores.data() + (i - begin) * heads * cells;
-
-                LabelOptions labelOptions;
-                labelOptions.labelFile = options.labels;
-                labelOptions.row = row;
-                const AxisLabels labels = axisLabels(layer, session.dataset, labelOptions);
-                figure.setAxisTitles(axisTitle(layer.keyOrigin, QStringLiteral("key")),
-                    axisTitle(layer.queryOrigin, QStringLiteral("query")));
-                const QStringList keyLabels = toQStringList(labels.key);
-                const QStringList queryLabels = toQStringList(labels.query);
-                if (keyLabels != shownKeyLabels || queryLabels != shownQueryLabels) {
-                    figure.setLabels(keyLabels, queryLabels); // lays out again: only on change
-                    shownKeyLabels = keyLabels;
-                    shownQueryLabels = queryLabels;
-                }
-                const std::string &rowLabel = session.dataset.rowLabels.size() > std::size_t(row)
-                    ? session.dataset.rowLabels[std::size_t(row)]
-                    : std::to_string(row);
-
+                const float *sample = scores.data() + (i - begin) * heads * queries * keys;
+                const int layerIndex = int(&layer - model.attentionLayers().data());
                 for (const HeadChoice &choice : choices[l]) {
-                    if (interrupted()) {
-                        encoder.drain();
-                        throw Interrupted {};
-                    }
-                    headMatrix(sample, heads, cells, choice, matrix);
-                    figure.setMatrix(matrix.data(), queries, keys);
-                    QString title
-                        = QStringLiteral("%1 — %2 — %3 — row %4")
-                              .arg(modelName, QString::fromStdString(layer.key), headText(choice))
-                              .arg(row);
-                    if (rowLabel != std::to_string(row))
-                        title += QStringLiteral(" (%1 %2)")
-                                     .arg(QString::fromStdString(session.dataset.rowLabelName),
-                                         QString::fromStdString(rowLabel));
-                    figure.setTitle(title);
-
-                    exportnaming::ExportName name;
-                    name.row = row;
-                    name.rowCount = session.dataset.rows();
-                    name.layerIndex = int(&layer - model.attentionLayers().data());
-                    name.layerCount = int(model.attentionLayers().size());
-                    name.layerName = QString::fromStdString(layer.key);
-                    name.head = choice;
-                    name.headCount = heads;
-                    const QString directory = QString::fromStdString(options.out.string());
-                    const QString path
-                        = directory + QLatin1Char('/') + exportnaming::fileName(name, extension);
-
-                    ImageMetadata imageMetadata = metadata;
-                    imageMetadata.layer = QString::fromStdString(layer.key);
-                    imageMetadata.head = exportnaming::headTag(choice, heads);
-                    imageMetadata.row = QString::number(row);
-                    imageMetadata.title = title;
-                    if (format == ImageFormat::Png || format == ImageFormat::Jpg) {
-                        encoder.push(imageexport::render(&plot, size, options.dpi), path, format,
-                            imageMetadata);
-                    } else {
-                        QString error;
-                        if (!imageexport::savePlot(
-                                &plot, path, format, size, options.dpi, imageMetadata, &error))
-                            throw std::runtime_error(error.toStdString());
-                    }
-                    if (!options.matrix.empty()) {
-                        const QString matrixPath = directory + QLatin1Char('/')
-                            + exportnaming::fileName(name, QString::fromStdString(options.matrix));
-                        QString error;
-                        const bool ok = options.matrix == "csv"
-                            ? imageexport::saveMatrixCsv(matrixPath, matrix.data(), queries, keys,
-                                keyLabels, queryLabels, &error)
-                            : imageexport::saveMatrixNpy(
-                                matrixPath, matrix.data(), queries, keys, &error);
-                        if (!ok)
-                            throw std::runtime_error(error.toStdString());
-                    }
+                    if (interrupted())
+                        throw Interrupted {}; // ~ReportExporter finishes the images in flight
+                    exporter.write(layerIndex, choice, row, sample, heads, queries, keys);
                     progress.update(++written, total);
                 }
             }
         }
     }
-    encoder.rethrow();
+    exporter.finish();
     return 0;
 }
 

@@ -3,6 +3,7 @@
 #include "app/cli/commands.h"
 #include "app/cli/result_file.h"
 #include "app/cli/session.h"
+#include "ui/report_exporter.h"
 
 namespace attnlens::cli {
 
@@ -25,7 +26,8 @@ int runRun(const CliOptions &options)
         throw Interrupted {};
     ResultFileContents contents;
     contents.modelFile = options.model.filename().string();
-    contents.modelSha256 = fileSha256(options.model);
+    contents.modelSha256
+        = fileSha256Hex(QString::fromStdString(options.model.string())).toStdString();
     for (const auto &file : options.data)
         contents.dataFiles += (contents.dataFiles.empty() ? "" : ";") + file.filename().string();
     contents.rows = session.rows;

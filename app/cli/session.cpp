@@ -4,8 +4,6 @@
 #include <cstdio>
 #include <iostream>
 
-#include <QCryptographicHash>
-#include <QFile>
 #include <unistd.h>
 
 #include "core/errors.h"
@@ -75,17 +73,6 @@ void Progress::update(std::int64_t done, std::int64_t total)
     m_lastPercent = percent;
     std::cerr << '\r' << m_label << ": " << done << '/' << total << " (" << percent << "%)"
               << std::flush;
-}
-
-std::string fileSha256(const std::filesystem::path &file)
-{
-    QFile in(QString::fromStdString(file.string()));
-    if (!in.open(QIODevice::ReadOnly))
-        return {};
-    QCryptographicHash hash(QCryptographicHash::Sha256);
-    if (!hash.addData(&in))
-        return {};
-    return hash.result().toHex().toStdString();
 }
 
 std::shared_ptr<const Model> openModel(const CliOptions &options)

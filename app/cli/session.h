@@ -36,9 +36,6 @@ private:
     int m_lastPercent = -1;
 };
 
-/// Hex SHA-256 of a file's bytes ("" when unreadable).
-std::string fileSha256(const std::filesystem::path &file);
-
 /// A model with its data restricted to the selected, usable rows.
 struct Session
 {

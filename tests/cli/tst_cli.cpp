@@ -100,7 +100,7 @@ std::vector<long long> readRowsAttribute(const QString &file)
 }
 #endif
 
-// The tEXt / zTXt chunks of a PNG file (Qt compresses texts longer than 40 characters), and
+// The tEXt / zTXt / iTXt chunks of a PNG file (Qt compresses texts longer than 40 characters), and
 // its IHDR size. Parsed by hand: this test links Qt Core only.
 QMap<QString, QString> pngTexts(const QByteArray &png, QSize *size)
 {
@@ -123,6 +123,14 @@ QMap<QString, QString> pngTexts(const QByteArray &png, QSize *size)
             const QByteArray stream = QByteArray("\x00\x01\x00\x00", 4) + data.mid(zero + 2);
             texts.insert(
                 QString::fromLatin1(data.left(zero)), QString::fromLatin1(qUncompress(stream)));
+        }
+        if (type == "iTXt" && zero > 0 && data.size() > zero + 3) { // UTF-8 (the title)
+            const qsizetype language = data.indexOf('\0', zero + 3);
+            const qsizetype translated = data.indexOf('\0', language + 1);
+            QByteArray text = data.mid(translated + 1);
+            if (data[zero + 1] != 0)
+                text = qUncompress(QByteArray("\x00\x01\x00\x00", 4) + text);
+            texts.insert(QString::fromLatin1(data.left(zero)), QString::fromUtf8(text));
         }
         at += 12 + length;
     }
@@ -289,6 +297,9 @@ private slots:
         QCOMPARE(texts.value("Model-File"), QString("breast_cancer_attention.keras"));
         QCOMPARE(texts.value("Software"), QString("AttnLens " ATTNLENS_VERSION));
         QCOMPARE(texts.value("Model-SHA256").size(), 64);
+        QCOMPARE(texts.value("Title"),
+            QString::fromUtf8(
+                "breast_cancer_attention.keras — feature_attention — head 2 — row 4"));
         const QByteArray csv = readAll(dir.filePath("r000004_L01-feature_attention_h02.csv"));
         QVERIFY(csv.startsWith("query,mean_radius,mean_texture"));
         QCOMPARE(csv.count('\n'), 31);

@@ -10,7 +10,6 @@
 #include "ui/image_export.h"
 
 using namespace attnlens;
-using exportnaming::HeadChoice;
 
 class TestImageExport : public QObject
 {
@@ -36,7 +35,7 @@ private slots:
         name.headCount = 4;
         QCOMPARE(
             exportnaming::fileName(name, "png"), QString("r000012_L01-feature_attention_h02.png"));
-        name.head = {HeadChoice::Kind::Mean, 0};
+        name.head = {HeadChoice::Kind::MeanOfHeads, 0};
         QCOMPARE(
             exportnaming::fileName(name, "csv"), QString("r000012_L01-feature_attention_mean.csv"));
         name.row = 1234567;

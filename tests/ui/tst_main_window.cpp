@@ -259,6 +259,7 @@ void TestMainWindow::exportsValidFiles()
     const QImage image(png);
     QCOMPARE(image.size(), QSize(1280, 960)); // 192 DPI = twice the pixels
     QVERIFY(image.text(QStringLiteral("Layer")) == QStringLiteral("feature_attention"));
+    QCOMPARE(image.text(QStringLiteral("Head")), QStringLiteral("h00")); // as the CLI names it
 
     const QString pdf = dir.filePath(QStringLiteral("a.pdf"));
     QVERIFY(window.exportImage(pdf, ImageFormat::Pdf, QSize(640, 480), 96, true));
@@ -291,11 +292,11 @@ void TestMainWindow::batchExportWritesCliNames()
     openDemo(window);
     QTemporaryDir dir;
     BatchExportRequest request;
-    request.directory = dir.path();
+    request.report.directory = dir.path();
     request.firstRow = 2;
     request.lastRow = 3;
     request.mean = true;
-    request.matrix = QStringLiteral("csv");
+    request.report.matrix = QStringLiteral("csv");
     QString error;
     bool cancelled = false;
     QCOMPARE(runBatchExport(window.workspace(), request, &window, &error, &cancelled), 10);
@@ -310,6 +311,9 @@ void TestMainWindow::batchExportWritesCliNames()
     QCOMPARE(image.size(), QSize(800, 600));
     QCOMPARE(image.text(QStringLiteral("Head")), QStringLiteral("h01"));
     QCOMPARE(image.text(QStringLiteral("Row")), QStringLiteral("3"));
+    // The same title as attnlens-cli export (tst_cli checks its own against this form).
+    QCOMPARE(image.text(QStringLiteral("Title")),
+        QStringLiteral("breast_cancer_attention.keras — feature_attention — head 1 — row 3"));
     QVERIFY(QFile::exists(dir.filePath(QStringLiteral("r000003_L01-feature_attention_h01.csv"))));
 }
 

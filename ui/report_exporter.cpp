@@ -1,0 +1,147 @@
+#include "ui/report_exporter.h"
+
+#include <stdexcept>
+
+#include <QCryptographicHash>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <qcustomplot.h>
+
+#include "ui/attention_presenter.h"
+#include "ui/export_naming.h"
+#include "ui/heatmap_figure.h"
+#include "ui/raster_encoder.h"
+
+namespace attnlens {
+
+QString fileSha256Hex(const QString &file)
+{
+    QFile in(file);
+    if (!in.open(QIODevice::ReadOnly))
+        return {};
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    if (!hash.addData(&in))
+        return {};
+    return QString::fromLatin1(hash.result().toHex());
+}
+
+ReportExporter::ReportExporter(
+    const Model &model, const Dataset &dataset, const QString &modelFile, ReportOptions options)
+    : m_model(model)
+    , m_dataset(dataset)
+    , m_modelFile(modelFile)
+    , m_modelSha256(fileSha256Hex(modelFile))
+    , m_options(std::move(options))
+    , m_plot(std::make_unique<QCustomPlot>())
+    , m_encoder(std::make_unique<RasterEncoder>())
+{
+    if (!QDir().mkpath(m_options.directory) || !QFileInfo(m_options.directory).isDir())
+        throw std::runtime_error("cannot create the output directory "
+            + m_options.directory.toStdString() + ": check that the path is writable");
+    // Offscreen and never shown: only the viewport sets the figure's size.
+    m_plot->setViewport(QRect(QPoint(0, 0), m_options.size));
+    m_figure = std::make_unique<HeatmapFigure>(m_plot.get());
+    m_figure->setColorMap(m_options.colorMap);
+}
+
+ReportExporter::~ReportExporter()
+{
+    m_encoder->drain(); // before the plot goes: the jobs hold only images, but finish first
+}
+
+QString ReportExporter::title(const QString &modelFile, const std::string &layerKey,
+    const HeadChoice &head, std::int64_t row, const Dataset *dataset)
+{
+    QString text = QStringLiteral("%1 — %2 — %3 — row %4")
+                       .arg(QFileInfo(modelFile).fileName(), QString::fromStdString(layerKey),
+                           head.displayName())
+                       .arg(row);
+    if (dataset != nullptr && row >= 0
+        && static_cast<std::size_t>(row) < dataset->rowLabels.size()) {
+        const std::string &label = dataset->rowLabels[static_cast<std::size_t>(row)];
+        if (label != std::to_string(row))
+            text += QStringLiteral(" (%1 %2)")
+                        .arg(QString::fromStdString(dataset->rowLabelName),
+                            QString::fromStdString(label));
+    }
+    return text;
+}
+
+ImageMetadata ReportExporter::metadata(const QString &modelFile, const QString &modelSha256,
+    const std::string &layerKey, const HeadChoice &head, int heads, std::int64_t row,
+    const QString &title)
+{
+    ImageMetadata m;
+    m.modelFile = QFileInfo(modelFile).fileName();
+    m.modelSha256 = modelSha256;
+    m.layer = QString::fromStdString(layerKey);
+    m.head = exportnaming::headTag(head, heads);
+    m.row = QString::number(row);
+    m.title = title;
+    return m;
+}
+
+QString ReportExporter::write(int layer, const HeadChoice &head, std::int64_t row,
+    const float *scores, int heads, int queries, int keys)
+{
+    const auto &layers = m_model.attentionLayers();
+    const AttentionLayerInfo &info = layers.at(static_cast<std::size_t>(layer));
+    if (layer != m_labelledLayer || row != m_labelledRow) {
+        LabelOptions labelOptions;
+        labelOptions.labelFile = m_options.labelFile;
+        labelOptions.row = row;
+        const AxisText text = presenter::axisText(info, m_dataset, labelOptions);
+        m_figure->setAxisTitles(text.keyTitle, text.queryTitle);
+        if (text.keys != m_keyLabels || text.queries != m_queryLabels) {
+            m_figure->setLabels(text.keys, text.queries); // lays out again: only on change
+            m_keyLabels = text.keys;
+            m_queryLabels = text.queries;
+        }
+        m_labelledLayer = layer;
+        m_labelledRow = row;
+    }
+    const RowMatrix matrix = headMatrix(scores, heads, queries, keys, head);
+    m_figure->setMatrix(matrix);
+    const QString figureTitle = title(m_modelFile, info.key, head, row, &m_dataset);
+    m_figure->setTitle(figureTitle);
+
+    exportnaming::ExportName name;
+    name.row = row;
+    name.rowCount = m_dataset.rows();
+    name.layerIndex = layer;
+    name.layerCount = static_cast<int>(layers.size());
+    name.layerName = QString::fromStdString(info.key);
+    name.head = head;
+    name.headCount = heads;
+    const QString path = m_options.directory + QLatin1Char('/')
+        + exportnaming::fileName(name, imageFormatExtension(m_options.format));
+    const ImageMetadata imageMetadata
+        = metadata(m_modelFile, m_modelSha256, info.key, head, heads, row, figureTitle);
+    QString error;
+    if (m_options.format == ImageFormat::Png || m_options.format == ImageFormat::Jpg) {
+        m_encoder->push(imageexport::render(m_plot.get(), m_options.size, m_options.dpi), path,
+            m_options.format, imageMetadata);
+    } else if (!imageexport::savePlot(m_plot.get(), path, m_options.format, m_options.size,
+                   m_options.dpi, imageMetadata, &error)) {
+        throw std::runtime_error(error.toStdString());
+    }
+    if (!m_options.matrix.isEmpty()) {
+        const QString matrixPath = m_options.directory + QLatin1Char('/')
+            + exportnaming::fileName(name, m_options.matrix);
+        const bool ok = m_options.matrix == QLatin1String("csv")
+            ? imageexport::saveMatrixCsv(
+                matrixPath, matrix.data(), queries, keys, m_keyLabels, m_queryLabels, &error)
+            : imageexport::saveMatrixNpy(matrixPath, matrix.data(), queries, keys, &error);
+        if (!ok)
+            throw std::runtime_error(error.toStdString());
+    }
+    return path;
+}
+
+void ReportExporter::finish()
+{
+    m_encoder->finish();
+}
+
+} // namespace attnlens
