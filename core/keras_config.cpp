@@ -1,6 +1,7 @@
 #include "core/keras_config.h"
 
 #include <algorithm>
+#include <map>
 
 #include "core/errors.h"
 
@@ -172,7 +173,38 @@ bool isModelClass(const std::string &className)
     return className == "Functional" || className == "Sequential" || className == "Model";
 }
 
-LayerSpec parseLayer(const json &entry, const std::string &source)
+constexpr int kMaxNesting = 16;
+
+ModelSpec parseModel(const json &root, const std::string &source, int depth);
+
+/// The node index under which the outer config refers to the first call of a nested model:
+/// Keras keeps a Functional model's own first node (inputs -> outputs) out of the outer config
+/// and counts it (Keras 3 functional.py get_config `kept_nodes = 1` for Functional
+/// operations, functional_from_config `node_index -= 1`; tf-keras functional.py
+/// `_should_skip_first_node`: Functional, or a Sequential whose first layer is an InputLayer).
+int defaultNestedOffset(const LayerSpec &layer, const json &entry)
+{
+    if (layer.className != "Sequential")
+        return 1;
+    bool keras3 = entry.contains("module");
+    if (const auto nodes = entry.find("inbound_nodes");
+        nodes != entry.end() && nodes->is_array() && !nodes->empty())
+        keras3 = keras3 || (*nodes)[0].is_object();
+    if (keras3)
+        return 0; // Keras 3 Sequential is not a Functional subclass
+    const json &layers = layer.config.contains("layers") ? layer.config["layers"] : json();
+    if (!layers.is_array() || layers.empty() || !layers[0].is_object())
+        return 0;
+    const json &first = layers[0];
+    if (stripPackage(jsonString(first, "class_name")) == "InputLayer")
+        return 1;
+    return first.contains("config") && first["config"].is_object()
+            && first["config"].contains("batch_input_shape")
+        ? 1
+        : 0;
+}
+
+LayerSpec parseLayer(const json &entry, const std::string &source, int depth)
 {
     if (!entry.is_object())
         throw InputFileError(source + ": a layer entry is not an object");
@@ -193,11 +225,16 @@ LayerSpec parseLayer(const json &entry, const std::string &source)
         layer.name = jsonString(layer.config, "name");
     if (layer.name.empty())
         throw InputFileError(source + ": a layer of class " + rawClass + " has no name");
-    if (isModelClass(layer.className))
-        throw UnsupportedModelError(source + ": layer '" + layer.name + "' is a nested "
-            + layer.className
-            + " model; AttnLens does not run models nested inside models yet. Save the inner "
-              "model's layers in the outer model (flatten it) and try again");
+    if (isModelClass(layer.className)) {
+        if (depth >= kMaxNesting)
+            throw InputFileError(source + ": layer '" + layer.name + "': models nest more than "
+                + std::to_string(kMaxNesting) + " levels deep");
+        const json root = {{"class_name", rawClass}, {"config", layer.config}};
+        layer.nested = std::make_shared<const ModelSpec>(
+            parseModel(root, source + ": nested model '" + layer.name + "'", depth + 1));
+        layer.className = layer.nested->className;
+        layer.nestedNodeOffset = defaultNestedOffset(layer, entry);
+    }
     layer.isInput = layer.className == "InputLayer";
     if (layer.isInput) {
         const auto shape = batchShapeOf(layer.config);
@@ -212,7 +249,45 @@ LayerSpec parseLayer(const json &entry, const std::string &source)
     return layer;
 }
 
-ModelSpec parseSequential(const json &config, const std::string &source)
+/// Picks the node offset of each nested model so that every reference to it names one of its
+/// calls; keeps the default when both fit.
+void checkNestedOffsets(ModelSpec &model)
+{
+    std::map<std::string, std::pair<int, int>> range; // nested layer -> min, max node read
+    auto note = [&](const TensorRef &ref) {
+        auto [it, added] = range.emplace(ref.layer, std::make_pair(ref.node, ref.node));
+        if (!added) {
+            it->second.first = std::min(it->second.first, ref.node);
+            it->second.second = std::max(it->second.second, ref.node);
+        }
+    };
+    for (const LayerSpec &layer : model.layers)
+        for (const NodeSpec &node : layer.nodes) {
+            for (const CallArgument &arg : node.positional)
+                for (const TensorRef &ref : arg.tensors)
+                    note(ref);
+            for (const auto &[name, arg] : node.keyword)
+                for (const TensorRef &ref : arg.tensors)
+                    note(ref);
+        }
+    for (const TensorRef &ref : model.outputs)
+        note(ref);
+    for (LayerSpec &layer : model.layers) {
+        if (!layer.nested)
+            continue;
+        const auto it = range.find(layer.name);
+        if (it == range.end())
+            continue;
+        const int calls = static_cast<int>(layer.nodes.size());
+        auto fits = [&](int offset) {
+            return it->second.first >= offset && it->second.second < offset + calls;
+        };
+        if (!fits(layer.nestedNodeOffset) && fits(1 - layer.nestedNodeOffset))
+            layer.nestedNodeOffset = 1 - layer.nestedNodeOffset;
+    }
+}
+
+ModelSpec parseSequential(const json &config, const std::string &source, int depth)
 {
     ModelSpec model;
     model.className = "Sequential";
@@ -226,9 +301,17 @@ ModelSpec parseSequential(const json &config, const std::string &source)
         throw InputFileError(source + ": the Sequential model has no layers");
     std::vector<LayerSpec> parsed;
     for (const json &entry : *layers)
-        parsed.push_back(parseLayer(entry, source));
+        parsed.push_back(parseLayer(entry, source, depth));
     if (!parsed.front().isInput) {
         std::optional<Shape> shape = batchShapeOf(parsed.front().config);
+        if (!shape && parsed.front().nested) {
+            // A model as the first layer: its own first input says the shape.
+            for (const LayerSpec &inner : parsed.front().nested->layers)
+                if (inner.isInput) {
+                    shape = inner.inputShape;
+                    break;
+                }
+        }
         if (!shape && config.is_object() && config.contains("build_input_shape")
             && config["build_input_shape"].is_array())
             shape = parseShape(config["build_input_shape"]);
@@ -260,6 +343,7 @@ ModelSpec parseSequential(const json &config, const std::string &source)
         if (i > 0 && layer.isInput)
             throw InputFileError(
                 source + ": the Sequential model has a second InputLayer '" + layer.name + "'");
+        layer.nestedNodeOffset = 0; // the chain above names call 0 as node 0
     }
     model.inputs.push_back(TensorRef {parsed.front().name, 0, 0});
     model.outputs.push_back(TensorRef {parsed.back().name, 0, 0});
@@ -299,6 +383,13 @@ nlohmann::json parseJsonText(const std::string &text, const std::string &source)
 
 ModelSpec parseModelConfig(const nlohmann::json &root, const std::string &source)
 {
+    return parseModel(root, source, 0);
+}
+
+namespace {
+
+ModelSpec parseModel(const json &root, const std::string &source, int depth)
+{
     if (!root.is_object() || !root.contains("class_name") || !root.contains("config"))
         throw InputFileError(source
             + ": not a Keras model config (expected an object with class_name and config, as "
@@ -307,7 +398,7 @@ ModelSpec parseModelConfig(const nlohmann::json &root, const std::string &source
     const json &config = root["config"];
     try {
         if (className == "Sequential")
-            return parseSequential(config, source);
+            return parseSequential(config, source, depth);
         if (className != "Functional" && className != "Model")
             throw UnsupportedModelError(source + ": the model is a subclassed model of class '"
                 + className
@@ -318,17 +409,20 @@ ModelSpec parseModelConfig(const nlohmann::json &root, const std::string &source
         if (!config.contains("layers") || !config["layers"].is_array())
             throw InputFileError(source + ": the model config has no layers list");
         for (const json &entry : config["layers"])
-            model.layers.push_back(parseLayer(entry, source));
+            model.layers.push_back(parseLayer(entry, source, depth));
         model.inputs
             = parseEndpoints(config.contains("input_layers") ? config["input_layers"] : json(),
                 "input_layers", source);
         model.outputs
             = parseEndpoints(config.contains("output_layers") ? config["output_layers"] : json(),
                 "output_layers", source);
+        checkNestedOffsets(model);
         return model;
     } catch (const nlohmann::json::exception &e) {
         throw InputFileError(source + ": malformed model config (" + e.what() + ")");
     }
 }
+
+} // namespace
 
 } // namespace attnlens

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,8 @@ struct NodeSpec
     std::vector<std::pair<std::string, CallArgument>> keyword;
 };
 
+struct ModelSpec;
+
 /// One entry of the model's `layers` list.
 struct LayerSpec
 {
@@ -46,6 +49,11 @@ struct LayerSpec
     bool isInput = false;
     Shape inputShape;  ///< InputLayer: with the batch axis, -1 for None
     std::string dtype; ///< InputLayer dtype ("float32", "int32")
+    /// A Functional or Sequential model used as a layer: its own architecture. The outer
+    /// graph refers to its call k as node `nestedNodeOffset + k` (Keras keeps a first node
+    /// linking a Functional model's own inputs to its outputs out of the outer config).
+    std::shared_ptr<const ModelSpec> nested;
+    int nestedNodeOffset = 0;
 };
 
 /// A Functional or Sequential model's architecture, as a functional graph (Sequential models
@@ -66,8 +74,9 @@ struct ModelSpec
 std::string stripPackage(const std::string &name);
 
 /// Parses `model.to_json()` / `model_config` / `config.json`. `source` names the file in
-/// messages. Throws InputFileError for a malformed config and UnsupportedModelError for a
-/// model class that is not Functional or Sequential.
+/// messages. Models used as layers (Functional or Sequential entries of `layers`) are parsed
+/// recursively into LayerSpec::nested. Throws InputFileError for a malformed config and
+/// UnsupportedModelError for a model class that is not Functional or Sequential.
 ModelSpec parseModelConfig(const nlohmann::json &root, const std::string &source);
 
 /// Parses text as JSON; throws InputFileError with the line and column on a syntax error.

@@ -11,6 +11,7 @@
 #include "core/keras_file.h"
 #include "core/layer_factory.h"
 #include "core/model_impl.h"
+#include "core/nested_model_flattener.h"
 #include "core/weight_reader.h"
 
 namespace attnlens {
@@ -101,6 +102,9 @@ public:
         m_spec = parseModelConfig(source.config, source.configSource);
         WeightReader reader(*source.weights, source.layout, source.legacyRoot);
         reader.bind(m_spec);
+        // Models used as layers run as their own layers ("inner/dense"), so that the graph
+        // reports the attention inside them.
+        m_spec = flattenNestedModels(m_spec, source.configSource);
         createLayers(reader);
         wireGraph();
         ModelSummary &summary = m_impl.summary;

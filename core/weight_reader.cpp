@@ -110,8 +110,12 @@ std::string WeightReader::childPath(const std::string &parent, const std::string
 
 void WeightReader::bind(const ModelSpec &model)
 {
-    if (m_layout != Layout::Keras3)
+    if (m_layout != Layout::Keras3) {
+        for (const LayerSpec &layer : model.layers)
+            if (layer.nested)
+                bindLegacyNested(layer);
         return;
+    }
     // Top-level layer groups and their keys.
     std::vector<std::pair<std::string, std::string>> groups; // key, path
     for (const char *root : {"layers", "_layer_checkpoint_dependencies"})
@@ -122,25 +126,129 @@ void WeightReader::bind(const ModelSpec &model)
         if (child.rfind(prefix, 0) == 0 && child.find('\\', prefix.size()) == std::string::npos)
             groups.emplace_back(child.substr(prefix.size()), child);
     }
+    bindKeras3(model, {}, groups, 0);
+}
+
+void WeightReader::bindKeras3(const ModelSpec &model, const std::string &prefix,
+    const std::vector<std::pair<std::string, std::string>> &groups, int depth)
+{
+    if (depth > 16)
+        throw InputFileError(m_file.displayName() + ": nested models nest too deeply");
     std::map<std::string, std::string> byKey;
+    std::map<std::string, std::string> byName; // vars@name (Keras >= 3.6) -> group
     for (const auto &[key, path] : groups) {
         byKey.emplace(key, path);
         const std::string vars = childPath(path, "vars");
         if (!vars.empty())
             if (const auto name = m_file.string(vars, "name"); name && !name->empty())
-                m_groupOfLayer.emplace(*name, path);
+                byName.emplace(*name, path);
     }
     // Files older than Keras 3.6 have no vars@name: recompute Keras's keys.
     std::map<std::string, int> seen;
+    std::map<std::string, std::string> groupOf;
     for (const LayerSpec &layer : model.layers) {
         if (layer.isInput && !model.inputLayersInModelLayers)
             continue;
-        const std::string base = kerasSnakeCase(layer.className);
+        // Keras 2 configs call a Functional model "Model"; its class is Functional.
+        const std::string base
+            = kerasSnakeCase(layer.className == "Model" ? "Functional" : layer.className);
         const int count = seen[base]++;
         const std::string key = count == 0 ? base : base + "_" + std::to_string(count);
-        if (m_groupOfLayer.count(layer.name) == 0)
-            if (const auto it = byKey.find(key); it != byKey.end())
-                m_groupOfLayer.emplace(layer.name, it->second);
+        if (const auto it = byName.find(layer.name); it != byName.end())
+            groupOf.emplace(layer.name, it->second);
+        else if (const auto k = byKey.find(key); k != byKey.end())
+            groupOf.emplace(layer.name, k->second);
+    }
+    for (const LayerSpec &layer : model.layers) {
+        const auto it = groupOf.find(layer.name);
+        if (it == groupOf.end())
+            continue;
+        m_groupOfLayer.emplace(prefix + layer.name, it->second);
+        if (!layer.nested)
+            continue;
+        std::vector<std::pair<std::string, std::string>> inner;
+        const std::string layers = childPath(it->second, "layers");
+        if (!layers.empty())
+            for (const std::string &child : m_file.children(layers))
+                inner.emplace_back(child, layers + "/" + child);
+        bindKeras3(*layer.nested, prefix + layer.name + "/", inner, depth + 1);
+    }
+}
+
+namespace {
+
+/// Every non-input layer inside `model`, depth first: (name relative to the outermost nested
+/// model, own name).
+void collectLeaves(const ModelSpec &model, const std::string &prefix,
+    std::vector<std::pair<std::string, std::string>> &leaves, int depth)
+{
+    if (depth > 16)
+        return;
+    for (const LayerSpec &layer : model.layers) {
+        if (layer.isInput)
+            continue;
+        if (layer.nested)
+            collectLeaves(*layer.nested, prefix + layer.name + "/", leaves, depth + 1);
+        else
+            leaves.emplace_back(prefix + layer.name, layer.name);
+    }
+}
+
+std::vector<std::string> splitPath(const std::string &name)
+{
+    std::vector<std::string> parts;
+    std::size_t start = 0;
+    while (start <= name.size()) {
+        const std::size_t end = name.find('/', start);
+        parts.push_back(name.substr(start, end == std::string::npos ? end : end - start));
+        if (end == std::string::npos)
+            break;
+        start = end + 1;
+    }
+    return parts;
+}
+
+} // namespace
+
+void WeightReader::bindLegacyNested(const LayerSpec &layer)
+{
+    const std::string group = m_legacyRoot.empty() ? layer.name : m_legacyRoot + "/" + layer.name;
+    std::vector<std::pair<std::string, std::string>> leaves;
+    collectLeaves(*layer.nested, {}, leaves, 0);
+    for (const auto &[qualified, own] : leaves)
+        m_legacyNested[layer.name + "/" + qualified] = {group, {}};
+    if (!m_file.isGroup(group))
+        return;
+    const auto weightNames = m_file.stringList(group, "weight_names");
+    if (!weightNames)
+        return;
+    for (const std::string &name : *weightNames) {
+        // The first path component that names an inner layer; when several inner layers
+        // share that name, the one whose enclosing model names also appear before it.
+        const std::vector<std::string> parts = splitPath(name);
+        const std::pair<std::string, std::string> *owner = nullptr;
+        for (std::size_t p = 0; p < parts.size() && owner == nullptr; ++p) {
+            for (const auto &leaf : leaves) {
+                if (leaf.second != parts[p])
+                    continue;
+                const std::vector<std::string> path = splitPath(leaf.first);
+                bool enclosing = true;
+                for (std::size_t k = 0; k + 1 < path.size(); ++k)
+                    enclosing = enclosing
+                        && std::find(parts.begin(), parts.begin() + static_cast<long>(p), path[k])
+                            != parts.begin() + static_cast<long>(p);
+                if (owner == nullptr || enclosing)
+                    owner = &leaf;
+                if (enclosing)
+                    break;
+            }
+        }
+        if (owner == nullptr)
+            throw InputFileError(m_file.displayName() + ": " + group + ": weight '" + name
+                + "' of nested model '" + layer.name
+                + "' names none of its layers; the weights and the architecture do not belong "
+                  "to the same model");
+        m_legacyNested[layer.name + "/" + owner->first].second.push_back(name);
     }
 }
 
@@ -204,6 +312,13 @@ bool WeightReader::read(
     const LayerSpec &layer, std::vector<Tensor> &weights, std::vector<std::string> &names) const
 {
     if (m_layout == Layout::Legacy) {
+        if (const auto nested = m_legacyNested.find(layer.name); nested != m_legacyNested.end()) {
+            for (const std::string &name : nested->second.second) {
+                weights.push_back(m_file.readTensor(nested->second.first + "/" + name));
+                names.push_back(name);
+            }
+            return true;
+        }
         const std::string group
             = m_legacyRoot.empty() ? layer.name : m_legacyRoot + "/" + layer.name;
         if (!m_file.isGroup(group))

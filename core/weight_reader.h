@@ -30,7 +30,17 @@ public:
     /// `legacyRoot` is "model_weights" for a full legacy model, "" for a weights-only file.
     WeightReader(const Hdf5File &file, Layout layout, std::string legacyRoot = {});
 
-    /// Binds Keras 3 groups to the layers of `model` (no-op for the legacy layout).
+    /// Binds Keras 3 groups to the layers of `model`, and the weights of models used as layers
+    /// to their inner layers in both layouts. An inner layer `L` of nested model `M` is bound
+    /// under the name "M/L" (the name flattenNestedModels gives it).
+    ///
+    /// Keras 3 layout: `layers/<key of M>/layers/<key of L>/...` (saving_lib `_walk_saveable`
+    /// visits a model's `layers` list first; keys count snake_case class names per list).
+    /// Legacy layout: one group `M` whose `weight_names` list M.trainable_weights then
+    /// M.non_trainable_weights (legacy_h5_format `_legacy_weights`); each name is given to the
+    /// inner layer named by its first path component that is an inner layer's name
+    /// ("dense_1/kernel:0", "M/dense_1/kernel"). Throws InputFileError when a weight of a
+    /// nested group names no inner layer.
     void bind(const ModelSpec &model);
 
     /// Appends the weights of `layer` and their names. Returns false when the file has no
@@ -46,11 +56,16 @@ private:
         const nlohmann::json &config, std::vector<Tensor> &weights, std::vector<std::string> &names,
         int depth) const;
     std::string childPath(const std::string &parent, const std::string &child) const;
+    void bindKeras3(const ModelSpec &model, const std::string &prefix,
+        const std::vector<std::pair<std::string, std::string>> &groups, int depth);
+    void bindLegacyNested(const LayerSpec &layer);
 
     const Hdf5File &m_file;
     Layout m_layout;
     std::string m_legacyRoot;
     std::map<std::string, std::string> m_groupOfLayer; ///< Keras 3: layer name -> group path
+    /// Legacy layout, inner layers of nested models: "M/L" -> (group, weight names in it).
+    std::map<std::string, std::pair<std::string, std::vector<std::string>>> m_legacyNested;
 };
 
 /// Keras's `to_snake_case` of a class name ("MultiHeadAttention" -> "multi_head_attention").

@@ -1,0 +1,228 @@
+// Models used as layers (a Functional or Sequential model inside another), in every file
+// layout. The files in tests/data/nested are tests/data/keras/ts_encoder rewritten by
+// tests/data/nested/make_nested.py so that some of its layers live in inner models, with the
+// same weights: they must give ts_encoder's expected.h5 (what Keras computed), and the
+// attention inside an inner model is reported under "<inner model>/<layer>".
+#include <cmath>
+#include <fstream>
+
+#include <QTemporaryDir>
+#include <QtTest>
+#include <nlohmann/json.hpp>
+
+#include "core/errors.h"
+#include "core/io/hdf5_file.h"
+#include "core/model.h"
+#include "tests/test_util.h"
+
+using namespace attnlens;
+
+namespace {
+
+/// Largest |a - e| beyond abs + rel * |e| (0 when all fit); -1 on a shape mismatch.
+double worstError(const Tensor &actual, const Tensor &expected, double abs, double rel)
+{
+    if (actual.shape() != expected.shape())
+        return -1.0;
+    double worst = 0.0;
+    for (std::size_t i = 0; i < actual.values().size(); ++i) {
+        const double a = actual.values()[i];
+        const double e = expected.values()[i];
+        const double excess = std::fabs(a - e) - std::max(abs, rel * std::fabs(e));
+        if (!(excess <= 0.0))
+            worst = std::max(worst, std::isnan(excess) ? 1e30 : std::fabs(a - e));
+    }
+    return worst;
+}
+
+template <class Body>
+void guarded(Body body)
+{
+    try {
+        body();
+    } catch (const std::exception &e) {
+        QFAIL(e.what());
+    }
+}
+
+std::shared_ptr<const Model> openLayout(const std::string &dir, const QString &layout)
+{
+    if (layout == "keras")
+        return Model::open(testData(dir + "model.keras"));
+    if (layout == "h5")
+        return Model::open(testData(dir + "model.h5"));
+    if (layout == "weights.h5+json")
+        return Model::open(testData(dir + "model.weights.h5"), testData(dir + "model.json"));
+    return Model::open(testData(dir + "save_weights.h5"), testData(dir + "model.json"));
+}
+
+nlohmann::json readJson(const std::filesystem::path &file)
+{
+    std::ifstream in(file);
+    return nlohmann::json::parse(in);
+}
+
+std::string writeJson(const QTemporaryDir &dir, const nlohmann::json &j)
+{
+    const std::string path = (dir.path() + "/model.json").toStdString();
+    std::ofstream(path) << j.dump();
+    return path;
+}
+
+nlohmann::json &layerEntry(nlohmann::json &config, const std::string &name)
+{
+    for (auto &entry : config["config"]["layers"])
+        if (entry["name"] == name)
+            return entry;
+    throw std::runtime_error("no layer " + name);
+}
+
+nlohmann::json kerasTensor(const std::string &layer, int node)
+{
+    return {{"class_name", "__keras_tensor__"},
+        {"config",
+            {{"shape", {nullptr, 48, 32}}, {"dtype", "float32"},
+                {"keras_history", {layer, node, 0}}}}};
+}
+
+} // namespace
+
+class TestNestedModels : public QObject
+{
+    Q_OBJECT
+private slots:
+    void matchesTheFlatModel_data()
+    {
+        QTest::addColumn<QString>("caseName");
+        QTest::addColumn<QString>("layout");
+        for (const char *name : {"functional_outer", "sequential_outer"})
+            for (const char *layout : {"keras", "h5", "weights.h5+json", "save_weights+json"})
+                QTest::newRow((std::string(name) + " " + layout).c_str()) << name << layout;
+    }
+
+    void matchesTheFlatModel()
+    {
+        guarded([&] {
+            QFETCH(QString, caseName);
+            QFETCH(QString, layout);
+            const auto model = openLayout("nested/" + caseName.toStdString() + "/", layout);
+            const bool sequential = caseName == "sequential_outer";
+            QCOMPARE(
+                model->summary().className, std::string(sequential ? "Sequential" : "Functional"));
+
+            // Same parameters as the flat fixture, inner layers under qualified names.
+            const auto flat = Model::open(testData("keras/ts_encoder/model.keras"));
+            QCOMPARE(model->summary().parameters, flat->summary().parameters);
+            std::vector<std::string> names;
+            for (const LayerInfo &layer : model->layers())
+                names.push_back(layer.name);
+            const std::string ffn = sequential ? "block1/ffn1/dense_3" : "ffn1/dense_3";
+            QVERIFY(std::find(names.begin(), names.end(), ffn) != names.end());
+            QVERIFY(std::find(names.begin(), names.end(), "block0/block0_mha") != names.end());
+
+            const Hdf5File data(testData("keras/ts_encoder/data.h5"));
+            const Hdf5File expected(testData("keras/ts_encoder/expected.h5"));
+            RunOptions options;
+            options.batchSize = 3;
+            const RunResult result = model->run({data.readTensor("series")}, options);
+            QCOMPARE(result.outputs.size(), std::size_t(1));
+            QCOMPARE(
+                worstError(result.outputs[0], expected.readTensor("outputs/0"), 1e-5, 1e-4), 0.0);
+
+            const std::vector<std::pair<std::string, std::string>> keys
+                = {{"block0/block0_mha", "block0_mha"},
+                    {sequential ? "block1/block1_mha" : "block1_mha", "block1_mha"}};
+            QCOMPARE(result.attention.size(), keys.size());
+            QCOMPARE(model->attentionLayers().size(), keys.size());
+            for (std::size_t a = 0; a < keys.size(); ++a) {
+                QCOMPARE(result.attention[a].key, keys[a].first);
+                QCOMPARE(model->attentionLayers()[a].key, keys[a].first);
+                QCOMPARE(model->attentionLayers()[a].heads, 4);
+                QCOMPARE(model->attentionLayers()[a].queryLength, std::int64_t(48));
+                // The time axis is traced through the inner model's input to the model input.
+                QCOMPARE(model->attentionLayers()[a].queryOrigin.inputIndex, 0);
+                const Tensor want = expected.readTensor("attention/" + keys[a].second);
+                QCOMPARE(worstError(result.attention[a].scores, want, 1e-5, 0.0), 0.0);
+            }
+            const Tensor one
+                = model->attentionForSample({data.readTensor("series")}, 2, "block0/block0_mha");
+            QCOMPARE(one.shape(), (Shape {4, 48, 48}));
+        });
+    }
+
+    /// A nested model called twice shares its layers: its attention is reported per call.
+    void sharedNestedModelReportsEachCall()
+    {
+        guarded([&] {
+            QTemporaryDir temp;
+            auto config = readJson(testData("nested/functional_outer/model.json"));
+            auto &block0 = layerEntry(config, "block0");
+            block0["inbound_nodes"].push_back(
+                {{"args", {kerasTensor("block0", 1)}}, {"kwargs", nlohmann::json::object()}});
+            for (const char *reader : {"block1_mha", "add_2"}) {
+                std::string text = layerEntry(config, reader)["inbound_nodes"].dump();
+                const std::string from = R"(["block0",1,0])";
+                for (auto pos = text.find(from); pos != std::string::npos;
+                     pos = text.find(from, pos))
+                    text.replace(pos, from.size(), R"(["block0",2,0])");
+                layerEntry(config, reader)["inbound_nodes"] = nlohmann::json::parse(text);
+            }
+            const auto model = Model::open(
+                testData("nested/functional_outer/model.weights.h5"), writeJson(temp, config));
+            std::vector<std::string> keys;
+            for (const AttentionLayerInfo &info : model->attentionLayers())
+                keys.push_back(info.key);
+            QCOMPARE(keys,
+                (std::vector<std::string> {
+                    "block0/block0_mha", "block0/block0_mha@1", "block1_mha"}));
+            const Hdf5File data(testData("keras/ts_encoder/data.h5"));
+            const Hdf5File expected(testData("keras/ts_encoder/expected.h5"));
+            const RunResult result = model->run({data.readTensor("series")});
+            // The first call sees what the flat model saw; the second call does not.
+            QCOMPARE(worstError(result.attention[0].scores,
+                         expected.readTensor("attention/block0_mha"), 1e-5, 0.0),
+                0.0);
+            QVERIFY(worstError(result.attention[1].scores,
+                        expected.readTensor("attention/block0_mha"), 1e-3, 0.0)
+                != 0.0);
+        });
+    }
+
+    void refusesBadReferences()
+    {
+        QTemporaryDir temp;
+        // A reference to a call the nested model does not have.
+        auto config = readJson(testData("nested/functional_outer/model.json"));
+        layerEntry(config, "add_2")["inbound_nodes"][0]["args"][0][0] = kerasTensor("block0", 2);
+        try {
+            Model::open(
+                testData("nested/functional_outer/model.weights.h5"), writeJson(temp, config));
+            QFAIL("opened a model that reads a call the nested model does not have");
+        } catch (const InputFileError &e) {
+            QVERIFY2(std::string(e.what()).find("'block0'") != std::string::npos, e.what());
+        }
+        // A nested model called with two inputs although it takes one.
+        config = readJson(testData("nested/functional_outer/model.json"));
+        layerEntry(config, "block0")["inbound_nodes"][0]["args"]
+            = {{kerasTensor("dense", 0), kerasTensor("dense", 0)}};
+        QVERIFY_EXCEPTION_THROWN(Model::open(testData("nested/functional_outer/model.weights.h5"),
+                                     writeJson(temp, config)),
+            UnsupportedModelError);
+        // A legacy group whose weight names name no inner layer.
+        QVERIFY_EXCEPTION_THROWN(Model::open(testData("nested/functional_outer/save_weights.h5"),
+                                     [&] {
+                                         auto c = readJson(
+                                             testData("nested/functional_outer/model.json"));
+                                         auto &inner = layerEntry(c, "block0")["config"];
+                                         for (auto &e : inner["layers"])
+                                             if (e["name"] == "dense_1")
+                                                 e["name"] = "renamed";
+                                         std::string text = c.dump();
+                                         return writeJson(temp, nlohmann::json::parse(text));
+                                     }()),
+            InputFileError);
+    }
+};
+
+QTEST_APPLESS_MAIN(TestNestedModels)
+#include "tst_nested_models.moc"
