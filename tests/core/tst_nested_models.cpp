@@ -188,6 +188,78 @@ private slots:
         });
     }
 
+    /// tf.keras 2.15 legacy .h5 (Keras 2 config: list-style nodes, batch_input_shape,
+    /// TFOpLambda additions, ":0" weight names), flat and with a nested Functional, written
+    /// by tests/data/nested/keras2/make_keras2.py from ts_encoder's weights.
+    void keras2LegacyH5_data()
+    {
+        QTest::addColumn<QString>("file");
+        QTest::addColumn<QString>("firstKey");
+        QTest::newRow("flat") << "ts_encoder_k2.h5"
+                              << "block0_mha";
+        QTest::newRow("nested") << "ts_encoder_k2_nested.h5"
+                                << "block0/block0_mha";
+    }
+
+    void keras2LegacyH5()
+    {
+        guarded([&] {
+            QFETCH(QString, file);
+            QFETCH(QString, firstKey);
+            const auto model = Model::open(testData("nested/keras2/" + file.toStdString()));
+            QCOMPARE(model->summary().kerasVersion, std::string("2.15.0"));
+            QCOMPARE(model->summary().format, ModelFormat::LegacyH5);
+            const Hdf5File data(testData("keras/ts_encoder/data.h5"));
+            const Hdf5File expected(testData("keras/ts_encoder/expected.h5"));
+            const RunResult result = model->run({data.readTensor("series")});
+            QCOMPARE(
+                worstError(result.outputs[0], expected.readTensor("outputs/0"), 1e-5, 1e-4), 0.0);
+            QCOMPARE(result.attention.size(), std::size_t(2));
+            QCOMPARE(result.attention[0].key, firstKey.toStdString());
+            QCOMPARE(result.attention[1].key, std::string("block1_mha"));
+            QCOMPARE(worstError(result.attention[0].scores,
+                         expected.readTensor("attention/block0_mha"), 1e-5, 0.0),
+                0.0);
+            QCOMPARE(worstError(result.attention[1].scores,
+                         expected.readTensor("attention/block1_mha"), 1e-5, 0.0),
+                0.0);
+        });
+    }
+
+    /// A real Keras 2.15 save_weights file with the architecture reconstructed from its
+    /// weight shapes (tests/data/nested/keras2/settyl_arch.json, see make_keras2.py).
+    void realKeras2WeightsWithReconstructedArchitecture()
+    {
+        guarded([&] {
+            const auto model = Model::open(
+                testData("realmodels/vijaychandar2002__Settyl_task/transformer_weights.h5"),
+                testData("nested/keras2/settyl_arch.json"));
+            QCOMPARE(model->summary().format, ModelFormat::LegacyWeightsH5);
+            QCOMPARE(model->attentionLayers().size(), std::size_t(3));
+            for (const AttentionLayerInfo &info : model->attentionLayers()) {
+                QCOMPARE(info.heads, 4);
+                QCOMPARE(info.keyDim, 256);
+            }
+            QVERIFY(model->inputs()[0].integerIds);
+            Tensor ids({2, 20});
+            for (std::int64_t i = 0; i < ids.size(); ++i)
+                ids.data()[i] = static_cast<float>((i * 37) % 4999 + 1);
+            const RunResult result = model->run({ids});
+            QCOMPARE(result.outputs[0].shape(), (Shape {2, 15}));
+            for (std::int64_t r = 0; r < 2; ++r) { // softmax over 15 classes
+                double sum = 0.0;
+                for (std::int64_t c = 0; c < 15; ++c)
+                    sum += result.outputs[0].data()[r * 15 + c];
+                QVERIFY(std::fabs(sum - 1.0) < 1e-4);
+            }
+            QCOMPARE(result.attention.size(), std::size_t(3));
+            QCOMPARE(result.attention[2].scores.shape(), (Shape {2, 4, 20, 20}));
+            // Embedding 80000; per block: 2 LayerNormalization 64, MHA 3 * (16*4*256 + 4*256)
+            // + 4*256*16 + 16 = 68624, Conv1D 17408 + 16400; Dense 255.
+            QCOMPARE(model->summary().parameters, std::int64_t(80000 + 3 * 102496 + 255));
+        });
+    }
+
     void refusesBadReferences()
     {
         QTemporaryDir temp;
