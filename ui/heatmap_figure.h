@@ -97,6 +97,8 @@ private:
     QString m_colorMapName = QStringLiteral("viridis");
     int m_queries = 0;
     int m_keys = 0;
+    double m_keyWidth = 0.0;                           ///< widest key label, in pixels
+    std::pair<int, QFont> m_keyWidthFor {-1, QFont()}; ///< key count and font it was measured for
     int m_keyStep = 1;
     int m_queryStep = 1;
     bool m_autoRange = true;
