@@ -1,5 +1,7 @@
-// attnlens: the desktop app. `attnlens` reopens the last files (the bundled demo the first time),
-// `attnlens MODEL [DATA...]` opens those, `--config ARCH.json` goes with a weights-only file.
+// attnlens: the desktop app. `attnlens` opens the bundled demo (with the last layer, head and
+// sample if the demo was last open); `--last` reopens the last session's files instead (also
+// File > Reopen Last Session); `attnlens MODEL [DATA...]` opens those, `--config ARCH.json` goes
+// with a weights-only file.
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QFileInfo>
@@ -24,10 +26,13 @@ int main(int argc, char *argv[])
     const QCommandLineOption config(QStringLiteral("config"),
         QStringLiteral("Architecture JSON (model.to_json()) for a weights-only MODEL."),
         QStringLiteral("ARCH.json"));
-    const QCommandLineOption demo(
-        QStringLiteral("demo"), QStringLiteral("Open the bundled demo, not the last files."));
+    const QCommandLineOption demo(QStringLiteral("demo"),
+        QStringLiteral("Open the bundled demo (what no arguments do; kept for scripts)."));
+    const QCommandLineOption last(QStringLiteral("last"),
+        QStringLiteral("Reopen the files and view of the last session, not the demo."));
     parser.addOption(config);
     parser.addOption(demo);
+    parser.addOption(last);
     parser.addPositionalArgument(QStringLiteral("MODEL"),
         QStringLiteral(".keras, .h5 or .weights.h5 file"), QStringLiteral("[MODEL"));
     parser.addPositionalArgument(QStringLiteral("DATA"),
@@ -41,14 +46,12 @@ int main(int argc, char *argv[])
         window.restoreSession(session, false);
         window.open(QFileInfo(arguments.front()).absoluteFilePath(), parser.value(config),
             arguments.mid(1));
-    } else if (!parser.isSet(demo) && !session.modelFile.isEmpty()
+    } else if (parser.isSet(last) && !session.modelFile.isEmpty()
         && QFileInfo::exists(session.modelFile)) {
         window.restoreSession(session, true);
     } else {
-        window.restoreSession(session, false);
         const attnlens::DemoFiles files = attnlens::extractDemoFiles();
-        if (!files.model.isEmpty())
-            window.open(files.model, QString(), {files.data});
+        window.openDemo(session, files.model, files.data);
     }
     window.show();
     return QApplication::exec();

@@ -178,6 +178,9 @@ void MainWindow::createActions()
     file->addAction(
         tr("Open &Data…"), QKeySequence(Qt::CTRL | Qt::Key_D), this, &MainWindow::openDataDialog);
     m_recentMenu = file->addMenu(tr("Open &Recent"));
+    m_reopenAction = file->addAction(tr("Reopen &Last Session"),
+        QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O), this, [this] { reopenLastSession(); });
+    m_reopenAction->setEnabled(false);
     file->addSeparator();
     file->addAction(tr("&Export Image…"), QKeySequence(Qt::CTRL | Qt::Key_E), this,
         &MainWindow::exportImageDialog);
@@ -660,11 +663,47 @@ void MainWindow::restoreSession(const Session &session, bool openFiles)
     m_colorBox->setCurrentText(m_colorMap);
     m_range = session.range;
     m_rangeBox->setCurrentIndex(m_rangeBox->findData(static_cast<int>(m_range)));
-    m_head = session.head;
-    m_sample = std::max(0, session.sample);
-    m_pendingLayerKey = session.layerKey;
+    m_lastSession = session;
+    m_reopenAction->setEnabled(
+        !session.modelFile.isEmpty() && QFileInfo::exists(session.modelFile));
     if (openFiles && !session.modelFile.isEmpty())
-        open(session.modelFile, session.configFile, session.dataFiles);
+        reopenLastSession();
+}
+
+void MainWindow::openDemo(const Session &last, const QString &demoModel, const QString &demoData)
+{
+    restoreSession(last, false);
+    if (demoModel.isEmpty())
+        return;
+    const auto same = [](const QString &a, const QString &b) {
+        return QFileInfo(a).absoluteFilePath() == QFileInfo(b).absoluteFilePath();
+    };
+    const bool lastWasDemo = same(last.modelFile, demoModel) && last.dataFiles.size() == 1
+        && same(last.dataFiles.front(), demoData);
+    if (lastWasDemo) {
+        m_head = last.head;
+        m_sample = std::max(0, last.sample);
+        m_pendingLayerKey = last.layerKey;
+    }
+    open(demoModel, QString(), {demoData});
+}
+
+bool MainWindow::reopenLastSession()
+{
+    const Session &s = m_lastSession;
+    if (s.modelFile.isEmpty() || !QFileInfo::exists(s.modelFile)) {
+        showError(tr("Cannot reopen the last session"),
+            s.modelFile.isEmpty() ? tr("No earlier session was saved.")
+                                  : tr("%1 no longer exists; File > Open Recent lists other files.")
+                                        .arg(s.modelFile));
+        return false;
+    }
+    m_head = s.head;
+    m_sample = std::max(0, s.sample);
+    m_pendingLayerKey = s.layerKey;
+    // A new workspace: the model with exactly the data it had (none if it had none).
+    m_controller->load(s.modelFile, s.configFile, s.dataFiles, m_workspace);
+    return true;
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

@@ -37,8 +37,18 @@ public:
     /// Opens `modelFile` (+ `configFile` for weights-only files) and `dataFiles` in the
     /// background. An empty model file keeps the current model and only reads new data.
     void open(const QString &modelFile, const QString &configFile, const QStringList &dataFiles);
-    /// Restores files and view choices saved by the last run (or opens nothing).
+    /// Restores what the last run saved: window geometry, dock layout, colour map and range,
+    /// recent files, always; with `openFiles` also its files and its layer, head and sample.
+    /// Remembers `session` for File > Reopen Last Session.
     void restoreSession(const Session &session, bool openFiles);
+    /// What `attnlens` without arguments shows: the bundled demo (`demoModel`, `demoData`), so
+    /// the first screen is a labelled heatmap. `last` is restored as by restoreSession(); its
+    /// layer, head and sample too when the demo was what it had open. Its files stay reachable
+    /// through File > Reopen Last Session and File > Open Recent.
+    void openDemo(const Session &last, const QString &demoModel, const QString &demoData);
+    /// Opens the files and view of the session restored at start-up (File > Reopen Last
+    /// Session). False when there is none or its model file no longer exists.
+    bool reopenLastSession();
 
     /// Selections (also used by the tests).
     void selectLayer(int attentionIndex);
@@ -116,6 +126,7 @@ private:
     QLabel *m_status = nullptr;
     QProgressBar *m_progress = nullptr;
     QMenu *m_recentMenu = nullptr;
+    QAction *m_reopenAction = nullptr;
 
     Workspace m_workspace;
     SampleAttention m_scores;
@@ -125,6 +136,7 @@ private:
     QString m_colorMap = QStringLiteral("viridis");
     RangeMode m_range = RangeMode::PerHead;
     QString m_pendingLayerKey; ///< layer to choose when the next model arrives (session restore)
+    Session m_lastSession;     ///< saved by the previous run, for File > Reopen Last Session
     QStringList m_recentModels;
     QStringList m_recentData;
     QString m_lastError;

@@ -44,6 +44,7 @@ private slots:
     void badModelKeepsPreviousState();
     void modelWithoutAttentionSaysSo();
     void sessionIsRestored();
+    void startShowsDemoAndKeepsLastSession();
 
 private:
     /// Waits until the window shows `sample`'s scores and nothing runs.
@@ -374,13 +375,48 @@ void TestMainWindow::sessionIsRestored()
     QCOMPARE(session.sample, 7);
     QCOMPARE(session.head.head, 3);
     QCOMPARE(session.colorMap, QStringLiteral("magma"));
-    MainWindow window;
+    {
+        MainWindow window; // what `attnlens` without arguments does: the demo was last open
+        window.show();
+        window.openDemo(session, m_demo.model, m_demo.data);
+        QVERIFY(settle(window, 7));
+        QCOMPARE(window.currentHead().head, 3);
+        QCOMPARE(window.heatmapView()->figure()->colorMapName(), QStringLiteral("magma"));
+        QCOMPARE(window.sampleTable()->currentSample(), 7);
+    }
+    MainWindow window; // File > Reopen Last Session / `attnlens --last`
     window.show();
     window.restoreSession(session, true);
     QVERIFY(settle(window, 7));
     QCOMPARE(window.currentHead().head, 3);
     QCOMPARE(window.heatmapView()->figure()->colorMapName(), QStringLiteral("magma"));
     QCOMPARE(window.sampleTable()->currentSample(), 7);
+}
+
+void TestMainWindow::startShowsDemoAndKeepsLastSession()
+{
+    Session last; // the previous run had a time-series model open
+    last.modelFile = testDataQ("keras/ts_encoder/model.keras");
+    last.dataFiles = QStringList {testDataQ("keras/ts_encoder/data.npy")};
+    last.sample = 2;
+    last.head = {HeadChoice::Kind::Head, 1};
+    last.colorMap = QStringLiteral("magma");
+    last.recentModels = QStringList {last.modelFile};
+    MainWindow window;
+    window.show();
+    window.openDemo(last, m_demo.model, m_demo.data);
+    QVERIFY(settle(window, 0)); // the demo's first sample, not the other model's choices
+    QCOMPARE(window.workspace().modelFile, m_demo.model);
+    QCOMPARE(window.currentHead().head, 0);
+    QCOMPARE(window.heatmapView()->figure()->queries(), 30); // the labelled 30 x 30 first screen
+    QCOMPARE(window.heatmapView()->figure()->colorMapName(), QStringLiteral("magma"));
+
+    QVERIFY(window.reopenLastSession());
+    QVERIFY(QTest::qWaitFor([&] { return window.workspace().modelFile == last.modelFile; }, 20000));
+    QVERIFY(settle(window, 2));
+    QCOMPARE(window.currentHead().head, 1);
+    QCOMPARE(window.workspace().dataFiles, last.dataFiles);
+    QCOMPARE(window.heatmapView()->figure()->queries(), 48); // t-47 .. t0
 }
 
 QTEST_MAIN(TestMainWindow)
