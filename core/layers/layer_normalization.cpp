@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include <omp.h>
+
 #include "core/errors.h"
 #include "core/layers/layer_util.h"
 #include "core/layers/tensor_ops.h"
@@ -49,6 +51,45 @@ LayerNormalization::LayerNormalization(std::string name, std::vector<std::int64_
 {
 }
 
+void LayerNormalization::normalizeRow(
+    const float *v, float *out, std::int64_t width, const float *gamma, const float *beta) const
+{
+    // Sums in double, in four interleaved partial sums so that the loops vectorise.
+    double s[4] = {0.0, 0.0, 0.0, 0.0};
+    std::int64_t i = 0;
+    for (; i + 4 <= width; i += 4)
+        for (int k = 0; k < 4; ++k)
+            s[k] += v[i + k];
+    double sum = (s[0] + s[1]) + (s[2] + s[3]);
+    for (; i < width; ++i)
+        sum += v[i];
+    const double mean = sum / static_cast<double>(width);
+    double q[4] = {0.0, 0.0, 0.0, 0.0};
+    i = 0;
+    for (; i + 4 <= width; i += 4)
+        for (int k = 0; k < 4; ++k)
+            q[k] += (v[i + k] - mean) * (v[i + k] - mean);
+    double sq = (q[0] + q[1]) + (q[2] + q[3]);
+    for (; i < width; ++i)
+        sq += (v[i] - mean) * (v[i] - mean);
+    const float variance = static_cast<float>(sq / static_cast<double>(width));
+    const float inv = 1.0f / std::sqrt(variance + m_epsilon);
+    const float m = m_rmsScaling ? 0.0f : static_cast<float>(mean);
+    if (gamma && beta) {
+        for (i = 0; i < width; ++i)
+            out[i] = (v[i] - m) * inv * gamma[i] + beta[i];
+    } else {
+        for (i = 0; i < width; ++i) {
+            float o = (v[i] - m) * inv;
+            if (gamma)
+                o *= gamma[i];
+            if (beta)
+                o += beta[i];
+            out[i] = o;
+        }
+    }
+}
+
 CallResult LayerNormalization::call(const CallArgs &args, const CallContext &) const
 {
     const Tensor &x = args.one("inputs");
@@ -73,37 +114,29 @@ CallResult LayerNormalization::call(const CallArgs &args, const CallContext &) c
         if (std::find(normAxes.begin(), normAxes.end(), a) == normAxes.end())
             perm.push_back(a);
     perm.insert(perm.end(), normAxes.begin(), normAxes.end());
-    Tensor y = permuteAxes(x, perm);
+    bool identity = true;
+    for (std::size_t i = 0; i < perm.size(); ++i)
+        identity = identity && perm[i] == static_cast<int>(i);
+    // Normalized values are written to `y` (the usual last-axis case reads `x` directly).
+    const Tensor moved = identity ? Tensor() : permuteAxes(x, perm);
+    const Tensor &src = identity ? x : moved;
+    Tensor y(src.shape());
     const std::int64_t width = shapeSize(normShape);
     const std::int64_t rows = width == 0 ? 0 : y.size() / width;
     const float *gamma = m_gamma.empty() ? nullptr : m_gamma.data();
     const float *beta = m_beta.empty() ? nullptr : m_beta.data();
-    for (std::int64_t r = 0; r < rows; ++r) {
-        float *v = y.data() + r * width;
-        double sum = 0.0;
-        for (std::int64_t i = 0; i < width; ++i)
-            sum += v[i];
-        const double mean = sum / static_cast<double>(width);
-        double sq = 0.0;
-        for (std::int64_t i = 0; i < width; ++i)
-            sq += (v[i] - mean) * (v[i] - mean);
-        const float variance = static_cast<float>(sq / static_cast<double>(width));
-        const float inv = 1.0f / std::sqrt(variance + m_epsilon);
-        const float m = m_rmsScaling ? 0.0f : static_cast<float>(mean);
-        for (std::int64_t i = 0; i < width; ++i) {
-            float out = (v[i] - m) * inv;
-            if (gamma)
-                out *= gamma[i];
-            if (beta)
-                out += beta[i];
-            v[i] = out;
-        }
+    const bool parallel = rows * width >= (std::int64_t(1) << 16) && !omp_in_parallel();
+#pragma omp parallel for schedule(static) if (parallel)
+    for (std::int64_t r = 0; r < rows; ++r)
+        normalizeRow(src.data() + r * width, y.data() + r * width, width, gamma, beta);
+    if (!identity) {
+        std::vector<int> inverse(perm.size());
+        for (std::size_t i = 0; i < perm.size(); ++i)
+            inverse[static_cast<std::size_t>(perm[i])] = static_cast<int>(i);
+        y = permuteAxes(y, inverse);
     }
-    std::vector<int> inverse(perm.size());
-    for (std::size_t i = 0; i < perm.size(); ++i)
-        inverse[static_cast<std::size_t>(perm[i])] = static_cast<int>(i);
     CallResult result;
-    result.outputs.push_back(permuteAxes(y, inverse));
+    result.outputs.push_back(std::move(y));
     result.masks.push_back(args.maskOf("inputs"));
     return result;
 }

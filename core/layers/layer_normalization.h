@@ -24,6 +24,10 @@ public:
     std::int64_t parameterCount() const override { return m_gamma.size() + m_beta.size(); }
 
 private:
+    /// Normalizes one row of `width` values from `v` into `out` (gamma, beta may be null).
+    void normalizeRow(const float *v, float *out, std::int64_t width, const float *gamma,
+        const float *beta) const;
+
     std::vector<std::int64_t> m_axes;
     float m_epsilon;
     bool m_rmsScaling;

@@ -21,9 +21,8 @@ Shape broadcastResultShape(const Shape &a, const Shape &b, const std::string &wh
     return out;
 }
 
-namespace {
+namespace detail {
 
-/// Strides of `from` seen as a tensor of shape `to` (0 on broadcast axes).
 std::vector<std::int64_t> broadcastStrides(const Shape &from, const Shape &to)
 {
     const std::size_t rank = to.size();
@@ -38,43 +37,10 @@ std::vector<std::int64_t> broadcastStrides(const Shape &from, const Shape &to)
     return strides;
 }
 
-/// Calls f(outIndex, offsetA, offsetB) for every element of `shape` in C order.
-template <typename F>
-void forEachBroadcast(const Shape &shape, const std::vector<std::int64_t> &sa,
-    const std::vector<std::int64_t> &sb, F f)
-{
-    const std::int64_t total = shapeSize(shape);
-    if (total == 0)
-        return;
-    const std::size_t rank = shape.size();
-    if (rank == 0) {
-        f(0, 0, 0);
-        return;
-    }
-    std::vector<std::int64_t> index(rank, 0);
-    std::int64_t oa = 0;
-    std::int64_t ob = 0;
-    const std::int64_t inner = shape[rank - 1];
-    const std::int64_t ia = sa[rank - 1];
-    const std::int64_t ib = sb[rank - 1];
-    for (std::int64_t n = 0; n < total; n += inner) {
-        for (std::int64_t k = 0; k < inner; ++k)
-            f(n + k, oa + k * ia, ob + k * ib);
-        // advance the outer index (all axes but the last)
-        for (std::size_t d = rank - 1; d-- > 0;) {
-            ++index[d];
-            oa += sa[d];
-            ob += sb[d];
-            if (index[d] < shape[d])
-                break;
-            oa -= sa[d] * shape[d];
-            ob -= sb[d] * shape[d];
-            index[d] = 0;
-        }
-    }
-}
+} // namespace detail
 
-} // namespace
+using detail::broadcastStrides;
+using detail::forEachBroadcast;
 
 Tensor broadcastTo(const Tensor &t, const Shape &shape, const std::string &where)
 {
