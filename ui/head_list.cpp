@@ -6,6 +6,8 @@
 #include <QPixmap>
 #include <QVBoxLayout>
 
+#include "ui/thumbnail.h"
+
 namespace attnlens {
 
 HeadList::HeadList(QWidget *parent)
@@ -58,9 +60,9 @@ void HeadList::setThumbnails(
         m_heads = count;
     }
     for (int h = 0; h < count; ++h)
-        m_list->item(h)->setIcon(QPixmap::fromImage(heads[static_cast<std::size_t>(h)]));
-    m_list->item(count)->setIcon(QPixmap::fromImage(mean));
-    m_list->item(count + 1)->setIcon(QPixmap::fromImage(max));
+        m_list->item(h)->setIcon(thumbnailIcon(heads[static_cast<std::size_t>(h)]));
+    m_list->item(count)->setIcon(thumbnailIcon(mean));
+    m_list->item(count + 1)->setIcon(thumbnailIcon(max));
     m_list->setCurrentRow(rowOf(keep, count));
     m_quiet = false;
 }

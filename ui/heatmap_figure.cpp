@@ -278,11 +278,20 @@ void HeatmapFigure::updateTicker(QCPAxis *axis, const QStringList &labels, int c
     auto ticker = axis == m_map->keyAxis() ? m_keyTicker : m_queryTicker;
     QMap<double, QString> ticks;
     const QCPRange visible = axis->range();
-    const int first = std::max(0, int(std::floor(visible.lower)) / step * step);
+    // Thinned labels count back from the last position, so it always has its label: the newest
+    // time step (t0) of a time series, the last token of a sequence.
+    const int lowest = std::max(0, int(std::floor(visible.lower)));
     const int last = std::min(count - 1, int(std::ceil(visible.upper)));
+    const int first = lowest <= count - 1 ? lowest + (count - 1 - lowest) % step : count;
     for (int i = first; i <= last; i += step)
         ticks.insert(double(i), i < labels.size() ? labels.at(i) : QString::number(i));
+    if (ticks == ticker->ticks())
+        return;
     ticker->setTicks(ticks);
+    // The axis caches its margin from the last tick labels and a ticker change does not tell
+    // it; without this the margin keeps the size of labels no longer shown (a blank band).
+    axis->setTickLabels(false);
+    axis->setTickLabels(true);
 }
 
 } // namespace attnlens

@@ -137,7 +137,7 @@ void MainWindow::createDocks()
     splitDockWidget(model, samples, Qt::Vertical);
     tabifyDockWidget(heads, overview);
     heads->raise();
-    resizeDocks({model, heads}, {430, 190}, Qt::Horizontal);
+    resizeDocks({model, heads}, {470, 190}, Qt::Horizontal);
     resizeDocks({model, samples}, {300, 560}, Qt::Vertical);
 }
 

@@ -1,5 +1,8 @@
 #include "ui/model_panel.h"
 
+#include <algorithm>
+
+#include <QEvent>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLocale>
@@ -34,16 +37,14 @@ ModelPanel::ModelPanel(QWidget *parent)
     m_tree->setUniformRowHeights(true);
     m_tree->setAlternatingRowColors(true);
     m_tree->setHeaderLabels({tr("Layer"), tr("Class"), tr("Output shape"), tr("Parameters")});
-    // Names and classes can be long (InterpretableMultiHeadAttention): they get fixed, elided
-    // columns so the shape and parameter count stay in view in a narrow dock.
+    // Names and classes can be long (InterpretableMultiHeadAttention): fitColumns() elides them
+    // so the shape and parameter count stay in view in a narrow dock.
     QHeaderView *header = m_tree->header();
     header->setStretchLastSection(false);
-    header->setSectionResizeMode(QHeaderView::ResizeToContents);
-    header->setSectionResizeMode(0, QHeaderView::Interactive);
-    header->setSectionResizeMode(1, QHeaderView::Interactive);
-    header->resizeSection(0, 125);
-    header->resizeSection(1, 125);
+    header->setSectionResizeMode(QHeaderView::Interactive);
+    m_tree->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     m_tree->setTextElideMode(Qt::ElideMiddle);
+    m_tree->viewport()->installEventFilter(this);
     layout->addWidget(m_summary);
     layout->addWidget(m_tree, 1);
     auto choose = [this](QTreeWidgetItem *item) {
@@ -94,6 +95,7 @@ void ModelPanel::showModel(const Model &model)
         auto *item = new QTreeWidgetItem(m_tree); // owned by the tree
         const QString name = QString::fromStdString(layer.name);
         item->setText(0, layer.isAttention ? QStringLiteral("◆ ") + name : name);
+        item->setToolTip(0, name);
         item->setText(1, QString::fromStdString(layer.className));
         item->setToolTip(1, QString::fromStdString(layer.className));
         item->setText(2, shapeText(layer.outputShape));
@@ -105,10 +107,36 @@ void ModelPanel::showModel(const Model &model)
             bold.setBold(true);
             for (int c = 0; c < 4; ++c)
                 item->setFont(c, bold);
-            item->setToolTip(0, tr("Attention layer: choose it to show its heads"));
+            item->setToolTip(0, tr("%1: attention layer, choose it to show its heads").arg(name));
         }
     }
     m_quiet = false;
+    fitColumns();
+}
+
+bool ModelPanel::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_tree->viewport() && event->type() == QEvent::Resize)
+        fitColumns();
+    return QWidget::eventFilter(watched, event);
+}
+
+void ModelPanel::fitColumns()
+{
+    QHeaderView *header = m_tree->header();
+    int natural[4] = {};
+    for (int c = 0; c < 4; ++c) {
+        m_tree->resizeColumnToContents(c);
+        natural[c] = header->sectionSize(c);
+    }
+    const int available = m_tree->viewport()->width();
+    const int left = available - natural[2] - natural[3];
+    if (natural[0] + natural[1] <= left || left <= 0)
+        return; // everything fits (or nothing would): natural widths
+    // Give the name at least half of what is left, the class the rest, neither more than needed.
+    const int name = std::min(natural[0], std::max(left / 2, left - natural[1]));
+    header->resizeSection(0, name);
+    header->resizeSection(1, left - name);
 }
 
 void ModelPanel::clear()

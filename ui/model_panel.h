@@ -30,7 +30,16 @@ public:
 signals:
     void attentionLayerChosen(int attentionIndex);
 
+protected:
+    /// Refits the columns when the tree's viewport changes size (dock resized, or the vertical
+    /// scroll bar came or went).
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
 private:
+    /// Output shape and parameters at their full width; name and class share what is left
+    /// (elided in the middle, full text in the tooltip), so nothing is cut at the right edge.
+    void fitColumns();
+
     QLabel *m_summary = nullptr;
     QTreeWidget *m_tree = nullptr;
     bool m_quiet = false;

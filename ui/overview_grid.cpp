@@ -7,6 +7,8 @@
 #include <QTableWidget>
 #include <QVBoxLayout>
 
+#include "ui/thumbnail.h"
+
 namespace attnlens {
 
 namespace {
@@ -54,7 +56,7 @@ void OverviewGrid::setThumbnails(
     for (std::size_t l = 0; l < thumbnails.size(); ++l) {
         for (std::size_t h = 0; h < thumbnails[l].size(); ++h) {
             auto *item = new QTableWidgetItem; // owned by the table
-            item->setIcon(QPixmap::fromImage(thumbnails[l][h]));
+            item->setIcon(thumbnailIcon(thumbnails[l][h]));
             item->setToolTip(
                 QStringLiteral("%1, head %2").arg(layerNames.value(static_cast<int>(l))).arg(h));
             m_table->setItem(static_cast<int>(h), static_cast<int>(l), item);

@@ -39,4 +39,14 @@ QImage renderThumbnail(
     return small.scaled(size, Qt::IgnoreAspectRatio, Qt::FastTransformation);
 }
 
+QIcon thumbnailIcon(const QImage &thumbnail)
+{
+    const QPixmap pixmap = QPixmap::fromImage(thumbnail);
+    QIcon icon;
+    icon.addPixmap(pixmap, QIcon::Normal);
+    icon.addPixmap(pixmap, QIcon::Selected);
+    icon.addPixmap(pixmap, QIcon::Active);
+    return icon;
+}
+
 } // namespace attnlens

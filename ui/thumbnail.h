@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include <QIcon>
 #include <QImage>
 #include <QString>
 
@@ -14,5 +15,9 @@ namespace attnlens {
 /// longer edge (matrices larger than that are sampled).
 QImage renderThumbnail(
     const RowMatrix &matrix, const QString &colorMap, std::pair<double, double> range, int side);
+
+/// `thumbnail` as a list icon that keeps its colours when its item is selected (Qt tints the
+/// selected icon mode otherwise, which changes what the colours say).
+QIcon thumbnailIcon(const QImage &thumbnail);
 
 } // namespace attnlens

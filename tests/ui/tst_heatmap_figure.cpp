@@ -106,7 +106,11 @@ private slots:
         QCOMPARE(figure.colorMap()->keyAxis()->tickLabelRotation(), 90.0);
         const auto thinned = ticksOf(figure.colorMap()->keyAxis());
         QVERIFY(thinned.size() < 200);
-        QCOMPARE(thinned.value(double(figure.keyTickStep())), labels.at(figure.keyTickStep()));
+        // Counted back from the last label, which is always shown (t0 of a time series).
+        QCOMPARE(thinned.value(199.0), labels.at(199));
+        const int step = figure.keyTickStep();
+        QCOMPARE(thinned.value(double(199 - step)), labels.at(199 - step));
+        QVERIFY(!thinned.contains(double(199 - 1)));
 
         figure.colorMap()->keyAxis()->setRange(10.5, 12.5); // 2 cells: every label fits flat
         figure.colorMap()->valueAxis()->setRange(9.5, 13.5);
@@ -115,6 +119,11 @@ private slots:
         QCOMPARE(figure.queryTickStep(), 1);
         QCOMPARE(ticksOf(figure.colorMap()->keyAxis()).value(11.0), QString("feature_number_11"));
         QCOMPARE(figure.colorMap()->keyAxis()->tickLabelRotation(), 0.0);
+
+        // Labels before any matrix, or a view panned past the last cell: no tick, no crash.
+        HeatmapFigure empty(&plot);
+        empty.setLabels(labels, labels);
+        QVERIFY(ticksOf(empty.colorMap()->keyAxis()).isEmpty());
     }
 
     void colorMapsAreMatplotlibs()
