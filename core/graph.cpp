@@ -1,5 +1,7 @@
 #include "core/graph.h"
 
+#include <algorithm>
+
 #include "core/errors.h"
 
 namespace attnlens {
@@ -74,18 +76,32 @@ Graph::Pass Graph::run(const std::vector<Tensor> &inputs, const std::function<bo
     if (recordShapes)
         pass.shapes.resize(count);
     std::int64_t live = 0;
+    std::vector<std::int64_t> nodeBytes(count, 0);
+    std::vector<std::pair<ValueRef, int>> reads; // this node's arguments: value, times read
     for (std::size_t i = 0; i < count; ++i) {
         const GraphNode &node = m_nodes[i];
         if (node.isInput()) {
             values[i] = {inputs.at(static_cast<std::size_t>(node.inputIndex))};
         } else {
+            // A value read for the last time is moved into the arguments, not copied.
+            reads.clear();
+            for (const auto &[name, refs] : node.tensorArgs)
+                for (const ValueRef &ref : refs) {
+                    auto it = std::find_if(reads.begin(), reads.end(), [&](const auto &r) {
+                        return r.first.node == ref.node && r.first.output == ref.output;
+                    });
+                    if (it == reads.end())
+                        reads.push_back({ref, 1});
+                    else
+                        ++it->second;
+                }
             CallArgs args;
             args.options = node.options;
             for (const auto &[name, refs] : node.tensorArgs) {
                 auto &tensors = args.tensors[name];
                 auto &argMasks = args.masks[name];
                 for (const ValueRef &ref : refs) {
-                    const auto &produced = values[static_cast<std::size_t>(ref.node)];
+                    auto &produced = values[static_cast<std::size_t>(ref.node)];
                     const auto &producedMasks = masks[static_cast<std::size_t>(ref.node)];
                     const auto output = static_cast<std::size_t>(ref.output);
                     if (output >= produced.size())
@@ -93,7 +109,15 @@ Graph::Pass Graph::run(const std::vector<Tensor> &inputs, const std::function<bo
                             + std::to_string(ref.output) + " of layer '"
                             + m_nodes[static_cast<std::size_t>(ref.node)].layerName
                             + "', which has only " + std::to_string(produced.size()));
-                    tensors.push_back(produced[output]);
+                    auto read = std::find_if(reads.begin(), reads.end(), [&](const auto &r) {
+                        return r.first.node == ref.node && r.first.output == ref.output;
+                    });
+                    const bool last = --read->second == 0
+                        && m_lastUse[static_cast<std::size_t>(ref.node)] == static_cast<int>(i);
+                    if (last)
+                        tensors.push_back(std::move(produced[output]));
+                    else
+                        tensors.push_back(produced[output]);
                     argMasks.push_back(
                         output < producedMasks.size() ? producedMasks[output] : Mask());
                 }
@@ -118,22 +142,30 @@ Graph::Pass Graph::run(const std::vector<Tensor> &inputs, const std::function<bo
         if (recordShapes)
             for (const Tensor &t : values[i])
                 pass.shapes[i].push_back(t.shape());
-        live += bytesOf(values[i]);
+        nodeBytes[i] = bytesOf(values[i]);
+        live += nodeBytes[i];
         pass.peakBytes = std::max(pass.peakBytes, live);
         // Free what no later node reads.
         for (const auto &[name, refs] : node.tensorArgs)
             for (const ValueRef &ref : refs) {
                 const auto source = static_cast<std::size_t>(ref.node);
-                if (m_lastUse[source] == static_cast<int>(i) && !values[source].empty()) {
-                    live -= bytesOf(values[source]);
+                if (m_lastUse[source] == static_cast<int>(i) && nodeBytes[source] >= 0) {
+                    live -= nodeBytes[source];
+                    nodeBytes[source] = -1;
                     values[source].clear();
                     masks[source].clear();
                 }
             }
     }
-    for (const ValueRef &out : m_outputs)
-        pass.outputs.push_back(
-            values[static_cast<std::size_t>(out.node)].at(static_cast<std::size_t>(out.output)));
+    for (std::size_t o = 0; o < m_outputs.size(); ++o) {
+        const ValueRef &out = m_outputs[o];
+        Tensor &value
+            = values[static_cast<std::size_t>(out.node)].at(static_cast<std::size_t>(out.output));
+        const bool readAgain
+            = std::any_of(m_outputs.begin() + static_cast<std::ptrdiff_t>(o) + 1, m_outputs.end(),
+                [&](const ValueRef &r) { return r.node == out.node && r.output == out.output; });
+        pass.outputs.push_back(readAgain ? value : std::move(value));
+    }
     return pass;
 }
 
