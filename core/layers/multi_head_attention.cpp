@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include <Eigen/Core>
+#include <omp.h>
 
 #include "core/errors.h"
 #include "core/layers/masked_softmax.h"
@@ -16,6 +17,9 @@ namespace {
 constexpr std::int64_t kMaxDim = std::int64_t(1) << 20;
 /// Largest attention tensor we allocate (floats): 8 GiB.
 constexpr std::int64_t kMaxScores = std::int64_t(1) << 31;
+/// Scores computed per block of query rows: about 128 KiB, which stays in L2 for the softmax
+/// and the product with the values.
+constexpr std::int64_t kBlockFloats = std::int64_t(1) << 15;
 
 using Stride = Eigen::OuterStride<>;
 using ConstStridedMap = Eigen::Map<const RowMatrix, 0, Stride>;
@@ -348,32 +352,42 @@ CallResult MultiHeadAttention::compute(
     const MaskedSoftmaxMode mode = m_options.maskMode;
     const std::uint8_t *maskData = maskBytes.empty() ? nullptr : maskBytes.data();
 
-#pragma omp parallel
+    // Per (sample, group, head) and block of query rows: the block's logits, softmax and
+    // context while its rows of scores are still in cache. Blocks run on the OpenMP threads
+    // (one thread when this call is itself on a thread of a sliced batch, see Model::run).
+    const std::int64_t blockRows
+        = std::clamp<std::int64_t>(kBlockFloats / std::max<std::int64_t>(tk, 1), 1, tq);
+    const std::int64_t blocks = (tq + blockRows - 1) / blockRows;
+    const std::int64_t tasks = pairs * blocks;
+#pragma omp parallel if (tasks > 1 && !omp_in_parallel())
     {
         std::vector<float> scratch;
         if (!capture)
-            scratch.resize(static_cast<std::size_t>(tq * tk));
+            scratch.resize(static_cast<std::size_t>(blockRows * tk));
 #pragma omp for schedule(static)
-        for (std::int64_t p = 0; p < pairs; ++p) {
+        for (std::int64_t task = 0; task < tasks; ++task) {
+            const std::int64_t p = task / blocks;
+            const std::int64_t r0 = (task % blocks) * blockRows;
+            const std::int64_t rn = std::min(blockRows, tq - r0);
             const std::int64_t bg = p / heads; // sample * groups + group
             const std::int64_t n = p % heads;
             const ConstStridedMap qm(
-                q.data() + bg * tq * heads * h + n * h, tq, h, Stride(heads * h));
+                q.data() + (bg * tq + r0) * heads * h + n * h, rn, h, Stride(heads * h));
             const ConstStridedMap km(
                 k.data() + bg * tk * heads * h + n * h, tk, h, Stride(heads * h));
             const ConstStridedMap vm(
                 v.data() + bg * tk * heads * hv + n * hv, tk, hv, Stride(heads * hv));
-            float *s = capture ? scores.data() + p * tq * tk : scratch.data();
-            Eigen::Map<RowMatrix> sm(s, tq, tk);
+            float *s = capture ? scores.data() + (p * tq + r0) * tk : scratch.data();
+            Eigen::Map<RowMatrix> sm(s, rn, tk);
             sm.noalias() = qm * km.transpose();
-            for (std::int64_t t = 0; t < tq; ++t) {
+            for (std::int64_t t = 0; t < rn; ++t) {
                 const std::uint8_t *row = maskData
-                    ? maskData + ((bg * maskHeads + (maskHeads == 1 ? 0 : n)) * tq + t) * tk
+                    ? maskData + ((bg * maskHeads + (maskHeads == 1 ? 0 : n)) * tq + r0 + t) * tk
                     : nullptr;
                 maskedSoftmaxRow(s + t * tk, tk, row, mode);
             }
             StridedMap cm(
-                context.data() + bg * tq * heads * hv + n * hv, tq, hv, Stride(heads * hv));
+                context.data() + (bg * tq + r0) * heads * hv + n * hv, rn, hv, Stride(heads * hv));
             cm.noalias() = sm * vm;
         }
     }
