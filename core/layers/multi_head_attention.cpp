@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
 #include <Eigen/Core>
 #include <omp.h>
@@ -20,6 +21,8 @@ constexpr std::int64_t kMaxScores = std::int64_t(1) << 31;
 /// Scores computed per block of query rows: about 128 KiB, which stays in L2 for the softmax
 /// and the product with the values.
 constexpr std::int64_t kBlockFloats = std::int64_t(1) << 15;
+/// Below this many multiply-adds a parallel region costs more than it saves.
+constexpr std::int64_t kParallelWork = std::int64_t(1) << 20;
 
 using Stride = Eigen::OuterStride<>;
 using ConstStridedMap = Eigen::Map<const RowMatrix, 0, Stride>;
@@ -55,6 +58,15 @@ Tensor asBinary(const Tensor &mask)
     for (std::int64_t i = 0; i < mask.size(); ++i)
         out.data()[i] = mask.data()[i] != 0.0f ? 1.0f : 0.0f;
     return out;
+}
+
+/// Same shape and bit-identical values (self-attention passes one tensor as query and value).
+bool sameValues(const Tensor &a, const Tensor &b)
+{
+    return a.shape() == b.shape()
+        && (a.data() == b.data()
+            || std::memcmp(a.data(), b.data(), static_cast<std::size_t>(a.size()) * sizeof(float))
+                == 0);
 }
 
 Tensor andMasks(const Tensor &a, const Tensor &b, const std::string &where)
@@ -169,6 +181,23 @@ MultiHeadAttention::MultiHeadAttention(
     m_outputBias = std::move(weights[7]);
     m_gateKernel = std::move(weights[8]);
     m_gateBias = std::move(weights[9]);
+    // [Wq | Wk | Wv] as one (E, 3 N H) matrix for self-attention, when the shapes allow.
+    const Shape &qk = m_queryKernel.shape();
+    if (qk.size() == 3 && m_keyKernel.shape() == qk && m_valueKernel.shape() == qk) {
+        const std::int64_t e = qk[0];
+        const std::int64_t w = qk[1] * qk[2];
+        m_qkvKernel = Tensor({e, 3 * w});
+        auto fused = m_qkvKernel.matrix();
+        fused.leftCols(w) = ConstMatrixMap(m_queryKernel.data(), e, w);
+        fused.middleCols(w, w) = ConstMatrixMap(m_keyKernel.data(), e, w);
+        fused.rightCols(w) = ConstMatrixMap(m_valueKernel.data(), e, w);
+        if (!m_queryBias.empty()) {
+            m_qkvBias = Tensor({3 * w});
+            std::copy_n(m_queryBias.data(), w, m_qkvBias.data());
+            std::copy_n(m_keyBias.data(), w, m_qkvBias.data() + w);
+            std::copy_n(m_valueBias.data(), w, m_qkvBias.data() + 2 * w);
+        }
+    }
 }
 
 std::vector<std::string> MultiHeadAttention::callSignature() const
@@ -334,16 +363,56 @@ CallResult MultiHeadAttention::compute(
     bool identity = true;
     for (std::size_t i = 0; i < perm.size(); ++i)
         identity = identity && perm[i] == static_cast<int>(i);
-    auto arrange = [&](Tensor t) { return identity ? t : permuteAxes(t, perm); };
-    Tensor q = arrange(project(query, m_queryKernel, m_queryBias));
-    const Tensor k = arrange(project(key, m_keyKernel, m_keyBias));
-    const Tensor v = arrange(project(value, m_valueKernel, m_valueBias));
+    auto arrange = [&](Tensor t) {
+        if (identity)
+            return t;
+        return permuteAxes(t, perm);
+    };
     // Keras scales the projected query (not the logits) by 1/sqrt(key_dim), in float32.
     const float scale = static_cast<float>(1.0 / std::sqrt(static_cast<double>(h)));
-    Eigen::Map<Eigen::ArrayXf>(q.data(), q.size()) *= scale;
+    // Q, K and V, each row of a (sample, group, position) at the given row stride (floats).
+    Tensor q, k, v, qkv;
+    const float *qBase = nullptr;
+    const float *kBase = nullptr;
+    const float *vBase = nullptr;
+    std::int64_t qStride = heads * h;
+    std::int64_t kStride = heads * h;
+    std::int64_t vStride = heads * hv;
+    const bool selfAttention = identity && !m_qkvKernel.empty() && sameValues(query, value)
+        && (!inputs.key || sameValues(key, value));
+    if (selfAttention) {
+        // One GEMM for the three projections: x (rows, E) times [Wq | Wk | Wv].
+        const std::int64_t e = m_qkvKernel.shape()[0];
+        const std::int64_t width = m_qkvKernel.shape()[1];
+        const std::int64_t rows = e == 0 ? 0 : query.size() / e;
+        qkv = Tensor({rows, width});
+        Eigen::Map<RowMatrix> out(qkv.data(), rows, width);
+        out.noalias() = ConstMatrixMap(query.data(), rows, e) * m_qkvKernel.matrix();
+        if (!m_qkvBias.empty())
+            out.rowwise() += m_qkvBias.matrix().row(0);
+        out.leftCols(heads * h).array() *= scale;
+        qBase = qkv.data();
+        kBase = qkv.data() + heads * h;
+        vBase = qkv.data() + 2 * heads * h;
+        qStride = kStride = vStride = width;
+    } else {
+        q = arrange(project(query, m_queryKernel, m_queryBias));
+        k = arrange(project(key, m_keyKernel, m_keyBias));
+        v = arrange(project(value, m_valueKernel, m_valueBias));
+        Eigen::Map<Eigen::ArrayXf>(q.data(), q.size()) *= scale;
+        qBase = q.data();
+        kBase = k.data();
+        vBase = v.data();
+    }
 
-    Shape contextShape = q.shape();
-    contextShape.back() = hv;
+    // (B, others..., attention axes..., N, Hv)
+    Shape contextShape = {batch};
+    for (const int a : others)
+        contextShape.push_back(qs[static_cast<std::size_t>(a)]);
+    for (const int a : axes)
+        contextShape.push_back(qs[static_cast<std::size_t>(a)]);
+    contextShape.push_back(heads);
+    contextShape.push_back(hv);
     Tensor context(contextShape);
     const bool capture = captureAttention || returnScores;
     Tensor scores;
@@ -359,7 +428,9 @@ CallResult MultiHeadAttention::compute(
         = std::clamp<std::int64_t>(kBlockFloats / std::max<std::int64_t>(tk, 1), 1, tq);
     const std::int64_t blocks = (tq + blockRows - 1) / blockRows;
     const std::int64_t tasks = pairs * blocks;
-#pragma omp parallel if (tasks > 1 && !omp_in_parallel())
+    const bool parallel
+        = tasks > 1 && !omp_in_parallel() && pairs * tq * tk * (h + hv) >= kParallelWork;
+#pragma omp parallel if (parallel)
     {
         std::vector<float> scratch;
         if (!capture)
@@ -372,11 +443,9 @@ CallResult MultiHeadAttention::compute(
             const std::int64_t bg = p / heads; // sample * groups + group
             const std::int64_t n = p % heads;
             const ConstStridedMap qm(
-                q.data() + (bg * tq + r0) * heads * h + n * h, rn, h, Stride(heads * h));
-            const ConstStridedMap km(
-                k.data() + bg * tk * heads * h + n * h, tk, h, Stride(heads * h));
-            const ConstStridedMap vm(
-                v.data() + bg * tk * heads * hv + n * hv, tk, hv, Stride(heads * hv));
+                qBase + (bg * tq + r0) * qStride + n * h, rn, h, Stride(qStride));
+            const ConstStridedMap km(kBase + bg * tk * kStride + n * h, tk, h, Stride(kStride));
+            const ConstStridedMap vm(vBase + bg * tk * vStride + n * hv, tk, hv, Stride(vStride));
             float *s = capture ? scores.data() + (p * tq + r0) * tk : scratch.data();
             Eigen::Map<RowMatrix> sm(s, rn, tk);
             sm.noalias() = qm * km.transpose();

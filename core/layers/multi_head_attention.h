@@ -81,6 +81,9 @@ private:
     AttentionSpec m_spec;
     Tensor m_queryKernel, m_queryBias, m_keyKernel, m_keyBias, m_valueKernel, m_valueBias;
     Tensor m_gateKernel, m_gateBias, m_outputKernel, m_outputBias;
+    /// [query | key | value] kernels as (E, 3 N H) and biases as (3 N H), for self-attention;
+    /// empty when the three kernels differ in shape.
+    Tensor m_qkvKernel, m_qkvBias;
 };
 
 } // namespace attnlens
