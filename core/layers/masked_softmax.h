@@ -11,4 +11,8 @@ namespace attnlens {
 /// Keras version `mode` does (docs/keras-format.md §2), including a fully masked row.
 void maskedSoftmaxRow(float *row, std::int64_t n, const std::uint8_t *mask, MaskedSoftmaxMode mode);
 
+/// maskedSoftmaxRow on `count` consecutive rows of `n` logits; `mask` (count x n, or null).
+void maskedSoftmaxRows(float *rows, std::int64_t count, std::int64_t n, const std::uint8_t *mask,
+    MaskedSoftmaxMode mode);
+
 } // namespace attnlens

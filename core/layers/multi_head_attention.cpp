@@ -449,12 +449,10 @@ CallResult MultiHeadAttention::compute(
             float *s = capture ? scores.data() + (p * tq + r0) * tk : scratch.data();
             Eigen::Map<RowMatrix> sm(s, rn, tk);
             sm.noalias() = qm * km.transpose();
-            for (std::int64_t t = 0; t < rn; ++t) {
-                const std::uint8_t *row = maskData
-                    ? maskData + ((bg * maskHeads + (maskHeads == 1 ? 0 : n)) * tq + r0 + t) * tk
-                    : nullptr;
-                maskedSoftmaxRow(s + t * tk, tk, row, mode);
-            }
+            const std::uint8_t *maskRows = maskData
+                ? maskData + ((bg * maskHeads + (maskHeads == 1 ? 0 : n)) * tq + r0) * tk
+                : nullptr;
+            maskedSoftmaxRows(s, rn, tk, maskRows, mode);
             StridedMap cm(
                 context.data() + (bg * tq + r0) * heads * hv + n * hv, rn, hv, Stride(heads * hv));
             cm.noalias() = sm * vm;
