@@ -189,7 +189,7 @@ void ActivationFunction::apply(float *data, std::int64_t rows, std::int64_t cols
         && omp_get_max_threads() > 1) {
         const std::int64_t sliceRows = std::max<std::int64_t>(1, kSlice / cols);
         const std::int64_t slices = (rows + sliceRows - 1) / sliceRows;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(dynamic)
         for (std::int64_t s = 0; s < slices; ++s) {
             const std::int64_t begin = s * sliceRows;
             applySerial(data + begin * cols, std::min(sliceRows, rows - begin), cols);

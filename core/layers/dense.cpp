@@ -1,9 +1,18 @@
 #include "core/layers/dense.h"
 
+#include <algorithm>
+
+#include <omp.h>
+
 #include "core/errors.h"
 #include "core/layers/layer_util.h"
 
 namespace attnlens {
+
+namespace {
+constexpr std::int64_t kParallelElements = std::int64_t(1) << 16;
+constexpr std::int64_t kBlockElements = std::int64_t(1) << 14;
+} // namespace
 
 std::unique_ptr<Layer> Dense::fromKeras(const LayerConfig &config)
 {
@@ -56,9 +65,25 @@ Tensor Dense::apply(const Tensor &x) const
     Tensor y(shape);
     auto out = y.matrix();
     out.noalias() = x.matrix() * m_kernel.matrix();
-    if (!m_bias.empty())
-        out.rowwise() += m_bias.matrix().row(0);
-    m_activation.apply(y);
+    const std::int64_t rows = out.rows();
+    if (y.size() < kParallelElements || omp_in_parallel() || omp_get_max_threads() < 2) {
+        if (!m_bias.empty())
+            out.rowwise() += m_bias.matrix().row(0);
+        m_activation.apply(y);
+        return y;
+    }
+    // Large outputs: bias and activation per block of rows, while the block is in cache, on
+    // the threads (the activation runs serially inside the parallel region).
+    const std::int64_t blockRows = std::max<std::int64_t>(1, kBlockElements / units);
+    const std::int64_t blocks = (rows + blockRows - 1) / blockRows;
+#pragma omp parallel for schedule(dynamic)
+    for (std::int64_t b = 0; b < blocks; ++b) {
+        const std::int64_t r0 = b * blockRows;
+        const std::int64_t rn = std::min(blockRows, rows - r0);
+        if (!m_bias.empty())
+            out.middleRows(r0, rn).rowwise() += m_bias.matrix().row(0);
+        m_activation.apply(y.data() + r0 * units, rn, units);
+    }
     return y;
 }
 

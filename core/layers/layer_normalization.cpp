@@ -126,7 +126,7 @@ CallResult LayerNormalization::call(const CallArgs &args, const CallContext &) c
     const float *gamma = m_gamma.empty() ? nullptr : m_gamma.data();
     const float *beta = m_beta.empty() ? nullptr : m_beta.data();
     const bool parallel = rows * width >= (std::int64_t(1) << 16) && !omp_in_parallel();
-#pragma omp parallel for schedule(static) if (parallel)
+#pragma omp parallel for schedule(dynamic, 16) if (parallel)
     for (std::int64_t r = 0; r < rows; ++r)
         normalizeRow(src.data() + r * width, y.data() + r * width, width, gamma, beta);
     if (!identity) {

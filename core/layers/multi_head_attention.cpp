@@ -435,7 +435,7 @@ CallResult MultiHeadAttention::compute(
         std::vector<float> scratch;
         if (!capture)
             scratch.resize(static_cast<std::size_t>(blockRows * tk));
-#pragma omp for schedule(static)
+#pragma omp for schedule(dynamic)
         for (std::int64_t task = 0; task < tasks; ++task) {
             const std::int64_t p = task / blocks;
             const std::int64_t r0 = (task % blocks) * blockRows;
