@@ -1,5 +1,6 @@
 // Drives the attnlens-cli executable (ATTNLENS_CLI) with QProcess: every command, every exit code.
 #include <cmath>
+#include <csignal>
 
 #include <QDir>
 #include <QFile>
@@ -9,6 +10,7 @@
 #include <QTest>
 #include <hdf5.h>
 #include <nlohmann/json.hpp>
+#include <signal.h>
 
 #include "tests/test_util.h"
 
@@ -397,6 +399,38 @@ private slots:
         QVERIFY2(result.exitCode == 3, result.err.constData());
         QVERIFY(!result.err.trimmed().contains('\n'));
         QVERIFY(result.err.contains("Lambda"));
+    }
+
+    void ctrlCStopsExportCleanly()
+    {
+        // A long export (every row and head of the demo: 2,276 images), interrupted once the first
+        // images exist: exit 130, every image that is there is complete, no temporary file is left.
+        QTemporaryDir dir;
+        QProcess process;
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.insert("QT_QPA_PLATFORM", "offscreen");
+        process.setProcessEnvironment(environment);
+        process.start(ATTNLENS_CLI,
+            {"export", testDataQ("../../resources/demo/breast_cancer_attention.keras"), "--data",
+                testDataQ("../../resources/demo/breast_cancer.csv"), "--out", dir.path()});
+        QVERIFY(process.waitForStarted());
+        QTRY_VERIFY_WITH_TIMEOUT(
+            QDir(dir.path()).entryList({"*.png"}, QDir::Files).size() >= 3, 60000);
+        QCOMPARE(::kill(static_cast<pid_t>(process.processId()), SIGINT), 0);
+        QVERIFY(process.waitForFinished(30000));
+        QCOMPARE(process.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(process.exitCode(), 130);
+        const QStringList images = QDir(dir.path()).entryList(QDir::Files | QDir::Hidden);
+        QVERIFY2(images.size() < 2276, "the export was not interrupted");
+        for (const QString &name : images) {
+            QVERIFY2(name.endsWith(".png"), qPrintable("left behind: " + name));
+            QFile file(dir.filePath(name));
+            QVERIFY(file.open(QIODevice::ReadOnly));
+            const QByteArray bytes = file.readAll();
+            QVERIFY2(bytes.startsWith("\x89PNG")
+                    && bytes.endsWith(QByteArray("IEND\xae\x42\x60\x82", 8)),
+                qPrintable("incomplete image: " + name));
+        }
     }
 };
 
