@@ -8,6 +8,7 @@
 
 #include "core/errors.h"
 #include "core/model.h"
+#include "tests/core/keras_compare.h"
 #include "tests/test_util.h"
 
 using namespace attnlens;
@@ -111,16 +112,6 @@ void compareWithTruncated(const Model &model, const std::vector<Tensor> &inputs,
                 QVERIFY(std::fabs(padded.outputs[0].data()[(r * kT + q) * features + c]
                             - alone.outputs[0].data()[q * features + c])
                     < 1e-5f);
-    }
-}
-
-template <class Body>
-void guarded(Body body)
-{
-    try {
-        body();
-    } catch (const std::exception &e) {
-        QFAIL(e.what());
     }
 }
 

@@ -10,6 +10,7 @@
 #include "core/io/hdf5_file.h"
 #include "core/io/hdf5_id.h"
 #include "core/model.h"
+#include "tests/core/keras_compare.h"
 #include "tests/test_util.h"
 
 using namespace attnlens;
@@ -18,22 +19,6 @@ namespace {
 
 const char *const kCases[] = {"seed_functional", "tabular_tokens", "ts_encoder", "causal",
     "cross_attention", "sequential_no_attention"};
-
-/// Largest violation of |a - e| <= abs + rel * |e| (0 when all fit); -1 on a shape mismatch.
-double worstError(const Tensor &actual, const Tensor &expected, double abs, double rel)
-{
-    if (actual.shape() != expected.shape())
-        return -1.0;
-    double worst = 0.0;
-    for (std::size_t i = 0; i < actual.values().size(); ++i) {
-        const double a = actual.values()[i];
-        const double e = expected.values()[i];
-        const double excess = std::fabs(a - e) - std::max(abs, rel * std::fabs(e));
-        if (!(excess <= 0.0))
-            worst = std::max(worst, std::isnan(excess) ? 1e30 : std::fabs(a - e));
-    }
-    return worst;
-}
 
 /// Turns a legacy full-model .h5 into what `model.save_weights("w.h5")` writes in Keras 2:
 /// the `model_weights` group's content at the root (layer_names written as fixed-length
@@ -70,17 +55,6 @@ std::string makeSaveWeightsFile(const std::filesystem::path &modelH5, const QStr
     if (H5Awrite(attr.get(), type.get(), buffer.data()) < 0)
         return {};
     return target;
-}
-
-/// Runs a test body; an exception becomes a test failure with its message, not an abort.
-template <class Body>
-void guarded(Body body)
-{
-    try {
-        body();
-    } catch (const std::exception &e) {
-        QFAIL(e.what());
-    }
 }
 
 } // namespace

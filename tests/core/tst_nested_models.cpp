@@ -13,37 +13,12 @@
 #include "core/errors.h"
 #include "core/io/hdf5_file.h"
 #include "core/model.h"
+#include "tests/core/keras_compare.h"
 #include "tests/test_util.h"
 
 using namespace attnlens;
 
 namespace {
-
-/// Largest |a - e| beyond abs + rel * |e| (0 when all fit); -1 on a shape mismatch.
-double worstError(const Tensor &actual, const Tensor &expected, double abs, double rel)
-{
-    if (actual.shape() != expected.shape())
-        return -1.0;
-    double worst = 0.0;
-    for (std::size_t i = 0; i < actual.values().size(); ++i) {
-        const double a = actual.values()[i];
-        const double e = expected.values()[i];
-        const double excess = std::fabs(a - e) - std::max(abs, rel * std::fabs(e));
-        if (!(excess <= 0.0))
-            worst = std::max(worst, std::isnan(excess) ? 1e30 : std::fabs(a - e));
-    }
-    return worst;
-}
-
-template <class Body>
-void guarded(Body body)
-{
-    try {
-        body();
-    } catch (const std::exception &e) {
-        QFAIL(e.what());
-    }
-}
 
 std::shared_ptr<const Model> openLayout(const std::string &dir, const QString &layout)
 {
