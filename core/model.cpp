@@ -9,9 +9,6 @@
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
-#ifdef __linux__
-#include <sys/mman.h>
-#endif
 
 #include <omp.h>
 
@@ -22,42 +19,6 @@
 namespace attnlens {
 
 namespace {
-
-/// Asks Linux to back a large fresh buffer with 2 MiB pages: its first write then takes one
-/// page fault per 2 MiB instead of per 4 KiB (joining 256 MiB of attention scores: 140 -> 29 ms).
-void adviseHugePages([[maybe_unused]] float *data, [[maybe_unused]] std::int64_t count)
-{
-#ifdef __linux__
-    constexpr std::uintptr_t huge = std::uintptr_t(2) << 20;
-    const auto first = reinterpret_cast<std::uintptr_t>(data);
-    const std::uintptr_t begin = (first + huge - 1) & ~(huge - 1);
-    const std::uintptr_t end
-        = (first + static_cast<std::uintptr_t>(count) * sizeof(float)) & ~(huge - 1);
-    if (count > 0 && end > begin)
-        madvise(reinterpret_cast<void *>(begin), end - begin, MADV_HUGEPAGE);
-#endif
-}
-
-/// Concatenates tensors along the leading (batch) axis (one part is moved, not copied).
-Tensor concatenateRows(std::vector<Tensor> &parts)
-{
-    if (parts.size() == 1)
-        return std::move(parts.front());
-    Shape shape = parts.front().shape();
-    std::int64_t rows = 0;
-    std::int64_t total = 0;
-    for (const Tensor &p : parts) {
-        rows += p.dim(0);
-        total += p.size();
-    }
-    shape[0] = rows;
-    std::vector<float> values;
-    values.reserve(static_cast<std::size_t>(total));
-    adviseHugePages(values.data(), total);
-    for (const Tensor &p : parts)
-        values.insert(values.end(), p.values().begin(), p.values().end());
-    return Tensor(shape, std::move(values));
-}
 
 std::string formatBytes(std::int64_t bytes)
 {
@@ -193,40 +154,42 @@ std::int64_t validateInputs(const ModelData &impl, const std::vector<Tensor> &in
     return std::max<std::int64_t>(rows, 0);
 }
 
-/// Runs rows [begin, end) of `inputs`. Several rows are cut into slices of `sliceRows` rows
-/// (at least one per thread) that the OpenMP threads take in turn, each running its slice
-/// single-threaded: small matrices gain nothing from Eigen's threads, and a slice's
-/// intermediate values stay in cache. One row runs alone and its layers use the threads.
-/// Returns the passes in row order; rethrows the first error of a slice.
-std::vector<Graph::Pass> runSlices(const Graph &graph, const std::vector<Tensor> &inputs,
-    std::int64_t begin, std::int64_t end, std::int64_t sliceRows,
-    const std::function<bool(int)> &capture)
+using SliceSink = std::function<void(std::int64_t from, std::int64_t to, Graph::Pass &pass)>;
+
+/// Runs rows [begin, end) of `inputs` and hands each slice's pass to `sink`, from the thread
+/// that ran it (so `sink` must be thread-safe). Several rows are cut into slices of
+/// `sliceRows` rows (at least one per thread) that the OpenMP threads take in turn, each
+/// running its slice single-threaded: small matrices gain nothing from Eigen's threads, and a
+/// slice's intermediate values stay in cache. One row runs alone and its layers use the
+/// threads. Rethrows the first error of a slice.
+void runSlices(const Graph &graph, const std::vector<Tensor> &inputs, std::int64_t begin,
+    std::int64_t end, std::int64_t sliceRows, const std::function<bool(int)> &capture,
+    const SliceSink &sink)
 {
     const std::int64_t rows = end - begin;
     const int threads = omp_in_parallel() ? 1 : omp_get_max_threads();
     sliceRows = std::clamp<std::int64_t>(sliceRows, 1, (rows + threads - 1) / threads);
     const std::int64_t slices = (rows + sliceRows - 1) / sliceRows;
     const std::int64_t total = inputs.empty() ? 0 : inputs.front().dim(0);
-    auto sliceInputs = [&](std::int64_t from, std::int64_t to) {
+    auto runSlice = [&](std::int64_t from, std::int64_t to) {
         std::vector<Tensor> batch;
         batch.reserve(inputs.size());
         for (const Tensor &input : inputs)
             batch.push_back(from == 0 && to == total ? input : input.slice(from, to));
-        return batch;
+        Graph::Pass pass = graph.run(batch, capture);
+        sink(from, to, pass);
     };
-    std::vector<Graph::Pass> passes(static_cast<std::size_t>(slices));
     if (slices <= 1) {
-        passes.front() = graph.run(sliceInputs(begin, end), capture);
-        return passes;
+        runSlice(begin, end);
+        return;
     }
-    std::vector<std::exception_ptr> errors(passes.size());
+    std::vector<std::exception_ptr> errors(static_cast<std::size_t>(slices));
     const int team = static_cast<int>(std::min<std::int64_t>(threads, slices));
 #pragma omp parallel for num_threads(team) schedule(dynamic, 1)
     for (std::int64_t p = 0; p < slices; ++p) {
         const std::int64_t from = begin + p * sliceRows;
-        const std::int64_t to = std::min(end, from + sliceRows);
         try {
-            passes[static_cast<std::size_t>(p)] = graph.run(sliceInputs(from, to), capture);
+            runSlice(from, std::min(end, from + sliceRows));
         } catch (...) {
             errors[static_cast<std::size_t>(p)] = std::current_exception();
         }
@@ -234,8 +197,81 @@ std::vector<Graph::Pass> runSlices(const Graph &graph, const std::vector<Tensor>
     for (const std::exception_ptr &error : errors)
         if (error)
             std::rethrow_exception(error);
-    return passes;
 }
+
+/// Collects slice results into whole-run tensors: the first slice to finish allocates them
+/// (rows of the whole run), every slice then copies its rows in and frees its own tensors, so
+/// a run holds its results once (not once per slice plus once joined). A run of one slice
+/// moves its tensors instead.
+class RunJoiner
+{
+public:
+    RunJoiner(std::int64_t rows, std::size_t outputs, std::size_t attention)
+        : m_rows(rows)
+        , m_outputs(outputs)
+        , m_attention(attention)
+    {
+    }
+
+    /// `attentionIndex[k]` is the attention index of pass.attention[k].
+    void add(std::int64_t from, std::int64_t to, Graph::Pass &pass,
+        const std::vector<std::size_t> &attentionIndex)
+    {
+        {
+            const std::lock_guard<std::mutex> lock(m_mutex);
+            if (!m_ready && to - from == m_rows) {
+                for (std::size_t o = 0; o < pass.outputs.size(); ++o)
+                    m_outputs[o] = std::move(pass.outputs[o]);
+                for (std::size_t k = 0; k < pass.attention.size(); ++k)
+                    m_attention[attentionIndex[k]] = std::move(pass.attention[k].second);
+                m_ready = true;
+                return;
+            }
+            if (!m_ready) {
+                for (std::size_t o = 0; o < pass.outputs.size(); ++o)
+                    m_outputs[o] = allocateRows(pass.outputs[o]);
+                for (std::size_t k = 0; k < pass.attention.size(); ++k)
+                    m_attention[attentionIndex[k]] = allocateRows(pass.attention[k].second);
+                m_ready = true;
+            }
+        }
+        for (std::size_t o = 0; o < pass.outputs.size(); ++o)
+            copyRows(pass.outputs[o], m_outputs[o], from);
+        for (std::size_t k = 0; k < pass.attention.size(); ++k)
+            copyRows(pass.attention[k].second, m_attention[attentionIndex[k]], from);
+    }
+
+    std::vector<Tensor> &outputs() { return m_outputs; }
+    std::vector<Tensor> &attention() { return m_attention; }
+
+private:
+    Tensor allocateRows(const Tensor &part) const
+    {
+        Shape shape = part.shape();
+        if (shape.empty())
+            throw ShapeError("a layer produced a value without a batch axis");
+        shape[0] = m_rows;
+        return Tensor(std::move(shape));
+    }
+
+    static void copyRows(Tensor &part, Tensor &whole, std::int64_t from)
+    {
+        const std::int64_t rowSize = whole.dim(0) == 0 ? 0 : whole.size() / whole.dim(0);
+        if (part.rank() != whole.rank()
+            || !std::equal(part.shape().begin() + 1, part.shape().end(), whole.shape().begin() + 1)
+            || from + part.dim(0) > whole.dim(0))
+            throw ShapeError("a batch slice produced shape " + shapeToString(part.shape())
+                + " where " + shapeToString(whole.shape()) + " was expected");
+        std::copy_n(part.data(), part.size(), whole.data() + from * rowSize);
+        part = Tensor();
+    }
+
+    std::int64_t m_rows;
+    std::mutex m_mutex;
+    bool m_ready = false;
+    std::vector<Tensor> m_outputs;
+    std::vector<Tensor> m_attention;
+};
 
 } // namespace
 
@@ -267,27 +303,24 @@ RunResult Model::run(const std::vector<Tensor> &inputs, const RunOptions &option
     constexpr double kSliceBytes = 8.0 * 1024 * 1024;
     const std::int64_t sliceRows = static_cast<std::int64_t>(std::max(1.0,
         kSliceBytes / static_cast<double>(std::max<std::int64_t>(impl.dryRunBytesPerSample, 1))));
-    std::vector<std::vector<Tensor>> outputParts(graph.outputs().size());
-    std::vector<std::vector<Tensor>> attentionParts(impl.attention.size());
+    RunJoiner joiner(rows, graph.outputs().size(), impl.attention.size());
+    const SliceSink sink = [&](std::int64_t from, std::int64_t to, Graph::Pass &pass) {
+        std::vector<std::size_t> attentionIndex;
+        for (const auto &[node, scores] : pass.attention)
+            attentionIndex.push_back(attentionIndexOfNode.at(node));
+        joiner.add(from, to, pass, attentionIndex);
+    };
     for (std::int64_t begin = 0; begin < rows; begin += rowsPerBatch) {
         const std::int64_t end = std::min(rows, begin + rowsPerBatch);
-        for (Graph::Pass &pass : runSlices(graph, inputs, begin, end, sliceRows, capture)) {
-            for (std::size_t o = 0; o < pass.outputs.size(); ++o)
-                outputParts[o].push_back(std::move(pass.outputs[o]));
-            for (auto &[node, scores] : pass.attention)
-                attentionParts[attentionIndexOfNode.at(node)].push_back(std::move(scores));
-        }
+        runSlices(graph, inputs, begin, end, sliceRows, capture, sink);
         if (options.progress && !options.progress(end, rows))
             throw Cancelled {};
     }
-    // Joining the parts copies every value once, on this thread: its blocks come from the main
-    // heap, which keeps them for the next run (see keepFreedMemory).
     RunResult result;
-    for (auto &parts : outputParts)
-        result.outputs.push_back(concatenateRows(parts));
-    for (std::size_t a = 0; a < attentionParts.size(); ++a)
-        if (!attentionParts[a].empty())
-            result.attention.push_back({impl.attention[a].key, concatenateRows(attentionParts[a])});
+    result.outputs = std::move(joiner.outputs());
+    for (std::size_t a = 0; a < impl.attention.size(); ++a)
+        if (!joiner.attention()[a].empty())
+            result.attention.push_back({impl.attention[a].key, std::move(joiner.attention()[a])});
     return result;
 }
 
