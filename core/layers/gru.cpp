@@ -5,17 +5,6 @@
 
 namespace attnlens {
 
-namespace {
-
-nlohmann::json configValue(const LayerConfig &config, const char *key, const char *fallback)
-{
-    if (config.config.is_object() && config.config.contains(key))
-        return config.config[key];
-    return fallback;
-}
-
-} // namespace
-
 Gru::Gru(std::string name, Options options)
     : RecurrentLayer(std::move(name), options)
 {

@@ -76,6 +76,14 @@ double configNumber(const LayerConfig &config, const std::string &key, double fa
     return d;
 }
 
+nlohmann::json configValue(
+    const LayerConfig &config, const std::string &key, const nlohmann::json &fallback)
+{
+    if (config.config.is_object() && config.config.contains(key))
+        return config.config[key];
+    return fallback;
+}
+
 bool configBool(const LayerConfig &config, const std::string &key, bool fallback)
 {
     const nlohmann::json *v = findValue(config, key);

@@ -21,6 +21,9 @@ std::int64_t configInt(const LayerConfig &config, const std::string &key, std::i
 double configNumber(const LayerConfig &config, const std::string &key, double fallback);
 /// The config value `key` as a bool; `fallback` when absent or null.
 bool configBool(const LayerConfig &config, const std::string &key, bool fallback);
+/// The config value `key` as written (a string, a dict, null ...); `fallback` when absent.
+nlohmann::json configValue(
+    const LayerConfig &config, const std::string &key, const nlohmann::json &fallback);
 /// An int or a list of ints (a tuple in Python); empty when absent or null.
 std::vector<std::int64_t> configIntList(const LayerConfig &config, const std::string &key);
 

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/layer.h"
 #include "core/tensor.h"
 
 // NumPy-style tensor arithmetic shared by the Keras 3 operator layers (keras.src.ops.numpy) and
@@ -80,6 +81,10 @@ Tensor matmul(const Tensor &a, const Tensor &b, const std::string &where);
 /// of `x * 2.0`) as a tensor. Throws InputFileError when it is ragged, not numeric or larger
 /// than 16M values.
 Tensor tensorFromJson(const nlohmann::json &value, const std::string &where);
+
+/// Operand `parameter` of an operator call: the tensor bound to it, or the constant written into
+/// the node (`x * 2.0`). Throws ShapeError naming `where` when it is neither.
+Tensor operandTensor(const CallArgs &args, const std::string &parameter, const std::string &where);
 
 /// Softmax along `axis` (exp(x - max) / sum), as keras.ops.softmax and tf.nn.softmax.
 Tensor softmax(const Tensor &x, int axis, const std::string &where);

@@ -171,14 +171,8 @@ CallResult NumpyOperation::call(const CallArgs &args, const CallContext &) const
 {
     const std::string where = "layer '" + name() + "' (operation " + m_className + ")";
     // An operand is a tensor, or a constant written into the node (`x * 2.0`).
-    auto operand = [&](const std::string &parameter) -> Tensor {
-        if (args.has(parameter))
-            return args.one(parameter);
-        const auto it = args.options.find(parameter);
-        if (it != args.options.end() && !it->is_null())
-            return tensorFromJson(*it, where);
-        throw ShapeError(where + ": the call argument '" + parameter + "' is missing.");
-    };
+    auto operand
+        = [&](const std::string &parameter) { return operandTensor(args, parameter, where); };
     // Call keyword arguments (axis=...) override the config, as they would in Python.
     nlohmann::json params = m_params;
     const nlohmann::json fromCall = paramsFrom(args.options);

@@ -140,14 +140,8 @@ std::unique_ptr<Layer> TfOpLambda::fromKeras(const LayerConfig &config)
 CallResult TfOpLambda::call(const CallArgs &args, const CallContext &) const
 {
     const std::string where = "layer '" + name() + "' (TFOpLambda tf." + m_function + ")";
-    auto operand = [&](const std::string &parameter) -> Tensor {
-        if (args.has(parameter))
-            return args.one(parameter);
-        const auto it = args.options.find(parameter);
-        if (it != args.options.end() && !it->is_null())
-            return tensorFromJson(*it, where);
-        throw ShapeError(where + ": the call argument '" + parameter + "' is missing.");
-    };
+    auto operand
+        = [&](const std::string &parameter) { return operandTensor(args, parameter, where); };
     const nlohmann::json &o = args.options;
     auto option = [&](const char *key) {
         const auto it = o.find(key);
