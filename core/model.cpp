@@ -3,12 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <exception>
-#include <limits>
 #include <mutex>
-
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
 
 #include <omp.h>
 
@@ -26,25 +21,6 @@ std::string formatBytes(std::int64_t bytes)
     std::snprintf(
         buffer, sizeof buffer, "%.1f MiB", static_cast<double>(bytes) / (1024.0 * 1024.0));
     return buffer;
-}
-
-/// A forward pass allocates and frees the same large tensors again and again (one 8 MiB score
-/// matrix per attention layer for T=512; 2 GiB of joined scores for 64 such samples). By default
-/// glibc gives such blocks back to the kernel when they are freed (mmap for blocks over 128 KiB,
-/// heap trimming), so every pass pays page faults and the kernel's zeroing again: 15 % of a
-/// T=512 encoder's batch-1 time, and more than half of a batch of 64. Blocks up to 1 GiB are
-/// therefore served from the heaps, and freed heap memory is kept for the next run (the
-/// process keeps the memory of its largest run). Process-wide, set once, when the first model
-/// is opened.
-void keepFreedMemory()
-{
-#ifdef __GLIBC__
-    static std::once_flag once;
-    std::call_once(once, [] {
-        mallopt(M_MMAP_THRESHOLD, 1 << 30);
-        mallopt(M_TRIM_THRESHOLD, std::numeric_limits<int>::max());
-    });
-#endif
 }
 
 } // namespace
@@ -74,7 +50,6 @@ Model::~Model() = default;
 std::shared_ptr<const Model> Model::open(const std::filesystem::path &file,
     const std::optional<std::filesystem::path> &configFile, const LoadOptions &options)
 {
-    keepFreedMemory();
     return ModelBuilder::open(file, configFile, options);
 }
 
@@ -251,7 +226,7 @@ private:
         if (shape.empty())
             throw ShapeError("a layer produced a value without a batch axis");
         shape[0] = m_rows;
-        return Tensor(std::move(shape));
+        return Tensor::uninitialized(std::move(shape)); // every row is copied in
     }
 
     static void copyRows(Tensor &part, Tensor &whole, std::int64_t from)

@@ -44,9 +44,36 @@ Tensor::Tensor(Shape shape, float fill)
 {
 }
 
-Tensor::Tensor(Shape shape, std::vector<float> values)
+Tensor::Tensor(Shape shape, TensorValues values)
     : m_shape(std::move(shape))
     , m_values(std::move(values))
+{
+    checkSize();
+}
+
+Tensor::Tensor(Shape shape, const std::vector<float> &values)
+    : m_shape(std::move(shape))
+    , m_values(values.begin(), values.end())
+{
+    checkSize();
+}
+
+Tensor::Tensor(Shape shape, std::initializer_list<float> values)
+    : m_shape(std::move(shape))
+    , m_values(values)
+{
+    checkSize();
+}
+
+Tensor Tensor::uninitialized(Shape shape)
+{
+    Tensor t;
+    t.m_values = TensorValues(static_cast<std::size_t>(shapeSize(shape)));
+    t.m_shape = std::move(shape);
+    return t;
+}
+
+void Tensor::checkSize() const
 {
     if (static_cast<std::int64_t>(m_values.size()) != shapeSize(m_shape))
         throw ShapeError("tensor of shape " + shapeToString(m_shape) + " cannot hold "
@@ -110,7 +137,7 @@ Tensor Tensor::slice(std::int64_t begin, std::int64_t end) const
     Shape s = m_shape;
     s[0] = end - begin;
     const std::int64_t stride = m_shape[0] == 0 ? 0 : size() / m_shape[0];
-    std::vector<float> v(m_values.begin() + begin * stride, m_values.begin() + end * stride);
+    TensorValues v(m_values.begin() + begin * stride, m_values.begin() + end * stride);
     return Tensor(std::move(s), std::move(v));
 }
 

@@ -1,10 +1,13 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <vector>
 
 #include <Eigen/Core>
+
+#include "core/tensor_allocator.h"
 
 namespace attnlens {
 
@@ -31,7 +34,13 @@ public:
     /// Allocates shapeSize(shape) elements set to `fill`.
     explicit Tensor(Shape shape, float fill = 0.0f);
     /// Takes `values`; throws ShapeError if values.size() != shapeSize(shape).
-    Tensor(Shape shape, std::vector<float> values);
+    Tensor(Shape shape, TensorValues values);
+    /// Copies `values`; throws ShapeError if values.size() != shapeSize(shape).
+    Tensor(Shape shape, const std::vector<float> &values);
+    Tensor(Shape shape, std::initializer_list<float> values);
+    /// shapeSize(shape) elements with unspecified values, for a kernel that writes every one:
+    /// no pass over the memory before the kernel's own.
+    static Tensor uninitialized(Shape shape);
 
     const Shape &shape() const { return m_shape; }
     int rank() const { return static_cast<int>(m_shape.size()); }
@@ -43,8 +52,8 @@ public:
 
     float *data() { return m_values.data(); }
     const float *data() const { return m_values.data(); }
-    std::vector<float> &values() { return m_values; }
-    const std::vector<float> &values() const { return m_values; }
+    TensorValues &values() { return m_values; }
+    const TensorValues &values() const { return m_values; }
 
     /// Same values, new shape of the same size (one dimension may be -1 and is inferred).
     /// Throws ShapeError otherwise.
@@ -60,8 +69,10 @@ public:
     Tensor slice(std::int64_t begin, std::int64_t end) const;
 
 private:
+    void checkSize() const;
+
     Shape m_shape;
-    std::vector<float> m_values;
+    TensorValues m_values;
 };
 
 /// A Keras mask: 1 = keep, 0 = masked. Its shape is the masked tensor's shape without the last

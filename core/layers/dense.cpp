@@ -62,7 +62,7 @@ Tensor Dense::apply(const Tensor &x) const
             + std::to_string(in) + " but got shape " + shapeToString(x.shape()) + ".");
     Shape shape = x.shape();
     shape.back() = units;
-    Tensor y(shape);
+    Tensor y = Tensor::uninitialized(shape);
     auto out = y.matrix();
     out.noalias() = x.matrix() * m_kernel.matrix();
     const std::int64_t rows = out.rows();

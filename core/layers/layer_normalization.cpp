@@ -120,7 +120,7 @@ CallResult LayerNormalization::call(const CallArgs &args, const CallContext &) c
     // Normalized values are written to `y` (the usual last-axis case reads `x` directly).
     const Tensor moved = identity ? Tensor() : permuteAxes(x, perm);
     const Tensor &src = identity ? x : moved;
-    Tensor y(src.shape());
+    Tensor y = Tensor::uninitialized(src.shape());
     const std::int64_t width = shapeSize(normShape);
     const std::int64_t rows = width == 0 ? 0 : y.size() / width;
     const float *gamma = m_gamma.empty() ? nullptr : m_gamma.data();

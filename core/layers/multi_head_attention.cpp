@@ -36,7 +36,7 @@ Tensor project(const Tensor &x, const Tensor &kernel, const Tensor &bias)
     Shape shape = x.shape();
     shape.back() = kernel.shape()[1];
     shape.push_back(kernel.shape()[2]);
-    Tensor y(shape);
+    Tensor y = Tensor::uninitialized(shape);
     const std::int64_t rows = e == 0 ? 0 : x.size() / e;
     Eigen::Map<RowMatrix> out(y.data(), rows, width);
     out.noalias() = ConstMatrixMap(x.data(), rows, e) * ConstMatrixMap(kernel.data(), e, width);
@@ -385,7 +385,7 @@ CallResult MultiHeadAttention::compute(
         const std::int64_t e = m_qkvKernel.shape()[0];
         const std::int64_t width = m_qkvKernel.shape()[1];
         const std::int64_t rows = e == 0 ? 0 : query.size() / e;
-        qkv = Tensor({rows, width});
+        qkv = Tensor::uninitialized({rows, width});
         Eigen::Map<RowMatrix> out(qkv.data(), rows, width);
         out.noalias() = ConstMatrixMap(query.data(), rows, e) * m_qkvKernel.matrix();
         if (!m_qkvBias.empty())
@@ -413,11 +413,11 @@ CallResult MultiHeadAttention::compute(
         contextShape.push_back(qs[static_cast<std::size_t>(a)]);
     contextShape.push_back(heads);
     contextShape.push_back(hv);
-    Tensor context(contextShape);
+    Tensor context = Tensor::uninitialized(contextShape); // every (row, head) block is written
     const bool capture = captureAttention || returnScores;
     Tensor scores;
     if (capture)
-        scores = Tensor({batch, groups * heads, tq, tk});
+        scores = Tensor::uninitialized({batch, groups * heads, tq, tk});
     const MaskedSoftmaxMode mode = m_options.maskMode;
     const std::uint8_t *maskData = maskBytes.empty() ? nullptr : maskBytes.data();
 
@@ -476,7 +476,7 @@ CallResult MultiHeadAttention::compute(
     Shape outShape(qs.begin(), qs.end() - 1);
     outShape.insert(
         outShape.end(), m_outputKernel.shape().begin() + 2, m_outputKernel.shape().end());
-    Tensor output(outShape);
+    Tensor output = Tensor::uninitialized(outShape);
     const std::int64_t rows = width == 0 ? 0 : context.size() / width;
     Eigen::Map<RowMatrix> om(output.data(), rows, outWidth);
     om.noalias() = ConstMatrixMap(context.data(), rows, width)

@@ -32,7 +32,7 @@ template <typename F>
 Tensor broadcastApply(const Tensor &a, const Tensor &b, const std::string &where, F f)
 {
     if (a.shape() == b.shape()) {
-        Tensor out(a.shape());
+        Tensor out = Tensor::uninitialized(a.shape());
         const float *pa = a.data();
         const float *pb = b.data();
         float *po = out.data();

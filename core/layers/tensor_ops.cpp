@@ -50,7 +50,7 @@ Tensor broadcastTo(const Tensor &t, const Shape &shape, const std::string &where
     if (check != shape)
         throw ShapeError(where + ": shape " + shapeToString(t.shape()) + " cannot be broadcast to "
             + shapeToString(shape) + ".");
-    Tensor out(shape);
+    Tensor out = Tensor::uninitialized(shape);
     const auto sa = broadcastStrides(t.shape(), shape);
     const float *in = t.data();
     float *o = out.data();
@@ -63,7 +63,7 @@ Tensor broadcastBinary(const Tensor &a, const Tensor &b,
     const std::function<float(float, float)> &op, const std::string &where)
 {
     if (a.shape() == b.shape()) {
-        Tensor out(a.shape());
+        Tensor out = Tensor::uninitialized(a.shape());
         const float *pa = a.data();
         const float *pb = b.data();
         float *o = out.data();
@@ -101,7 +101,7 @@ Tensor permuteAxes(const Tensor &t, const std::vector<int> &perm)
     std::vector<std::int64_t> strides(rank);
     for (std::size_t i = 0; i < rank; ++i)
         strides[i] = inStrides[static_cast<std::size_t>(perm[i])];
-    Tensor out(outShape);
+    Tensor out = Tensor::uninitialized(outShape);
     const float *src = t.data();
     float *dst = out.data();
     forEachBroadcast(outShape, strides, strides,

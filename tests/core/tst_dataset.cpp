@@ -6,6 +6,7 @@
 
 #include "core/data/dataset.h"
 #include "core/errors.h"
+#include "tests/core/tensor_compare.h"
 #include "tests/test_util.h"
 
 using namespace attnlens;

@@ -9,6 +9,7 @@
 
 #include "core/errors.h"
 #include "core/layer_factory.h"
+#include "tests/core/tensor_compare.h"
 #include "tests/test_util.h"
 
 using namespace attnlens;

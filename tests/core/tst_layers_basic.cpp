@@ -7,6 +7,7 @@
 
 #include "core/errors.h"
 #include "core/layer_factory.h"
+#include "tests/core/tensor_compare.h"
 
 using namespace attnlens;
 using nlohmann::json;
@@ -36,7 +37,7 @@ CallResult run(const Layer &layer, const Tensor &x, const Mask &mask = Mask())
     return layer.call(args, CallContext {});
 }
 
-bool near(const std::vector<float> &a, const std::vector<float> &b, float tol = 1e-5f)
+bool near(const attnlens::TensorValues &a, const std::vector<float> &b, float tol = 1e-5f)
 {
     if (a.size() != b.size())
         return false;
