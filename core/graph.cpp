@@ -67,7 +67,7 @@ Graph::Graph(std::vector<std::unique_ptr<Layer>> layers, std::vector<GraphNode> 
 }
 
 Graph::Pass Graph::run(const std::vector<Tensor> &inputs, const std::function<bool(int)> &capture,
-    bool recordShapes) const
+    bool recordShapes, const ScoresDestination &destination) const
 {
     Pass pass;
     const std::size_t count = m_nodes.size();
@@ -125,6 +125,10 @@ Graph::Pass Graph::run(const std::vector<Tensor> &inputs, const std::function<bo
             CallContext context;
             const bool isAttention = !node.attentionKey.empty();
             context.captureAttention = isAttention && capture && capture(static_cast<int>(i));
+            if (context.captureAttention && destination)
+                context.scoresDestination = [&destination, i](const Shape &shape) {
+                    return destination(static_cast<int>(i), shape);
+                };
             CallResult result;
             try {
                 result = layer(node.layer).call(args, context);

@@ -61,11 +61,16 @@ public:
         std::int64_t peakBytes = 0; ///< largest total of live intermediate values
     };
 
+    /// Where a captured attention node writes its scores: (node, shape) -> memory.
+    using ScoresDestination = std::function<float *(int node, const Shape &shape)>;
+
     /// Runs all nodes on one batch of inputs (one per model input, same batch size).
-    /// `capture(node)` says whether to keep that attention node's scores. Errors thrown by a
-    /// layer are re-thrown with the same type and the layer's name and class added.
+    /// `capture(node)` says whether to keep that attention node's scores; with `destination`,
+    /// attention layers write them there (and Pass::attention omits them) instead of allocating.
+    /// Errors thrown by a layer are re-thrown with the same type and the layer's name and class
+    /// added.
     Pass run(const std::vector<Tensor> &inputs, const std::function<bool(int)> &capture,
-        bool recordShapes = false) const;
+        bool recordShapes = false, const ScoresDestination &destination = {}) const;
 
 private:
     std::vector<std::unique_ptr<Layer>> m_layers;

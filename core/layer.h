@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -63,6 +64,11 @@ struct CallResult
 struct CallContext
 {
     bool captureAttention = true;
+    /// Optional, for attention layers that capture: returns where to write the scores of this
+    /// call, given their shape (N, heads, T_query, T_key); the memory belongs to the caller
+    /// (Model::run hands out the rows of its result, so no copy is made). A layer that writes
+    /// there leaves CallResult::attention empty. Empty function: the layer allocates them.
+    std::function<float *(const Shape &)> scoresDestination;
 };
 
 /// Facts about an attention layer, for AttentionLayerInfo.

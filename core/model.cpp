@@ -130,6 +130,8 @@ std::int64_t validateInputs(const ModelData &impl, const std::vector<Tensor> &in
 }
 
 using SliceSink = std::function<void(std::int64_t from, std::int64_t to, Graph::Pass &pass)>;
+/// Where the slice starting at row `from` writes the scores of attention node `node`.
+using SliceDestination = std::function<float *(std::int64_t from, int node, const Shape &shape)>;
 
 /// Runs rows [begin, end) of `inputs` and hands each slice's pass to `sink`, from the thread
 /// that ran it (so `sink` must be thread-safe). Several rows are cut into slices of
@@ -139,7 +141,7 @@ using SliceSink = std::function<void(std::int64_t from, std::int64_t to, Graph::
 /// threads. Rethrows the first error of a slice.
 void runSlices(const Graph &graph, const std::vector<Tensor> &inputs, std::int64_t begin,
     std::int64_t end, std::int64_t sliceRows, const std::function<bool(int)> &capture,
-    const SliceSink &sink)
+    const SliceDestination &destination, const SliceSink &sink)
 {
     const std::int64_t rows = end - begin;
     const int threads = omp_in_parallel() ? 1 : omp_get_max_threads();
@@ -151,7 +153,8 @@ void runSlices(const Graph &graph, const std::vector<Tensor> &inputs, std::int64
         batch.reserve(inputs.size());
         for (const Tensor &input : inputs)
             batch.push_back(from == 0 && to == total ? input : input.slice(from, to));
-        Graph::Pass pass = graph.run(batch, capture);
+        Graph::Pass pass = graph.run(batch, capture, false,
+            [&](int node, const Shape &shape) { return destination(from, node, shape); });
         sink(from, to, pass);
     };
     if (slices <= 1) {
@@ -177,7 +180,8 @@ void runSlices(const Graph &graph, const std::vector<Tensor> &inputs, std::int64
 /// Collects slice results into whole-run tensors: the first slice to finish allocates them
 /// (rows of the whole run), every slice then copies its rows in and frees its own tensors, so
 /// a run holds its results once (not once per slice plus once joined). A run of one slice
-/// moves its tensors instead.
+/// moves its tensors instead. Attention scores skip the copy: attention layers write them
+/// straight into the rows that destination() hands out.
 class RunJoiner
 {
 public:
@@ -205,15 +209,38 @@ public:
             if (!m_ready) {
                 for (std::size_t o = 0; o < pass.outputs.size(); ++o)
                     m_outputs[o] = allocateRows(pass.outputs[o]);
-                for (std::size_t k = 0; k < pass.attention.size(); ++k)
-                    m_attention[attentionIndex[k]] = allocateRows(pass.attention[k].second);
                 m_ready = true;
             }
+            for (std::size_t k = 0; k < pass.attention.size(); ++k)
+                if (m_attention[attentionIndex[k]].empty())
+                    m_attention[attentionIndex[k]] = allocateRows(pass.attention[k].second);
         }
         for (std::size_t o = 0; o < pass.outputs.size(); ++o)
             copyRows(pass.outputs[o], m_outputs[o], from);
         for (std::size_t k = 0; k < pass.attention.size(); ++k)
             copyRows(pass.attention[k].second, m_attention[attentionIndex[k]], from);
+    }
+
+    /// Rows from `from` on of the whole-run scores of attention `index`, allocated by the
+    /// first slice to ask; `shape` is the slice's (rows, heads, T_query, T_key).
+    float *destination(std::size_t index, const Shape &shape, std::int64_t from)
+    {
+        const std::lock_guard<std::mutex> lock(m_mutex);
+        Tensor &whole = m_attention[index];
+        if (whole.empty()) {
+            Shape all = shape;
+            if (all.empty())
+                throw ShapeError("an attention layer produced scores without a batch axis");
+            all[0] = m_rows;
+            whole = Tensor::uninitialized(std::move(all)); // every slice writes its rows
+        }
+        if (shape.size() != whole.shape().size() || shape.empty()
+            || !std::equal(shape.begin() + 1, shape.end(), whole.shape().begin() + 1)
+            || from + shape[0] > m_rows)
+            throw ShapeError("a batch slice produced scores of shape " + shapeToString(shape)
+                + " where " + shapeToString(whole.shape()) + " was expected");
+        const std::int64_t rowSize = m_rows == 0 ? 0 : whole.size() / m_rows;
+        return whole.data() + from * rowSize;
     }
 
     std::vector<Tensor> &outputs() { return m_outputs; }
@@ -279,6 +306,9 @@ RunResult Model::run(const std::vector<Tensor> &inputs, const RunOptions &option
     const std::int64_t sliceRows = static_cast<std::int64_t>(std::max(1.0,
         kSliceBytes / static_cast<double>(std::max<std::int64_t>(impl.dryRunBytesPerSample, 1))));
     RunJoiner joiner(rows, graph.outputs().size(), impl.attention.size());
+    const SliceDestination destination = [&](std::int64_t from, int node, const Shape &shape) {
+        return joiner.destination(attentionIndexOfNode.at(node), shape, from);
+    };
     const SliceSink sink = [&](std::int64_t from, std::int64_t to, Graph::Pass &pass) {
         std::vector<std::size_t> attentionIndex;
         for (const auto &[node, scores] : pass.attention)
@@ -287,7 +317,7 @@ RunResult Model::run(const std::vector<Tensor> &inputs, const RunOptions &option
     };
     for (std::int64_t begin = 0; begin < rows; begin += rowsPerBatch) {
         const std::int64_t end = std::min(rows, begin + rowsPerBatch);
-        runSlices(graph, inputs, begin, end, sliceRows, capture, sink);
+        runSlices(graph, inputs, begin, end, sliceRows, capture, destination, sink);
         if (options.progress && !options.progress(end, rows))
             throw Cancelled {};
     }

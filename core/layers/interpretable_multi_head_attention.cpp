@@ -49,7 +49,7 @@ CallResult InterpretableMultiHeadAttention::call(
     in.queryMask = args.maskOf("query");
     in.valueMask = args.maskOf("value");
     in.keyMask = args.maskOf("key");
-    return m_mha->compute(in, context.captureAttention, false);
+    return m_mha->compute(in, context, false);
 }
 
 } // namespace attnlens

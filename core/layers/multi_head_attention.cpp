@@ -229,12 +229,13 @@ CallResult MultiHeadAttention::call(const CallArgs &args, const CallContext &con
         in.keyMask = args.maskOf("key");
     in.attentionMask = args.has("attention_mask") ? &args.one("attention_mask") : nullptr;
     in.causal = optionTrue(args, "use_causal_mask");
-    return compute(in, context.captureAttention, optionTrue(args, "return_attention_scores"));
+    return compute(in, context, optionTrue(args, "return_attention_scores"));
 }
 
 CallResult MultiHeadAttention::compute(
-    const Inputs &inputs, bool captureAttention, bool returnScores) const
+    const Inputs &inputs, const CallContext &callContext, bool returnScores) const
 {
+    const bool captureAttention = callContext.captureAttention;
     const std::string where = "layer '" + name() + "' (MultiHeadAttention)";
     const Tensor &query = *inputs.query;
     const Tensor &value = *inputs.value;
@@ -415,9 +416,15 @@ CallResult MultiHeadAttention::compute(
     contextShape.push_back(hv);
     Tensor context = Tensor::uninitialized(contextShape); // every (row, head) block is written
     const bool capture = captureAttention || returnScores;
+    const Shape capturedShape = {batch, groups * heads, tq, tk};
     Tensor scores;
-    if (capture)
-        scores = Tensor::uninitialized({batch, groups * heads, tq, tk});
+    float *scoresData = nullptr; // capture: (B, groups * N, Tq, Tk), here or at the destination
+    if (captureAttention && callContext.scoresDestination)
+        scoresData = callContext.scoresDestination(capturedShape);
+    if (capture && scoresData == nullptr) {
+        scores = Tensor::uninitialized(capturedShape);
+        scoresData = scores.data();
+    }
     const MaskedSoftmaxMode mode = m_options.maskMode;
     const std::uint8_t *maskData = maskBytes.empty() ? nullptr : maskBytes.data();
 
@@ -446,7 +453,7 @@ CallResult MultiHeadAttention::compute(
                 qBase + (bg * tq + r0) * qStride + n * h, rn, h, Stride(qStride));
             const ConstStridedMap km(kBase + bg * tk * kStride + n * h, tk, h, Stride(kStride));
             const ConstStridedMap vm(vBase + bg * tk * vStride + n * hv, tk, hv, Stride(vStride));
-            float *s = capture ? scores.data() + (p * tq + r0) * tk : scratch.data();
+            float *s = capture ? scoresData + (p * tq + r0) * tk : scratch.data();
             Eigen::Map<RowMatrix> sm(s, rn, tk);
             sm.noalias() = qm * km.transpose();
             const std::uint8_t *maskRows = maskData
@@ -488,10 +495,11 @@ CallResult MultiHeadAttention::compute(
     result.outputs.push_back(std::move(output));
     result.masks.push_back(inputs.queryMask);
     if (returnScores) {
-        result.outputs.push_back(scores.reshaped(scoreShape));
+        const auto count = static_cast<std::ptrdiff_t>(shapeSize(scoreShape));
+        result.outputs.emplace_back(scoreShape, TensorValues(scoresData, scoresData + count));
         result.masks.emplace_back();
     }
-    if (captureAttention)
+    if (captureAttention && !scores.empty())
         result.attention = std::move(scores);
     return result;
 }

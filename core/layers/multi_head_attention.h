@@ -73,8 +73,9 @@ public:
     const AttentionSpec *attention() const override { return &m_spec; }
 
     /// Runs the attention. outputs[0] = output; outputs[1] = Keras-shaped scores when
-    /// `returnScores`. Throws ShapeError naming the layer when inputs do not fit.
-    CallResult compute(const Inputs &inputs, bool captureAttention, bool returnScores) const;
+    /// `returnScores`. Captured scores go to context.scoresDestination when given, else to
+    /// CallResult::attention. Throws ShapeError naming the layer when inputs do not fit.
+    CallResult compute(const Inputs &inputs, const CallContext &context, bool returnScores) const;
 
 private:
     Options m_options;

@@ -53,8 +53,10 @@ float maxAbsDiff(const Tensor &a, const Tensor &b)
     if (a.shape() != b.shape())
         return INFINITY;
     float m = 0.0f;
-    for (std::int64_t i = 0; i < a.size(); ++i)
-        m = std::max(m, std::abs(a.data()[i] - b.data()[i]));
+    for (std::int64_t i = 0; i < a.size(); ++i) {
+        const float d = std::abs(a.data()[i] - b.data()[i]);
+        m = std::isnan(d) ? INFINITY : std::max(m, d); // a NaN is the worst difference
+    }
     return m;
 }
 
@@ -123,6 +125,21 @@ private slots:
         QVERIFY(maxAbsDiff(r.attention, tensorOf(c["expected_attention"])) < 1e-6f);
         QCOMPARE(r.attention.data()[0 * 24 + 5], 0.0f); // row 0 attends to position 0 only
         QVERIFY(maxAbsDiff(runOne(*head, r.outputs[0]), tensorOf(c["expected_output"])) < 1e-5f);
+        // Written to a caller's buffer (how Model::run collects scores): same numbers, and the
+        // layer keeps no copy.
+        const Tensor expected = tensorOf(c["expected_attention"]);
+        Tensor buffer(expected.shape(), -1.0f);
+        Shape asked;
+        CallContext toBuffer;
+        toBuffer.scoresDestination = [&](const Shape &shape) {
+            asked = shape;
+            return buffer.data();
+        };
+        const CallResult inPlace = mha->call(args, toBuffer);
+        QCOMPARE(asked, expected.shape());
+        QVERIFY(inPlace.attention.empty());
+        QVERIFY(maxAbsDiff(buffer, expected) < 1e-6f);
+        QCOMPARE(maxAbsDiff(inPlace.outputs[0], r.outputs[0]), 0.0f);
         // Without the causal mask the result differs: the test above can fail.
         args.options["use_causal_mask"] = false;
         QVERIFY(
@@ -156,7 +173,7 @@ private slots:
         args.tensors["query"] = {Tensor({1, 2, 1}, std::vector<float> {1, 2})};
         args.tensors["value"] = {Tensor({1, 3, 1}, std::vector<float> {0, 1, 2})};
         args.options["return_attention_scores"] = true;
-        const CallResult r = mha->call(args, CallContext {false});
+        const CallResult r = mha->call(args, CallContext {false, {}});
         QCOMPARE(r.outputs.size(), std::size_t(2));
         QCOMPARE(r.outputs[1].shape(), (Shape {1, 1, 2, 3}));
         QVERIFY(r.attention.empty());
