@@ -23,6 +23,7 @@
 #include <QToolBar>
 #include <qcustomplot.h>
 
+#include "core/large_block_pool.h"
 #include "ui/attention_presenter.h"
 #include "ui/batch_export.h"
 #include "ui/batch_export_dialog.h"
@@ -287,6 +288,10 @@ void MainWindow::onLoaded(const Workspace &workspace)
     if (!sameData)
         m_samples->setDataset(workspace.dataset);
     m_scores = {};
+    // The previous model's results are gone: give the engine's cache of freed blocks back to
+    // the system rather than keep memory sized for a model that is closed.
+    if (!sameModel)
+        LargeBlockPool::instance().trim();
     if (workspace.dataset && workspace.dataset->rows() > 0) {
         m_sample = std::clamp<int>(m_sample, 0, static_cast<int>(workspace.dataset->rows()) - 1);
         m_samples->setCurrentSample(m_sample);
