@@ -42,7 +42,9 @@ CallResult Embedding::call(const CallArgs &args, const CallContext &) const
         mask = Tensor(ids.shape());
     for (std::int64_t i = 0; i < ids.size(); ++i) {
         const float value = ids.data()[i];
-        const double rounded = std::nearbyint(static_cast<double>(value));
+        // Keras casts the ids to int32, which truncates toward zero (2.7 -> 2); the mask below
+        // still compares the uncast value with 0, as Keras's compute_mask does.
+        const double rounded = std::trunc(static_cast<double>(value));
         if (!std::isfinite(value) || rounded < 0.0 || rounded >= static_cast<double>(inputDim))
             throw ShapeError("layer '" + name() + "' (Embedding): id " + std::to_string(value)
                 + " at position " + std::to_string(i) + " is outside the vocabulary [0, "

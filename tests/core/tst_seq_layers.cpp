@@ -12,6 +12,7 @@
 #include "core/errors.h"
 #include "core/layer.h"
 #include "core/layer_factory.h"
+#include "tests/core/tensor_compare.h"
 #include "tests/test_util.h"
 
 using namespace attnlens;
@@ -242,6 +243,23 @@ private slots:
             QVERIFY2(message.find("tokens") != std::string::npos, e.what());
             QVERIFY2(message.find("5") != std::string::npos, e.what());
         }
+    }
+
+    void embeddingTruncatesFractionalIdsLikeKerasCast()
+    {
+        // Keras casts float ids to int32 (toward zero) and masks on the uncast value != 0.
+        LayerConfig config;
+        config.name = "tokens";
+        config.className = "Embedding";
+        config.config
+            = {{"name", "tokens"}, {"input_dim", 3}, {"output_dim", 1}, {"mask_zero", true}};
+        config.weights.push_back(Tensor({3, 1}, std::vector<float> {10.0f, 20.0f, 30.0f}));
+        const auto layer = makeLayer(config);
+        CallArgs args;
+        args.tensors["inputs"] = {Tensor({1, 4}, std::vector<float> {1.9f, 2.2f, 0.6f, 0.0f})};
+        const CallResult r = layer->call(args, CallContext());
+        QCOMPARE(r.outputs[0].values(), (std::vector<float> {20.0f, 30.0f, 10.0f, 10.0f}));
+        QCOMPARE(r.masks[0].values(), (std::vector<float> {1.0f, 1.0f, 1.0f, 0.0f}));
     }
 
     void absurdConfigIsRefusedBeforeAllocating()
