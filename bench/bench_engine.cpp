@@ -5,7 +5,7 @@
 // the same code path as a user's file.
 //
 // Usage: bench_engine [TS_ENCODER_DIR] [--threads N] [--seconds S] [--model all|ts|large]
-//                     [--mode all|latency|throughput]
+//                     [--mode all|latency|throughput] [--write-model FILE.h5]
 //   TS_ENCODER_DIR defaults to tests/data/keras/ts_encoder relative to the working directory.
 //   Throughput counts every batch of 64, the first one included (it has to fault in fresh memory
 //   for its results), and also reports the first batch and the later ones apart.
@@ -316,7 +316,10 @@ int main(int argc, char **argv)
             only = argv[++i];
         else if (std::strcmp(argv[i], "--mode") == 0 && i + 1 < argc)
             mode = argv[++i];
-        else if (std::strcmp(argv[i], "--threads") == 0 && i + 1 < argc)
+        else if (std::strcmp(argv[i], "--write-model") == 0 && i + 1 < argc) {
+            writeEncoder(argv[++i]); // the large encoder, for measuring attnlens-cli with it
+            return 0;
+        } else if (std::strcmp(argv[i], "--threads") == 0 && i + 1 < argc)
             Eigen::setNbThreads(std::stoi(argv[++i]));
         else
             tsDir = argv[i];

@@ -78,7 +78,7 @@ std::string usageText()
     return "Usage:\n"
            "  attnlens-cli info   MODEL [--config ARCH.json] [--json]\n"
            "  attnlens-cli run    MODEL [--config ARCH.json] --data FILE [--data FILE ...]\n"
-           "                      [--rows A:B] --out RESULT.h5\n"
+           "                      [--rows A:B] [--chunk-rows N] --out RESULT.h5\n"
            "  attnlens-cli export MODEL [--config ARCH.json] --data FILE [--data FILE ...] --out "
            "DIR\n"
            "                      [--layer NAME ...] [--heads all|mean|max|0,2,5] [--rows A:B]\n"
@@ -99,6 +99,8 @@ std::string usageText()
            "T_query,\n"
            "        T_key), attribute 'rows' (the dataset rows written), model file, sha256, "
            "version.\n"
+           "        Rows are computed and written --chunk-rows at a time (default: about 256 MiB\n"
+           "        of results), so memory stays bounded however many rows there are.\n"
            "export  one image per row, attention layer and head choice, named\n"
            "        r<row>_L<layer>-<name>_<head>.<format>. Defaults: --heads all --format png\n"
            "        --size 800x600 --dpi 96 --colormap viridis. --matrix also writes the numbers.\n"
@@ -136,6 +138,7 @@ CliOptions parseArguments(const std::vector<std::string> &arguments)
 
     const bool isInfo = options.command == CliOptions::Command::Info;
     const bool isExport = options.command == CliOptions::Command::Export;
+    const bool isRun = options.command == CliOptions::Command::Run;
     bool haveModel = false;
     bool haveOut = false;
     for (std::size_t i = 1; i < arguments.size(); ++i) {
@@ -190,6 +193,11 @@ CliOptions parseArguments(const std::vector<std::string> &arguments)
             if (options.width < 50 || options.height < 50 || options.width > 20000
                 || options.height > 20000)
                 throw UsageError("--size " + text + ": width and height must be 50..20000");
+        } else if (argument == "--chunk-rows") {
+            onlyFor(isRun);
+            options.chunkRows = parseInteger(value(), "--chunk-rows");
+            if (options.chunkRows < 1)
+                throw UsageError("--chunk-rows must be at least 1");
         } else if (argument == "--dpi") {
             onlyFor(isExport);
             options.dpi = int(parseInteger(value(), "--dpi"));

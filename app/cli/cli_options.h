@@ -64,7 +64,8 @@ struct CliOptions
     int height = 600;
     int dpi = 96;
     std::string colormap = "viridis";
-    std::string matrix; ///< "", "csv" or "npy"
+    std::string matrix;         ///< "", "csv" or "npy"
+    std::int64_t chunkRows = 0; ///< run: rows computed and written at a time; 0 = automatic
 };
 
 /// Parses argv (without the program name). Throws UsageError naming the offending argument.

@@ -4,23 +4,20 @@
 #include <stdexcept>
 #include <system_error>
 
-#include "core/io/hdf5_id.h"
-
 namespace attnlens::cli {
 
 namespace {
 
-[[noreturn]] void failWrite(const std::filesystem::path &path, const std::string &what)
+std::string writeError(const std::filesystem::path &path, const std::string &what)
 {
-    throw std::runtime_error(
-        "cannot write " + path.string() + ": " + what + " (check free space and permissions)");
+    return "cannot write " + path.string() + ": " + what + " (check free space and permissions)";
 }
 
 Hdf5Id check(
     hid_t id, herr_t (*closer)(hid_t), const std::filesystem::path &path, const std::string &what)
 {
     if (id < 0)
-        failWrite(path, what);
+        throw std::runtime_error(writeError(path, what));
     return Hdf5Id(id, closer);
 }
 
@@ -36,10 +33,10 @@ void writeStringAttribute(
             H5Aclose, path, name);
     const std::string data = value.empty() ? std::string(1, '\0') : value;
     if (H5Awrite(attribute.get(), type.get(), data.data()) < 0)
-        failWrite(path, name);
+        throw std::runtime_error(writeError(path, name));
 }
 
-void writeRows(
+void writeRowsAttribute(
     hid_t object, const std::vector<std::int64_t> &rows, const std::filesystem::path &path)
 {
     const hsize_t n = rows.size();
@@ -48,72 +45,142 @@ void writeRows(
         = check(H5Acreate2(object, "rows", H5T_STD_I64LE, space.get(), H5P_DEFAULT, H5P_DEFAULT),
             H5Aclose, path, "rows");
     if (H5Awrite(attribute.get(), H5T_NATIVE_INT64, rows.data()) < 0)
-        failWrite(path, "attribute rows");
+        throw std::runtime_error(writeError(path, "attribute rows"));
 }
 
-void writeTensor(
-    hid_t group, const std::string &name, const Tensor &tensor, const std::filesystem::path &path)
+/// A float32 dataset of `total` rows shaped like the rows of `first`.
+Hdf5Id createDataset(hid_t group, const std::string &name, const Tensor &first, std::int64_t total,
+    const std::filesystem::path &path)
 {
-    std::vector<hsize_t> dims(tensor.shape().begin(), tensor.shape().end());
+    if (first.rank() == 0)
+        throw std::runtime_error(writeError(path, "dataset " + name + " has no batch axis"));
+    std::vector<hsize_t> dims(first.shape().begin(), first.shape().end());
+    dims[0] = static_cast<hsize_t>(total);
     const Hdf5Id space = check(H5Screate_simple(int(dims.size()), dims.data(), nullptr), H5Sclose,
         path, "dataspace of " + name);
-    const Hdf5Id dataset = check(H5Dcreate2(group, name.c_str(), H5T_IEEE_F32LE, space.get(),
-                                     H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+    return check(H5Dcreate2(group, name.c_str(), H5T_IEEE_F32LE, space.get(), H5P_DEFAULT,
+                     H5P_DEFAULT, H5P_DEFAULT),
         H5Dclose, path, "dataset " + name);
-    if (tensor.size() > 0
-        && H5Dwrite(dataset.get(), H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, tensor.data())
-            < 0)
-        failWrite(path, "dataset " + name);
-}
-
-void writeContents(const std::filesystem::path &file, const std::filesystem::path &path,
-    const ResultFileContents &contents)
-{
-    const Hdf5Id h5 = check(H5Fcreate(file.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT),
-        H5Fclose, path, "cannot create the file");
-    writeStringAttribute(h5.get(), "model_file", contents.modelFile, path);
-    writeStringAttribute(h5.get(), "model_sha256", contents.modelSha256, path);
-    writeStringAttribute(h5.get(), "attnlens_version", ATTNLENS_VERSION, path);
-    writeStringAttribute(h5.get(), "data_files", contents.dataFiles, path);
-    writeRows(h5.get(), contents.rows, path);
-    {
-        const Hdf5Id outputs
-            = check(H5Gcreate2(h5.get(), "outputs", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-                H5Gclose, path, "group outputs");
-        for (std::size_t i = 0; i < contents.result->outputs.size(); ++i)
-            writeTensor(outputs.get(), std::to_string(i), contents.result->outputs[i], path);
-    }
-    const Hdf5Id attention
-        = check(H5Gcreate2(h5.get(), "attention", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose,
-            path, "group attention");
-    for (const AttentionScores &scores : contents.result->attention)
-        writeTensor(attention.get(), scores.key, scores.scores, path);
-    if (H5Fflush(h5.get(), H5F_SCOPE_GLOBAL) < 0)
-        failWrite(path, "flush");
 }
 
 } // namespace
 
-void writeResultFile(const std::filesystem::path &path, const ResultFileContents &contents)
+ResultFileWriter::ResultFileWriter(std::filesystem::path path, const ResultFileHeader &header)
+    : m_path(std::move(path))
+    , m_total(static_cast<std::int64_t>(header.rows.size()))
 {
     H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
     std::random_device random;
-    const std::filesystem::path directory = path.has_parent_path() ? path.parent_path() : ".";
-    const std::filesystem::path temporary = directory
-        / ("." + path.filename().string() + "." + std::to_string(random() % 1000000) + ".part");
+    const std::filesystem::path directory = m_path.has_parent_path() ? m_path.parent_path() : ".";
+    m_temporary = directory
+        / ("." + m_path.filename().string() + "." + std::to_string(random() % 1000000) + ".part");
+    m_file = check(H5Fcreate(m_temporary.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT),
+        H5Fclose, m_path, "cannot create the file");
     try {
-        writeContents(temporary, path, contents);
+        writeStringAttribute(m_file.get(), "model_file", header.modelFile, m_path);
+        writeStringAttribute(m_file.get(), "model_sha256", header.modelSha256, m_path);
+        writeStringAttribute(m_file.get(), "attnlens_version", ATTNLENS_VERSION, m_path);
+        writeStringAttribute(m_file.get(), "data_files", header.dataFiles, m_path);
+        writeRowsAttribute(m_file.get(), header.rows, m_path);
     } catch (...) {
+        m_file.reset();
         std::error_code ignored;
-        std::filesystem::remove(temporary, ignored);
+        std::filesystem::remove(m_temporary, ignored);
         throw;
     }
-    std::error_code code;
-    std::filesystem::rename(temporary, path, code);
-    if (code) {
-        std::filesystem::remove(temporary, code);
-        failWrite(path, "cannot rename the temporary file");
+}
+
+ResultFileWriter::~ResultFileWriter()
+{
+    if (m_committed)
+        return;
+    m_outputs.clear();
+    m_attention.clear();
+    m_file.reset();
+    std::error_code ignored;
+    std::filesystem::remove(m_temporary, ignored);
+}
+
+void ResultFileWriter::fail(const std::string &what) const
+{
+    throw std::runtime_error(writeError(m_path, what));
+}
+
+void ResultFileWriter::writeRows(
+    hid_t dataset, const std::string &name, std::int64_t firstRow, const Tensor &tensor) const
+{
+    const Hdf5Id fileSpace = check(H5Dget_space(dataset), H5Sclose, m_path, "dataspace " + name);
+    const int rank = H5Sget_simple_extent_ndims(fileSpace.get());
+    std::vector<hsize_t> dims(static_cast<std::size_t>(std::max(rank, 0)));
+    H5Sget_simple_extent_dims(fileSpace.get(), dims.data(), nullptr);
+    bool fits = rank == tensor.rank() && firstRow >= 0
+        && firstRow + tensor.dim(0) <= static_cast<std::int64_t>(dims[0]);
+    for (int d = 1; fits && d < rank; ++d)
+        fits = dims[static_cast<std::size_t>(d)] == static_cast<hsize_t>(tensor.dim(d));
+    if (!fits)
+        fail("dataset " + name + ": rows of shape " + shapeToString(tensor.shape())
+            + " do not fit the rows written before");
+    if (tensor.size() == 0)
+        return;
+    std::vector<hsize_t> start(dims.size(), 0), count(tensor.shape().begin(), tensor.shape().end());
+    start[0] = static_cast<hsize_t>(firstRow);
+    if (H5Sselect_hyperslab(
+            fileSpace.get(), H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr)
+        < 0)
+        fail("selection in " + name);
+    const Hdf5Id memSpace = check(
+        H5Screate_simple(rank, count.data(), nullptr), H5Sclose, m_path, "dataspace " + name);
+    if (H5Dwrite(
+            dataset, H5T_NATIVE_FLOAT, memSpace.get(), fileSpace.get(), H5P_DEFAULT, tensor.data())
+        < 0)
+        fail("dataset " + name);
+}
+
+void ResultFileWriter::write(std::int64_t firstRow, const RunResult &chunk)
+{
+    if (!m_created) {
+        m_created = true;
+        {
+            const Hdf5Id outputs
+                = check(H5Gcreate2(m_file.get(), "outputs", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                    H5Gclose, m_path, "group outputs");
+            for (std::size_t i = 0; i < chunk.outputs.size(); ++i)
+                m_outputs.push_back(createDataset(
+                    outputs.get(), std::to_string(i), chunk.outputs[i], m_total, m_path));
+        }
+        const Hdf5Id attention
+            = check(H5Gcreate2(m_file.get(), "attention", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                H5Gclose, m_path, "group attention");
+        for (const AttentionScores &scores : chunk.attention)
+            m_attention.emplace_back(scores.key,
+                createDataset(attention.get(), scores.key, scores.scores, m_total, m_path));
     }
+    if (chunk.outputs.size() != m_outputs.size() || chunk.attention.size() != m_attention.size())
+        fail("a chunk of rows has other outputs than the first");
+    for (std::size_t i = 0; i < chunk.outputs.size(); ++i)
+        writeRows(m_outputs[i].get(), "outputs/" + std::to_string(i), firstRow, chunk.outputs[i]);
+    for (std::size_t a = 0; a < chunk.attention.size(); ++a) {
+        if (chunk.attention[a].key != m_attention[a].first)
+            fail("a chunk of rows has other attention layers than the first");
+        writeRows(m_attention[a].second.get(), "attention/" + m_attention[a].first, firstRow,
+            chunk.attention[a].scores);
+    }
+}
+
+void ResultFileWriter::commit()
+{
+    if (H5Fflush(m_file.get(), H5F_SCOPE_GLOBAL) < 0)
+        fail("flush");
+    m_outputs.clear();
+    m_attention.clear();
+    m_file.reset();
+    std::error_code code;
+    std::filesystem::rename(m_temporary, m_path, code);
+    if (code) {
+        std::filesystem::remove(m_temporary, code);
+        fail("cannot rename the temporary file");
+    }
+    m_committed = true;
 }
 
 } // namespace attnlens::cli

@@ -5,11 +5,22 @@
 #include <string>
 #include <vector>
 
+#include "core/io/hdf5_id.h"
 #include "core/model.h"
 
 namespace attnlens::cli {
 
-/// What `attnlens-cli run` writes, and where.
+/// The root attributes of RESULT.h5.
+struct ResultFileHeader
+{
+    std::string modelFile;
+    std::string modelSha256;
+    std::string dataFiles;
+    std::vector<std::int64_t> rows; ///< dataset row index of each sample written, N in all
+};
+
+/// Writes what `attnlens-cli run` produces, a chunk of rows at a time, so that a run over many
+/// samples never holds more than one chunk's scores in memory.
 ///
 /// Layout of RESULT.h5:
 ///   /outputs/<i>             float32 (N, ...)                   model output i
@@ -17,17 +28,37 @@ namespace attnlens::cli {
 ///   root attributes: model_file (name), model_sha256 (hex), attnlens_version,
 ///                    data_files (names, ';'-separated), rows (int64 [N]: the dataset row index
 ///                    of each written sample; rows with missing values are not written).
-struct ResultFileContents
+///
+/// The file is written under a temporary name beside `path` and renamed over `path` by
+/// commit(); without commit() (an error, Ctrl-C) the temporary file is removed. Every failure
+/// throws std::runtime_error naming `path`.
+class ResultFileWriter
 {
-    std::string modelFile;
-    std::string modelSha256;
-    std::string dataFiles;
-    std::vector<std::int64_t> rows;
-    const RunResult *result = nullptr;
-};
+public:
+    ResultFileWriter(std::filesystem::path path, const ResultFileHeader &header);
+    ~ResultFileWriter();
+    ResultFileWriter(const ResultFileWriter &) = delete;
+    ResultFileWriter &operator=(const ResultFileWriter &) = delete;
 
-/// Writes `contents` to a temporary file beside `path` and renames it over `path` at the end;
-/// the temporary file is removed on failure. Throws std::runtime_error naming `path`.
-void writeResultFile(const std::filesystem::path &path, const ResultFileContents &contents);
+    /// Writes `chunk` (outputs and attention of rows [firstRow, firstRow + n)). The first chunk
+    /// creates the datasets; later chunks must have the same per-row shapes.
+    void write(std::int64_t firstRow, const RunResult &chunk);
+    /// Flushes, closes and renames the file to its final name.
+    void commit();
+
+private:
+    void writeRows(
+        hid_t dataset, const std::string &name, std::int64_t firstRow, const Tensor &tensor) const;
+    [[noreturn]] void fail(const std::string &what) const;
+
+    std::filesystem::path m_path;
+    std::filesystem::path m_temporary;
+    std::int64_t m_total = 0;
+    Hdf5Id m_file;
+    std::vector<Hdf5Id> m_outputs;
+    std::vector<std::pair<std::string, Hdf5Id>> m_attention;
+    bool m_created = false; ///< datasets exist (after the first chunk)
+    bool m_committed = false;
+};
 
 } // namespace attnlens::cli

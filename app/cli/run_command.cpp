@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <iostream>
 
 #include "app/cli/commands.h"
@@ -7,34 +8,74 @@
 
 namespace attnlens::cli {
 
+namespace {
+
+/// Without --chunk-rows: the first chunk has this many rows, later chunks as many as keep a
+/// chunk's results near kChunkBytes.
+constexpr std::int64_t kFirstChunkRows = 16;
+constexpr double kChunkBytes = 256.0 * 1024 * 1024;
+constexpr std::int64_t kMaxChunkRows = 4096;
+
+double resultBytes(const RunResult &result)
+{
+    double bytes = 0;
+    for (const Tensor &t : result.outputs)
+        bytes += static_cast<double>(t.size()) * sizeof(float);
+    for (const AttentionScores &a : result.attention)
+        bytes += static_cast<double>(a.scores.size()) * sizeof(float);
+    return bytes;
+}
+
+} // namespace
+
 int runRun(const CliOptions &options)
 {
     const Session session = openSession(options);
+    const auto total = static_cast<std::int64_t>(session.rows.size());
     Progress progress("run");
-    RunOptions runOptions;
-    runOptions.progress = [&progress](std::int64_t done, std::int64_t total) {
-        progress.update(done, total);
-        return !interrupted();
-    };
-    RunResult result;
-    try {
-        result = session.model->run(session.inputs, runOptions);
-    } catch (const Cancelled &) {
-        throw Interrupted {};
-    }
-    if (interrupted())
-        throw Interrupted {};
-    ResultFileContents contents;
-    contents.modelFile = options.model.filename().string();
-    contents.modelSha256
+
+    ResultFileHeader header;
+    header.modelFile = options.model.filename().string();
+    header.modelSha256
         = fileSha256Hex(QString::fromStdString(options.model.string())).toStdString();
     for (const auto &file : options.data)
-        contents.dataFiles += (contents.dataFiles.empty() ? "" : ";") + file.filename().string();
-    contents.rows = session.rows;
-    contents.result = &result;
-    writeResultFile(options.out, contents);
-    std::cerr << "wrote " << options.out.string() << ": " << session.rows.size() << " rows, "
-              << result.attention.size() << " attention layer(s)\n";
+        header.dataFiles += (header.dataFiles.empty() ? "" : ";") + file.filename().string();
+    header.rows = session.rows;
+    ResultFileWriter writer(options.out, header);
+
+    std::size_t attentionLayers = 0;
+    std::int64_t chunk = options.chunkRows > 0 ? options.chunkRows : kFirstChunkRows;
+    for (std::int64_t begin = 0; begin < total;) {
+        const std::int64_t end = std::min(total, begin + chunk);
+        std::vector<Tensor> slice;
+        if (begin > 0 || end < total)
+            for (const Tensor &input : session.inputs)
+                slice.push_back(input.slice(begin, end));
+        RunOptions runOptions;
+        runOptions.progress = [&](std::int64_t done, std::int64_t) {
+            progress.update(begin + done, total);
+            return !interrupted();
+        };
+        RunResult result;
+        try {
+            result = session.model->run(slice.empty() ? session.inputs : slice, runOptions);
+        } catch (const Cancelled &) {
+            throw Interrupted {};
+        }
+        if (interrupted())
+            throw Interrupted {};
+        writer.write(begin, result);
+        attentionLayers = result.attention.size();
+        if (options.chunkRows == 0 && begin == 0) {
+            const double perRow = std::max(1.0, resultBytes(result) / double(end - begin));
+            chunk = std::clamp<std::int64_t>(
+                static_cast<std::int64_t>(kChunkBytes / perRow), 1, kMaxChunkRows);
+        }
+        begin = end;
+    }
+    writer.commit();
+    std::cerr << "wrote " << options.out.string() << ": " << total << " rows, " << attentionLayers
+              << " attention layer(s)\n";
     return 0;
 }
 

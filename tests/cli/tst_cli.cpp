@@ -172,6 +172,10 @@ private slots:
             {"export", "m.keras", "--data", "d.csv", "--out", "d", "--size", "800"});
         QTest::newRow("bad colormap") << QStringList(
             {"export", "m.keras", "--data", "d.csv", "--out", "d", "--colormap", "rainbowz"});
+        QTest::newRow("zero chunk rows") << QStringList(
+            {"run", "m.keras", "--data", "d.csv", "--out", "x.h5", "--chunk-rows", "0"});
+        QTest::newRow("chunk rows on export") << QStringList(
+            {"export", "m.keras", "--data", "d.csv", "--out", "d", "--chunk-rows", "4"});
         QTest::newRow("json on run")
             << QStringList({"run", "m.keras", "--json", "--data", "d.csv", "--out", "x.h5"});
     }
@@ -213,12 +217,22 @@ private slots:
         QVERIFY(result.out.contains("MultiHeadAttention"));
     }
 
+    void runMatchesKeras_data()
+    {
+        QTest::addColumn<QStringList>("extra");
+        QTest::newRow("one chunk") << QStringList();
+        QTest::newRow("chunks of 3 rows (3+3+2)") << QStringList({"--chunk-rows", "3"});
+    }
+
     void runMatchesKeras()
     {
+        QFETCH(QStringList, extra);
         QTemporaryDir dir;
         const QString out = dir.filePath("result.h5");
-        const Result result = runCli({"run", testDataQ("keras/ts_encoder/model.keras"), "--data",
-            testDataQ("keras/ts_encoder/data.h5"), "--out", out});
+        const Result result
+            = runCli(QStringList({"run", testDataQ("keras/ts_encoder/model.keras"), "--data",
+                         testDataQ("keras/ts_encoder/data.h5"), "--out", out})
+                + extra);
         QVERIFY2(result.exitCode == 0, result.err.constData());
         QCOMPARE(
             QDir(dir.path()).entryList(QDir::Files | QDir::Hidden), QStringList({"result.h5"}));
