@@ -50,9 +50,8 @@ private slots:
                             RunOptions options;
                             options.batchSize = t + 1;
                             const RunResult result = model->run({input.slice(from, rows)}, options);
-                            worst[t] = std::max(worst[t],
-                                worstError(result.outputs.at(0), wantOutput.slice(from, rows), 1e-5,
-                                    1e-4));
+                            track(worstError(
+                                result.outputs.at(0), wantOutput.slice(from, rows), 1e-5, 1e-4));
                             for (std::size_t a = 0; a < wantScores.size(); ++a)
                                 track(worstError(result.attention.at(a).scores,
                                     wantScores[a].slice(from, rows), 1e-5, 0.0));
