@@ -30,13 +30,11 @@ class TestAxisLabels : public QObject
 {
     Q_OBJECT
 
-    QTemporaryDir m_dir;
+    ScratchDir m_scratch;
 
     std::filesystem::path write(const std::string &name, const std::string &content)
     {
-        const std::filesystem::path p = std::filesystem::path(m_dir.path().toStdString()) / name;
-        std::ofstream(p, std::ios::binary) << content;
-        return p;
+        return m_scratch.write(name, content);
     }
 
 private slots:

@@ -8,6 +8,7 @@
 
 #include "core/data/csv_reader.h"
 #include "core/errors.h"
+#include "tests/test_util.h"
 
 using namespace attnlens;
 
@@ -15,13 +16,11 @@ class TestCsvReader : public QObject
 {
     Q_OBJECT
 
-    QTemporaryDir m_dir;
+    ScratchDir m_scratch;
 
     std::filesystem::path write(const std::string &name, const std::string &content)
     {
-        const std::filesystem::path p = std::filesystem::path(m_dir.path().toStdString()) / name;
-        std::ofstream(p, std::ios::binary) << content;
-        return p;
+        return m_scratch.write(name, content);
     }
 
     static QString errorOf(const std::filesystem::path &file)
@@ -158,8 +157,7 @@ private slots:
 
     void hundredMegabyteSingleLineIsRefusedFast()
     {
-        const std::filesystem::path p
-            = std::filesystem::path(m_dir.path().toStdString()) / "big.csv";
+        const std::filesystem::path p = m_scratch.path() / "big.csv";
         {
             std::ofstream out(p, std::ios::binary);
             const std::string block(1 << 20, 'x');
@@ -176,8 +174,7 @@ private slots:
 
     void hundredMegabyteDataLineIsOneRaggedRow()
     {
-        const std::filesystem::path p
-            = std::filesystem::path(m_dir.path().toStdString()) / "big2.csv";
+        const std::filesystem::path p = m_scratch.path() / "big2.csv";
         {
             std::ofstream out(p, std::ios::binary);
             out << "a,b\n1,2\n";

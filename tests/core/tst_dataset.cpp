@@ -36,13 +36,11 @@ class TestDataset : public QObject
 {
     Q_OBJECT
 
-    QTemporaryDir m_dir;
+    ScratchDir m_scratch;
 
     std::filesystem::path write(const std::string &name, const std::string &content)
     {
-        const std::filesystem::path p = std::filesystem::path(m_dir.path().toStdString()) / name;
-        std::ofstream(p, std::ios::binary) << content;
-        return p;
+        return m_scratch.write(name, content);
     }
 
 private slots:
