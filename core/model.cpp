@@ -4,6 +4,7 @@
 #include <cstring>
 #include <exception>
 #include <mutex>
+#include <new>
 
 #include <omp.h>
 
@@ -317,7 +318,12 @@ RunResult Model::run(const std::vector<Tensor> &inputs, const RunOptions &option
     };
     for (std::int64_t begin = 0; begin < rows; begin += rowsPerBatch) {
         const std::int64_t end = std::min(rows, begin + rowsPerBatch);
-        runSlices(graph, inputs, begin, end, sliceRows, capture, destination, sink);
+        try {
+            runSlices(graph, inputs, begin, end, sliceRows, capture, destination, sink);
+        } catch (const std::bad_alloc &) {
+            throw ShapeError("out of memory for the results of " + std::to_string(rows)
+                + " rows; run fewer rows at a time (or capture fewer attention layers)");
+        }
         if (options.progress && !options.progress(end, rows))
             throw Cancelled {};
     }

@@ -2,6 +2,7 @@
 
 #include <exception>
 #include <functional>
+#include <new>
 #include <optional>
 #include <utility>
 
@@ -43,6 +44,10 @@ void runInBackground(
             result.value = work();
         } catch (const Cancelled &) {
             result.cancelled = true;
+        } catch (const std::bad_alloc &) {
+            result.error = QStringLiteral(
+                "There was not enough memory for this. Close other programs, or open shorter "
+                "inputs or fewer rows.");
         } catch (const std::exception &e) {
             result.error = QString::fromUtf8(e.what());
         } catch (...) {

@@ -2,6 +2,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <memory>
+#include <new>
 #include <string>
 
 #include <QApplication>
@@ -101,6 +102,10 @@ int main(int argc, char **argv)
         return BadInput;
     } catch (const ShapeError &error) {
         printError(error.what());
+        return BadInput;
+    } catch (const std::bad_alloc &) {
+        printError("out of memory; run fewer rows (--rows), fewer at a time (--chunk-rows) or "
+                   "shorter inputs");
         return BadInput;
     } catch (const Interrupted &) {
         printError("interrupted; no partial file was left behind");
