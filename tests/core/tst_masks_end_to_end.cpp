@@ -58,6 +58,20 @@ Tensor truncated(const Tensor &padded, std::int64_t r, std::int64_t length)
     return Tensor(shape, std::move(values));
 }
 
+/// Padding masks: query q or key k of row r lies past the row's real length.
+bool pastLength(std::int64_t r, std::int64_t q, std::int64_t k)
+{
+    return q >= kLengths[r] || k >= kLengths[r];
+}
+
+/// The truncation of a model with the single input `x`: row r cut to its first `length` steps.
+auto truncating(const Tensor &x)
+{
+    return [&x](std::int64_t r, std::int64_t length) {
+        return std::vector<Tensor> {truncated(x, r, length)};
+    };
+}
+
 float at(const Tensor &scores, std::int64_t r, std::int64_t h, std::int64_t q, std::int64_t k)
 {
     const Shape &s = scores.shape();
@@ -139,15 +153,7 @@ private slots:
             QVERIFY(model->inputs()[0].integerIds);
             const Tensor ids = paddedIds();
             // Query and key masks both come from the Embedding: padded queries are fully masked.
-            compareWithTruncated(
-                *model, {ids},
-                [](std::int64_t r, std::int64_t q, std::int64_t k) {
-                    return q >= kLengths[r] || k >= kLengths[r];
-                },
-                [&](std::int64_t r, std::int64_t length) {
-                    return std::vector<Tensor> {truncated(ids, r, length)};
-                },
-                zeroRows);
+            compareWithTruncated(*model, {ids}, pastLength, truncating(ids), zeroRows);
         });
     }
 
@@ -156,15 +162,7 @@ private slots:
         guarded([&] {
             const auto model = open("mha3.h5", "masking_mha.json");
             const Tensor x = paddedFeatures();
-            compareWithTruncated(
-                *model, {x},
-                [](std::int64_t r, std::int64_t q, std::int64_t k) {
-                    return q >= kLengths[r] || k >= kLengths[r];
-                },
-                [&](std::int64_t r, std::int64_t length) {
-                    return std::vector<Tensor> {truncated(x, r, length)};
-                },
-                true);
+            compareWithTruncated(*model, {x}, pastLength, truncating(x), true);
         });
     }
 
@@ -226,12 +224,9 @@ private slots:
             compareWithTruncated(
                 *model, {ids},
                 [](std::int64_t r, std::int64_t q, std::int64_t k) {
-                    return q >= kLengths[r] || k >= kLengths[r] || k > q;
+                    return pastLength(r, q, k) || k > q;
                 },
-                [&](std::int64_t r, std::int64_t length) {
-                    return std::vector<Tensor> {truncated(ids, r, length)};
-                },
-                true);
+                truncating(ids), true);
         });
     }
 };
