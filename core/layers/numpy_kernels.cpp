@@ -481,6 +481,9 @@ Tensor applyOperator(const OperatorSpec &spec, const Tensor &x, const Tensor *y,
                 where + ": softmax axis " + axis.dump().substr(0, 60) + " is not an integer.");
         return softmax(x, axis.is_null() ? -1 : axis.get<int>(), where);
     }
+    case Kind::Concatenate:
+    case Kind::Stack:
+        return applyJoin(spec, {x}, param("axis"), 0, where);
     }
     return {};
 }
@@ -516,6 +519,271 @@ Tensor operandTensor(const CallArgs &args, const std::string &parameter, const s
     if (it != args.options.end() && !it->is_null())
         return tensorFromJson(*it, where);
     throw ShapeError(where + ": the call argument '" + parameter + "' is missing.");
+}
+
+Tensor concatenateTensors(
+    const std::vector<Tensor> &parts, std::int64_t axis, const std::string &where)
+{
+    if (parts.empty())
+        throw ShapeError(where + ": there is nothing to concatenate (an empty list).");
+    const Shape &first = parts[0].shape();
+    const auto rank = static_cast<std::int64_t>(first.size());
+    if (rank == 0)
+        throw ShapeError(where + ": zero-dimensional tensors cannot be concatenated.");
+    if (axis < -rank || axis >= rank)
+        throw ShapeError(where + ": axis " + std::to_string(axis)
+            + " is out of range for tensors of rank " + std::to_string(rank) + ".");
+    const auto a = static_cast<std::size_t>(axis < 0 ? axis + rank : axis);
+    Shape shape = first;
+    shape[a] = 0;
+    for (const Tensor &t : parts) {
+        Shape other = t.shape();
+        if (other.size() != first.size())
+            throw ShapeError(where + ": inputs " + shapeToString(first) + " and "
+                + shapeToString(t.shape()) + " have different ranks.");
+        shape[a] += other[a];
+        other[a] = first[a];
+        if (other != first)
+            throw ShapeError(where + ": inputs " + shapeToString(first) + " and "
+                + shapeToString(t.shape()) + " differ on an axis other than the concatenation axis "
+                + std::to_string(a) + ".");
+    }
+    Tensor out = Tensor::uninitialized(shape);
+    std::int64_t outer = 1;
+    for (std::size_t d = 0; d < a; ++d)
+        outer *= shape[d];
+    if (out.size() == 0)
+        return out;
+    const std::int64_t outRow = out.size() / outer;
+    std::int64_t offset = 0;
+    for (const Tensor &t : parts) {
+        const std::int64_t row = t.size() / outer;
+        for (std::int64_t o = 0; o < outer; ++o)
+            std::copy_n(t.data() + o * row, row, out.data() + o * outRow + offset);
+        offset += row;
+    }
+    return out;
+}
+
+Tensor stackTensors(const std::vector<Tensor> &parts, std::int64_t axis, const std::string &where)
+{
+    if (parts.empty())
+        throw ShapeError(where + ": there is nothing to stack (an empty list).");
+    const Shape &first = parts[0].shape();
+    const auto rank = static_cast<std::int64_t>(first.size());
+    if (axis < -(rank + 1) || axis > rank)
+        throw ShapeError(where + ": axis " + std::to_string(axis)
+            + " is out of range for stacking tensors of rank " + std::to_string(rank) + ".");
+    const auto a = static_cast<std::size_t>(axis < 0 ? axis + rank + 1 : axis);
+    Shape expanded = first;
+    expanded.insert(expanded.begin() + static_cast<std::ptrdiff_t>(a), 1);
+    std::vector<Tensor> views;
+    views.reserve(parts.size());
+    for (const Tensor &t : parts) {
+        if (t.shape() != first)
+            throw ShapeError(where + ": inputs " + shapeToString(first) + " and "
+                + shapeToString(t.shape()) + " differ; stacked tensors must have equal shapes.");
+        views.push_back(t.reshaped(expanded));
+    }
+    return concatenateTensors(views, static_cast<std::int64_t>(a), where);
+}
+
+Tensor applyJoin(const OperatorSpec &spec, const std::vector<Tensor> &parts,
+    const nlohmann::json &axis, std::int64_t defaultAxis, const std::string &where)
+{
+    const bool stack = spec.kind == OperatorSpec::Kind::Stack;
+    const char *what = stack ? "stack" : "concatenation";
+    if (!axis.is_null() && (!axis.is_number_integer() || std::abs(axis.get<std::int64_t>()) > 64))
+        throw InputFileError(where + ": the " + what + " axis " + axis.dump().substr(0, 60)
+            + " is not an axis number. The model file is damaged.");
+    const std::int64_t a = axis.is_null() ? defaultAxis : axis.get<std::int64_t>();
+    if (parts.empty())
+        throw ShapeError(where + ": the " + what
+            + " got no tensors (a list that mixes tensors and constants is not supported).");
+    const auto rank = static_cast<std::int64_t>(parts[0].rank()) + (stack ? 1 : 0);
+    if (a == 0 || a == -rank)
+        throw UnsupportedModelError(where + ": the " + what
+            + " is along axis 0, the batch axis: it would mix the samples of a batch, so its "
+              "result would depend on how AttnLens groups rows into batches. Join along another "
+              "axis (e.g. axis=-1) and save the model again.");
+    return stack ? stackTensors(parts, a, where) : concatenateTensors(parts, a, where);
+}
+
+namespace {
+
+std::string sliceBound(const std::optional<std::int64_t> &v)
+{
+    return v ? std::to_string(*v) : std::string();
+}
+
+struct SliceRange
+{
+    std::int64_t start = 0;
+    std::int64_t step = 1;
+    std::int64_t count = 0;
+};
+
+/// Python's slice.indices(length) and len(range(...)).
+SliceRange sliceRange(const IndexItem &item, std::int64_t length)
+{
+    SliceRange r;
+    r.step = item.step;
+    if (r.step > 0) {
+        auto clamp = [&](std::int64_t v) {
+            if (v < 0)
+                return std::max<std::int64_t>(v + length, 0);
+            return std::min(v, length);
+        };
+        r.start = item.start ? clamp(*item.start) : 0;
+        const std::int64_t stop = item.stop ? clamp(*item.stop) : length;
+        r.count = stop > r.start ? (stop - r.start + r.step - 1) / r.step : 0;
+    } else {
+        auto clamp = [&](std::int64_t v) {
+            if (v < 0)
+                return std::max<std::int64_t>(v + length, -1);
+            return std::min(v, length - 1);
+        };
+        r.start = item.start ? clamp(*item.start) : length - 1;
+        const std::int64_t stop = item.stop ? clamp(*item.stop) : -1;
+        r.count = r.start > stop ? (r.start - stop - r.step - 1) / -r.step : 0;
+    }
+    return r;
+}
+
+} // namespace
+
+std::string indexKeyToString(const std::vector<IndexItem> &key)
+{
+    std::string text = "[";
+    for (std::size_t i = 0; i < key.size(); ++i) {
+        if (i > 0)
+            text += ", ";
+        const IndexItem &item = key[i];
+        switch (item.kind) {
+        case IndexItem::Kind::Integer:
+            text += std::to_string(item.index);
+            break;
+        case IndexItem::Kind::NewAxis:
+            text += "None";
+            break;
+        case IndexItem::Kind::Ellipsis:
+            text += "...";
+            break;
+        case IndexItem::Kind::Slice:
+            text += sliceBound(item.start) + ":" + sliceBound(item.stop);
+            if (item.step != 1)
+                text += ":" + std::to_string(item.step);
+            break;
+        }
+    }
+    return text + "]";
+}
+
+std::vector<IndexItem> expandIndexKey(
+    const std::vector<IndexItem> &key, int rank, const std::string &where)
+{
+    int consumed = 0;
+    int ellipses = 0;
+    for (const IndexItem &item : key) {
+        if (item.kind == IndexItem::Kind::Integer || item.kind == IndexItem::Kind::Slice)
+            ++consumed;
+        else if (item.kind == IndexItem::Kind::Ellipsis)
+            ++ellipses;
+    }
+    if (ellipses > 1)
+        throw ShapeError(where + ": the index " + indexKeyToString(key)
+            + " has more than one ellipsis ('...').");
+    if (consumed > rank)
+        throw ShapeError(where + ": the index " + indexKeyToString(key) + " indexes "
+            + std::to_string(consumed) + " axes, but the input has only " + std::to_string(rank)
+            + ".");
+    std::vector<IndexItem> expanded;
+    const IndexItem full; // ':'
+    bool filled = false;
+    for (const IndexItem &item : key) {
+        if (item.kind == IndexItem::Kind::Ellipsis) {
+            expanded.insert(expanded.end(), static_cast<std::size_t>(rank - consumed), full);
+            filled = true;
+        } else {
+            expanded.push_back(item);
+        }
+    }
+    if (!filled)
+        expanded.insert(expanded.end(), static_cast<std::size_t>(rank - consumed), full);
+    return expanded;
+}
+
+Tensor getItem(const Tensor &x, const std::vector<IndexItem> &key, const std::string &where)
+{
+    const std::vector<IndexItem> items = expandIndexKey(key, x.rank(), where);
+    const Shape &in = x.shape();
+    const std::size_t rank = in.size();
+    std::vector<std::int64_t> first;
+    std::vector<std::int64_t> step;
+    std::vector<std::int64_t> count;
+    Shape outShape;
+    for (const IndexItem &item : items) {
+        if (item.kind == IndexItem::Kind::NewAxis) {
+            outShape.push_back(1);
+            continue;
+        }
+        const std::size_t axis = first.size();
+        const std::int64_t length = in[axis];
+        if (item.kind == IndexItem::Kind::Integer) {
+            const std::int64_t i = item.index < 0 ? item.index + length : item.index;
+            if (i < 0 || i >= length)
+                throw ShapeError(where + ": index " + std::to_string(item.index) + " of "
+                    + indexKeyToString(key) + " is out of range for axis " + std::to_string(axis)
+                    + " of size " + std::to_string(length) + " (input shape " + shapeToString(in)
+                    + ").");
+            first.push_back(i);
+            step.push_back(1);
+            count.push_back(1);
+        } else {
+            const SliceRange r = sliceRange(item, length);
+            first.push_back(r.start);
+            step.push_back(r.step);
+            count.push_back(r.count);
+            outShape.push_back(r.count);
+        }
+    }
+    Tensor out = Tensor::uninitialized(outShape);
+    if (out.size() == 0)
+        return out;
+    const float *src = x.data();
+    float *dst = out.data();
+    if (rank == 0) {
+        dst[0] = src[0];
+        return out;
+    }
+    std::vector<std::int64_t> stride(rank, 1);
+    for (std::size_t d = rank - 1; d > 0; --d)
+        stride[d - 1] = stride[d] * in[d];
+    std::int64_t offset = 0;
+    for (std::size_t d = 0; d < rank; ++d)
+        offset += first[d] * stride[d];
+    const std::size_t last = rank - 1;
+    const std::int64_t inner = count[last];
+    const std::int64_t innerStep = step[last];
+    std::vector<std::int64_t> index(rank, 0);
+    const std::int64_t total = out.size();
+    for (std::int64_t n = 0; n < total; n += inner) {
+        if (innerStep == 1) {
+            std::copy_n(src + offset, inner, dst + n);
+        } else {
+            for (std::int64_t k = 0; k < inner; ++k)
+                dst[n + k] = src[offset + k * innerStep];
+        }
+        for (std::size_t d = last; d-- > 0;) {
+            ++index[d];
+            offset += step[d] * stride[d];
+            if (index[d] < count[d])
+                break;
+            offset -= step[d] * stride[d] * count[d];
+            index[d] = 0;
+        }
+    }
+    return out;
 }
 
 } // namespace attnlens

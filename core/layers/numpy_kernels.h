@@ -1,5 +1,7 @@
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -9,8 +11,9 @@
 #include "core/tensor.h"
 
 // NumPy-style tensor arithmetic shared by the Keras 3 operator layers (keras.src.ops.numpy) and
-// the Keras 2 TFOpLambda layer: broadcasting element-wise maths, reductions over axes, and the
-// shape operations (transpose, expand_dims, squeeze, matmul). Every function takes `where` (the
+// the Keras 2 TFOpLambda layer: broadcasting element-wise maths, reductions over axes, the
+// shape operations (transpose, expand_dims, squeeze, matmul, concatenate, stack) and basic
+// indexing (x[:, -1, :], used by GetItem / SlicingOpLambda). Every function takes `where` (the
 // layer, for messages) and throws ShapeError naming it when the shapes do not fit.
 namespace attnlens {
 
@@ -102,13 +105,24 @@ struct OperatorSpec
         ExpandDims,
         Squeeze,
         Reshape,
-        Softmax
+        Softmax,
+        Concatenate, ///< a list of tensors joined along an existing axis
+        Stack        ///< a list of tensors joined along a new axis
     };
     Kind kind = Kind::Unary;
     BinaryOp binary = BinaryOp::Add;
     UnaryOp unary = UnaryOp::Identity;
     ReduceOp reduce = ReduceOp::Sum;
 };
+
+/// Joins `parts` for a Concatenate or Stack `spec` along `axis` (an integer; null takes
+/// `defaultAxis`), as numpy.concatenate / numpy.stack, tf.concat / tf.stack. Throws
+/// InputFileError for an axis that is not an integer, ShapeError when the shapes do not fit or
+/// the list is empty, and UnsupportedModelError when the join is along the batch axis (axis 0 of
+/// the inputs, or a new leading axis): the result would mix samples, and depend on how AttnLens
+/// groups rows into batches.
+Tensor applyJoin(const OperatorSpec &spec, const std::vector<Tensor> &parts,
+    const nlohmann::json &axis, std::int64_t defaultAxis, const std::string &where);
 
 /// Applies `spec` to `x` (and `y` for binary operators and matmul). `params` holds the
 /// operator's non-tensor arguments under NumPy names: "axis" (int, list or null), "keepdims"
@@ -120,5 +134,46 @@ Tensor applyOperator(const OperatorSpec &spec, const Tensor &x, const Tensor *y,
 /// Reshape with a NumPy/Keras target shape (a list, -1 infers one dimension) applied to the
 /// whole tensor including its batch axis.
 Tensor reshapeTo(const Tensor &x, const nlohmann::json &shape, const std::string &where);
+
+/// NumPy concatenate of `parts` along `axis` (negative counts from the end): equal ranks, equal
+/// dimensions except on `axis`. Throws ShapeError naming `where` otherwise.
+Tensor concatenateTensors(
+    const std::vector<Tensor> &parts, std::int64_t axis, const std::string &where);
+
+/// NumPy stack of equally shaped `parts` along a new axis `axis` in [-(rank + 1), rank].
+Tensor stackTensors(const std::vector<Tensor> &parts, std::int64_t axis, const std::string &where);
+
+/// One element of a NumPy basic-indexing key, as in `x[1:5:2, ..., None, -1]`.
+struct IndexItem
+{
+    enum class Kind
+    {
+        Integer,  ///< selects one position and drops the axis
+        Slice,    ///< start:stop:step, bounds clamped like Python's slice.indices
+        NewAxis,  ///< None / np.newaxis: inserts a size-1 axis, consumes none
+        Ellipsis, ///< ...: as many full slices as the other items leave axes
+    };
+    Kind kind = Kind::Slice;
+    std::int64_t index = 0;            ///< Integer; negative counts from the end
+    std::optional<std::int64_t> start; ///< Slice; nullopt is None
+    std::optional<std::int64_t> stop;  ///< Slice; nullopt is None
+    std::int64_t step = 1;             ///< Slice; never 0
+};
+
+/// `key` written back in Python syntax ("[:, -1, :]"), for messages.
+std::string indexKeyToString(const std::vector<IndexItem> &key);
+
+/// `key` for a rank-`rank` tensor with its Ellipsis (or an implicit one at the end, as NumPy)
+/// replaced by full slices: one Integer or Slice item per axis, NewAxis items kept. Throws
+/// ShapeError naming `where` for a second Ellipsis or more indices than axes.
+std::vector<IndexItem> expandIndexKey(
+    const std::vector<IndexItem> &key, int rank, const std::string &where);
+
+/// x[key] with NumPy basic-indexing semantics (the same as TensorFlow's for these keys):
+/// negative indices count from the end, slice bounds are clamped like Python's (an empty
+/// result is allowed), negative steps walk backwards, an integer drops its axis, None inserts a
+/// size-1 axis. Every axis of `x` is indexed, the leading one included. Throws ShapeError naming
+/// `where` and the index when an integer index is out of range.
+Tensor getItem(const Tensor &x, const std::vector<IndexItem> &key, const std::string &where);
 
 } // namespace attnlens
