@@ -13,6 +13,7 @@
 #include "core/layers/einsum_dense.h"
 #include "core/layers/embedding.h"
 #include "core/layers/flatten_layer.h"
+#include "core/layers/get_item.h"
 #include "core/layers/global_pooling_1d.h"
 #include "core/layers/gru.h"
 #include "core/layers/identity_layer.h"
@@ -93,9 +94,12 @@ const Table &table()
         {"SimpleRNN", &SimpleRnn::fromKeras},
         {"Bidirectional", &Bidirectional::fromKeras},
         {"TFOpLambda", &TfOpLambda::fromKeras},
+        // Indexing, x[:, -1, :]: the Keras 3 GetItem operation and tf.keras SlicingOpLambda.
+        {"GetItem", &GetItem::fromKeras},
+        {"SlicingOpLambda", &GetItem::fromSlicingOpLambda},
         // Keras 3 operator classes whose names no keras.layers class uses; Add, Subtract,
-        // Multiply, Maximum, Minimum, Reshape and Softmax operators are told apart from the
-        // layers of the same name in makeLayer (NumpyOperation::isOperation).
+        // Multiply, Maximum, Minimum, Reshape, Softmax and Concatenate operators are told apart
+        // from the layers of the same name in makeLayer (NumpyOperation::isOperation).
         {"Divide", &NumpyOperation::fromKeras},
         {"TrueDivide", &NumpyOperation::fromKeras},
         {"Power", &NumpyOperation::fromKeras},
@@ -117,8 +121,16 @@ const Table &table()
         {"Transpose", &NumpyOperation::fromKeras},
         {"ExpandDims", &NumpyOperation::fromKeras},
         {"Squeeze", &NumpyOperation::fromKeras},
+        {"Stack", &NumpyOperation::fromKeras},
     };
     return rows;
+}
+
+/// Keras 3 operation classes that the table above gives a Layer class of their own instead of
+/// NumpyOperation; no keras.layers class has their names.
+bool hasOwnOperationClass(std::string_view className)
+{
+    return className == "GetItem";
 }
 
 std::string supportedList()
@@ -157,7 +169,7 @@ std::unique_ptr<Layer> makeLayer(const LayerConfig &config)
               "Replace it with built-in Keras layers and save the model again.");
     // Keras 3 operator nodes (`x + y` is class "Add" of module keras.src.ops.numpy) share
     // class names with keras.layers (Add, Multiply, Reshape...): they are dispatched first.
-    if (NumpyOperation::isOperation(config))
+    if (NumpyOperation::isOperation(config) && !hasOwnOperationClass(config.className))
         return NumpyOperation::fromKeras(config);
     const auto it = table().find(config.className);
     if (it == table().end())

@@ -77,6 +77,8 @@ const std::map<std::string, OperatorSpec, std::less<>> &operators()
         {"ExpandDims", shaped(Kind::ExpandDims)},
         {"Squeeze", shaped(Kind::Squeeze)},
         {"Reshape", shaped(Kind::Reshape)},
+        {"Concatenate", shaped(Kind::Concatenate)},
+        {"Stack", shaped(Kind::Stack)},
     };
     return table;
 }
@@ -164,6 +166,8 @@ std::vector<std::string> NumpyOperation::callSignature() const
 {
     if (m_spec.kind == Kind::Binary || m_spec.kind == Kind::Matmul)
         return {"x1", "x2"};
+    if (m_spec.kind == Kind::Concatenate || m_spec.kind == Kind::Stack)
+        return {"xs"};
     return {"x"};
 }
 
@@ -179,7 +183,13 @@ CallResult NumpyOperation::call(const CallArgs &args, const CallContext &) const
     for (auto it = fromCall.begin(); it != fromCall.end(); ++it)
         params[it.key()] = it.value();
     CallResult result;
-    if (m_spec.kind == Kind::Binary || m_spec.kind == Kind::Matmul) {
+    if (m_spec.kind == Kind::Concatenate || m_spec.kind == Kind::Stack) {
+        // ops.concatenate(xs, axis=0) / ops.stack(xs, axis=0): Keras's default axis is 0.
+        const nlohmann::json axis = params.contains("axis") ? params["axis"] : nlohmann::json(0);
+        if (axis.is_null())
+            throw InputFileError(where + ": the axis is null; Keras requires an integer axis.");
+        result.outputs.push_back(applyJoin(m_spec, args.all("xs"), axis, 0, where));
+    } else if (m_spec.kind == Kind::Binary || m_spec.kind == Kind::Matmul) {
         const Tensor y = operand("x2");
         result.outputs.push_back(applyOperator(m_spec, operand("x1"), &y, params, where));
     } else {

@@ -17,15 +17,18 @@ namespace attnlens {
 /// Power, Maximum, Minimum, Matmul (call arguments x1, x2; a constant operand may come as an
 /// option x1 / x2), Sqrt, Square, Exp, Log, Abs, Absolute, Negative, Tanh, Reciprocal, Relu,
 /// Sigmoid, Softmax, Mean, Sum, Max, Amax, Min, Amin, Transpose, ExpandDims, Squeeze, Reshape
-/// (call argument x). NumPy broadcasting; reductions include the batch axis like Keras.
-/// No output mask.
+/// (call argument x), Concatenate, Stack (call argument xs, a list of tensors; config axis,
+/// default 0 as in Keras; joining along the batch axis is refused). NumPy broadcasting;
+/// reductions include the batch axis like Keras. No output mask. (GetItem, `x[:, -1, :]`, is
+/// an operation of this module too but has its own class: core/layers/get_item.h.)
 class NumpyOperation : public Layer
 {
 public:
     /// True when `config` is an operator node rather than a keras.layers class of the same
-    /// name (Add, Subtract, Multiply, Maximum, Minimum, Reshape, Softmax exist in both): its
-    /// module is keras.src.ops.*, or its registered_name is exactly the class name, or (files
-    /// without either) a supported operator class whose config has no trainable / dtype.
+    /// name (Add, Subtract, Multiply, Maximum, Minimum, Reshape, Softmax, Concatenate exist in
+    /// both): its module is keras.src.ops.*, or its registered_name is exactly the class name,
+    /// or (files without either) a supported operator class whose config has no trainable /
+    /// dtype.
     static bool isOperation(const LayerConfig &config);
     /// True when `className` is one of the supported operator classes above.
     static bool isSupportedClass(std::string_view className);

@@ -84,6 +84,8 @@ const std::map<std::string, FunctionRow, std::less<>> &functions()
         {"reshape", shaped(Kind::Reshape, {"tensor", "shape"})},
         {"transpose", shaped(Kind::Transpose, {"a", "perm"})},
         {"linalg.matmul", shaped(Kind::Matmul, {"a", "b"})},
+        {"concat", shaped(Kind::Concatenate, {"values", "axis"})},
+        {"stack", shaped(Kind::Stack, {"values", "axis"})},
     };
     return table;
 }
@@ -166,6 +168,13 @@ CallResult TfOpLambda::call(const CallArgs &args, const CallContext &) const
         throw UnsupportedModelError(where + ": transpose_a / transpose_b are not supported.");
 
     CallResult result;
+    if (m_spec.kind == Kind::Concatenate || m_spec.kind == Kind::Stack) {
+        // tf.concat(values, axis) has no default axis; tf.stack(values, axis=0).
+        if (m_spec.kind == Kind::Concatenate && params["axis"].is_null())
+            throw InputFileError(where + ": tf.concat is called without an axis.");
+        result.outputs.push_back(applyJoin(m_spec, args.all("values"), params["axis"], 0, where));
+        return result;
+    }
     const Tensor x = operand(m_signature.front());
     if (m_spec.kind == Kind::Binary || m_spec.kind == Kind::Matmul) {
         const Tensor y = operand(m_signature[1]);

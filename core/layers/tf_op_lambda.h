@@ -16,8 +16,10 @@ namespace attnlens {
 /// reduce_sum, reduce_max, reduce_min (input_tensor, axis, keepdims); math.sqrt, square, exp,
 /// log, abs, negative, tanh, sigmoid, rsqrt, reciprocal (x); nn.relu (features); nn.softmax
 /// (logits, axis); expand_dims (input, axis); squeeze (input, axis); reshape (tensor, shape);
-/// transpose (a, perm); linalg.matmul (a, b). A leading "tf." is accepted. The first argument
-/// is a tensor; `y` may be a tensor or a constant number / nested list written in the node.
+/// transpose (a, perm); linalg.matmul (a, b); concat (values, axis); stack (values, axis): a
+/// list of tensors, not joined along the batch axis. A leading "tf." is accepted. The first
+/// argument is a tensor; `y` may be a tensor or a constant number / nested list written in the
+/// node. (`x[:, -1]`, class SlicingOpLambda, is core/layers/get_item.h.)
 class TfOpLambda : public Layer
 {
 public:
