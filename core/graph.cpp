@@ -16,20 +16,27 @@ std::int64_t bytesOf(const std::vector<Tensor> &tensors)
     return total;
 }
 
-/// Re-throws the current exception with `prefix` added, keeping its type so that the CLI's
-/// exit code still tells a bad file from an unsupported model.
-[[noreturn]] void rethrowWithContext(const std::string &prefix)
+/// Re-throws the current exception with "layer 'name' (Class): " added in front, keeping its
+/// type so that the CLI's exit code still tells a bad file from an unsupported model. A message
+/// that already names the layer (most layers name themselves) is left as it is.
+[[noreturn]] void rethrowWithContext(const GraphNode &node)
 {
+    const std::string prefix = "layer '" + node.layerName + "' (" + node.className + "): ";
+    const auto with = [&](const char *message) {
+        const std::string text = message;
+        return text.find("layer '" + node.layerName + "'") != std::string::npos ? text
+                                                                                : prefix + text;
+    };
     try {
         throw;
     } catch (const ShapeError &e) {
-        throw ShapeError(prefix + e.what());
+        throw ShapeError(with(e.what()));
     } catch (const InputFileError &e) {
-        throw InputFileError(prefix + e.what());
+        throw InputFileError(with(e.what()));
     } catch (const UnsupportedModelError &e) {
-        throw UnsupportedModelError(prefix + e.what());
+        throw UnsupportedModelError(with(e.what()));
     } catch (const Error &e) {
-        throw Error(prefix + e.what());
+        throw Error(with(e.what()));
     } catch (const std::bad_alloc &) {
         throw ShapeError(prefix + "out of memory; try a smaller batch or shorter inputs");
     }
@@ -133,7 +140,7 @@ Graph::Pass Graph::run(const std::vector<Tensor> &inputs, const std::function<bo
             try {
                 result = layer(node.layer).call(args, context);
             } catch (...) {
-                rethrowWithContext("layer '" + node.layerName + "' (" + node.className + "): ");
+                rethrowWithContext(node);
             }
             if (result.outputs.empty())
                 throw UnsupportedModelError(

@@ -58,10 +58,24 @@ bool concatenatesLastAxis(const json &config)
     return config.value("axis", -1) == -1;
 }
 
-PositionTraits elementwise()
+/// A TFOpLambda that maps element by element (tf.math.add, tf.nn.relu, ...); reductions,
+/// softmax, reshapes, transposes, products and joins (tf.concat, tf.stack) move or merge
+/// positions.
+bool elementwiseTfOp(const json &config)
+{
+    std::string f = config.value("function", std::string());
+    if (f.rfind("tf.", 0) == 0)
+        f.erase(0, 3);
+    if (f.rfind("math.reduce_", 0) == 0 || f == "math.softmax")
+        return false;
+    return f.rfind("math.", 0) == 0 || f.rfind("__operators__.", 0) == 0 || f == "nn.relu";
+}
+
+PositionTraits elementwise(bool (*condition)(const json &) = nullptr)
 {
     PositionTraits traits;
     traits.elementwise = true;
+    traits.condition = condition;
     return traits;
 }
 
@@ -100,7 +114,7 @@ const std::map<std::string, PositionTraits> &traitsTable()
         {"Rescaling", elementwise()},
         {"SpatialDropout1D", elementwise()},
         {"Subtract", elementwise()},
-        {"TFOpLambda", elementwise()},
+        {"TFOpLambda", elementwise(elementwiseTfOp)},
         // position-wise: all axes but the last keep their meaning
         {"Bidirectional", positionwise({}, bidirectionalReturnsSequences)},
         {"Concatenate", positionwise({}, concatenatesLastAxis)},

@@ -309,7 +309,8 @@ private:
     }
 
     /// Zeros of each input's shape with free dimensions set to `freeDim` and a batch of 1.
-    std::vector<Tensor> zeroInputs(std::int64_t freeDim)
+    /// `record`: these are the inputs the size estimates refer to (dryRunInputElements).
+    std::vector<Tensor> zeroInputs(std::int64_t freeDim, bool record)
     {
         std::vector<Tensor> inputs;
         const std::int64_t cap = m_impl.options.memoryCapBytes;
@@ -336,7 +337,7 @@ private:
                                     : formatBytes(elements * 4))
                     + ", more than the memory cap of " + formatBytes(cap)
                     + "; the model's dimensions are absurd or the file is corrupt");
-            if (freeDim == 1)
+            if (record)
                 m_impl.dryRunInputElements.push_back(elements);
             inputs.emplace_back(shape);
         }
@@ -371,25 +372,43 @@ private:
                     }
 
         const auto captureAll = [](int) { return true; };
+        // Free lengths (None in the input shape) are tried at 1 first, the cheapest; a layer
+        // that needs more positions (a Conv1D with a 'valid' kernel of 3, x[:, 5]) gets 16,
+        // then 128. An error at every length is reported as found at the first.
         Graph::Pass first;
-        try {
-            first = graph.run(zeroInputs(1), captureAll, true);
-        } catch (const UnsupportedModelError &e) {
-            throw UnsupportedModelError(withContext(e.what(), m_file, {}, {}));
-        } catch (const Error &e) {
-            throw InputFileError(withContext(e.what(), m_file, {}, {})
-                + " (found while trying the model on zeros: the weights and the architecture "
-                  "disagree)");
-        } catch (const std::bad_alloc &) {
-            throw InputFileError(m_file + ": out of memory while trying the model on one sample");
+        std::int64_t freeSize = 1;
+        std::string firstError;
+        for (const std::int64_t size : {1, 16, 128}) {
+            freeSize = size;
+            try {
+                m_impl.dryRunInputElements.clear();
+                first = graph.run(zeroInputs(size, true), captureAll, true);
+                firstError.clear();
+                break;
+            } catch (const UnsupportedModelError &e) {
+                throw UnsupportedModelError(withContext(e.what(), m_file, {}, {}));
+            } catch (const Error &e) {
+                if (firstError.empty())
+                    firstError = e.what();
+                if (!anyFree)
+                    break;
+            } catch (const std::bad_alloc &) {
+                throw InputFileError(
+                    m_file + ": out of memory while trying the model on one sample");
+            }
         }
+        if (!firstError.empty())
+            throw InputFileError(withContext(firstError, m_file, {}, {})
+                + " (found while trying the model on zeros of its input shapes: its layers do "
+                  "not fit together or with their weights)");
         std::vector<std::vector<Shape>> shapes = first.shapes;
         std::map<int, Shape> scoreShapes;
         for (const auto &[node, scores] : first.attention)
             scoreShapes[node] = scores.shape();
         if (anyFree) {
             try {
-                const Graph::Pass second = graph.run(zeroInputs(2), captureAll, true);
+                const Graph::Pass second
+                    = graph.run(zeroInputs(freeSize + 1, false), captureAll, true);
                 for (std::size_t n = 0; n < shapes.size(); ++n)
                     for (std::size_t o = 0; o < shapes[n].size() && o < second.shapes[n].size();
                          ++o)

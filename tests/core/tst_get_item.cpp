@@ -452,6 +452,42 @@ private slots:
         });
     }
 
+    void fixedIndexOnAFreeLengthAxis()
+    {
+        // Input (None, None, 3) and dense[:, 5]: the dry run at length 1 cannot index position
+        // 5, so the model is tried at a longer free length instead of being refused.
+        guarded([] {
+            ScratchDir dir;
+            json config = readJson("getitem_k3.json");
+            entry(config, "x")["config"]["batch_shape"] = json::array({nullptr, nullptr, 3});
+            entry(config, "get_item_1")["inbound_nodes"][0]["args"][1] = json::array({kFull, 5});
+            const auto model = Model::open(
+                testData("slicing/getitem_k3.h5"), dir.write("m.json", config.dump()));
+            QCOMPARE(model->inputs().at(0).shape, (Shape {-1, -1, 3}));
+            const Hdf5File reference(testData("slicing/reference.h5"));
+            const RunResult result = model->run({reference.readTensor("/input")}); // length 6
+            // Outputs that do not read get_item_1 are Keras's numbers as before.
+            for (std::size_t i = 1; i <= 3; ++i)
+                QCOMPARE(worstError(result.outputs[i],
+                             reference.readTensor("/k3/out_" + std::to_string(i)), 1e-5, 1e-4),
+                    0.0);
+            // concatenate([mha[:, -1], dense[:, 5]]): dense[:, 5] is the first row of
+            // dense[:, ::-2] (out_1).
+            const Tensor &joined = result.outputs[0];
+            const Tensor expected = reference.readTensor("/k3/out_0");
+            const Tensor &reversed = result.outputs[1];
+            QCOMPARE(joined.shape(), (Shape {expected.dim(0), 8}));
+            for (std::int64_t r = 0; r < joined.dim(0); ++r)
+                for (std::int64_t c = 0; c < 4; ++c) {
+                    QCOMPARE(joined.data()[r * 8 + c], expected.data()[r * 8 + c]);
+                    QCOMPARE(joined.data()[r * 8 + 4 + c], reversed.data()[r * 3 * 4 + c]);
+                }
+            // Data shorter than the index reaches: one clear error, no crash.
+            const Tensor three({2, 3, 3}, 0.5f);
+            QVERIFY(throwsWith([&] { model->run({three}); }, "Shape", "get_item_1"));
+        });
+    }
+
     void badKeysInAModelAreRefusedWhenOpened()
     {
         ScratchDir dir;

@@ -192,6 +192,8 @@ private slots:
             QCOMPARE(result.attention.size(), std::size_t(2));
             QCOMPARE(result.attention[0].key, firstKey.toStdString());
             QCOMPARE(result.attention[1].key, std::string("block1_mha"));
+            // block1's query comes through a TFOpLambda addition (element-wise): still time steps.
+            QCOMPARE(model->attentionLayers()[1].queryOrigin.kind, AxisOrigin::Kind::TimeSteps);
             QCOMPARE(worstError(result.attention[0].scores,
                          expected.readTensor("attention/block0_mha"), 1e-5, 0.0),
                 0.0);
