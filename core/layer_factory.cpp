@@ -25,7 +25,9 @@
 #include "core/layers/multi_head_attention.h"
 #include "core/layers/normalization_layer.h"
 #include "core/layers/numpy_ops.h"
+#include "core/layers/padding_1d.h"
 #include "core/layers/permute_layer.h"
+#include "core/layers/pooling_1d.h"
 #include "core/layers/prelu_layer.h"
 #include "core/layers/relu_layer.h"
 #include "core/layers/repeat_vector_layer.h"
@@ -34,6 +36,7 @@
 #include "core/layers/simple_rnn.h"
 #include "core/layers/softmax_layer.h"
 #include "core/layers/tf_op_lambda.h"
+#include "core/layers/up_sampling_1d.h"
 
 namespace attnlens {
 
@@ -87,6 +90,13 @@ const Table &table()
         {"GlobalAvgPool1D", &GlobalPooling1D::fromKerasAverage},
         {"GlobalMaxPooling1D", &GlobalPooling1D::fromKerasMax},
         {"GlobalMaxPool1D", &GlobalPooling1D::fromKerasMax},
+        {"MaxPooling1D", &Pooling1D::fromKerasMax},
+        {"MaxPool1D", &Pooling1D::fromKerasMax},
+        {"AveragePooling1D", &Pooling1D::fromKerasAverage},
+        {"AvgPool1D", &Pooling1D::fromKerasAverage},
+        {"ZeroPadding1D", &Padding1D::fromKerasZeroPadding},
+        {"Cropping1D", &Padding1D::fromKerasCropping},
+        {"UpSampling1D", &UpSampling1D::fromKeras},
         {"Conv1D", &Conv1D::fromKeras},
         {"Convolution1D", &Conv1D::fromKeras},
         {"LSTM", &Lstm::fromKeras},
