@@ -6,31 +6,6 @@
 
 namespace attnlens {
 
-namespace {
-
-/// A Keras 1-tuple option (kernel_size: [3] or 3) as one integer in [1, maximum].
-std::int64_t singleInt(
-    const LayerConfig &config, const std::string &key, std::int64_t fallback, std::int64_t maximum)
-{
-    const std::vector<std::int64_t> values = configIntList(config, key);
-    if (values.empty())
-        return fallback;
-    if (values.size() != 1 || values[0] < 1 || values[0] > maximum)
-        throw InputFileError(layerWhere(config) + ": config '" + key + "' is "
-            + config.config[key].dump().substr(0, 40) + ", expected one integer from 1 to "
-            + std::to_string(maximum) + ". The model file is damaged.");
-    return values[0];
-}
-
-std::string configString(const LayerConfig &config, const char *key, const std::string &fallback)
-{
-    if (config.config.is_object() && config.config.contains(key) && config.config[key].is_string())
-        return config.config[key].get<std::string>();
-    return fallback;
-}
-
-} // namespace
-
 Conv1D::Conv1D(std::string name)
     : Layer(std::move(name))
 {
@@ -44,11 +19,11 @@ std::unique_ptr<Layer> Conv1D::fromKeras(const LayerConfig &config)
     layer->m_filters = configInt(config, "filters", -1, 1, big);
     if (layer->m_filters < 0)
         throw InputFileError(where + ": config has no 'filters'. The model file is damaged.");
-    layer->m_kernelSize = singleInt(config, "kernel_size", -1, big);
+    layer->m_kernelSize = configSingleInt(config, "kernel_size", -1, big);
     if (layer->m_kernelSize < 0)
         throw InputFileError(where + ": config has no 'kernel_size'. The model file is damaged.");
-    layer->m_stride = singleInt(config, "strides", 1, big);
-    layer->m_dilation = singleInt(config, "dilation_rate", 1, big);
+    layer->m_stride = configSingleInt(config, "strides", 1, big);
+    layer->m_dilation = configSingleInt(config, "dilation_rate", 1, big);
     layer->m_groups = configInt(config, "groups", 1, 1, big);
     if (layer->m_filters % layer->m_groups != 0)
         throw InputFileError(where + ": filters (" + std::to_string(layer->m_filters)
@@ -67,11 +42,7 @@ std::unique_ptr<Layer> Conv1D::fromKeras(const LayerConfig &config)
     else
         throw InputFileError(where + ": padding '" + padding.substr(0, 40)
             + "' is not valid, same or causal. The model file is damaged.");
-    const std::string format = configString(config, "data_format", "channels_last");
-    if (format != "channels_last" && format != "channels_first")
-        throw InputFileError(where + ": data_format '" + format.substr(0, 40)
-            + "' is not channels_last or channels_first. The model file is damaged.");
-    layer->m_channelsFirst = format == "channels_first";
+    layer->m_channelsFirst = channelsFirst(config);
     layer->m_useBias = configBool(config, "use_bias", true);
     requireWeightCount(config, {layer->m_useBias ? std::size_t(2) : std::size_t(1)});
     const Tensor &kernel = config.weights[0];

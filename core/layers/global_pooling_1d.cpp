@@ -28,15 +28,8 @@ std::unique_ptr<Layer> GlobalPooling1D::fromKerasMax(const LayerConfig &config)
 std::unique_ptr<Layer> GlobalPooling1D::fromKeras(const LayerConfig &config, Kind kind)
 {
     requireWeightCount(config, {0});
-    std::string format = "channels_last";
-    if (config.config.is_object() && config.config.contains("data_format")
-        && config.config["data_format"].is_string())
-        format = config.config["data_format"].get<std::string>();
-    if (format != "channels_last" && format != "channels_first")
-        throw InputFileError(layerWhere(config) + ": data_format '" + format
-            + "' is not channels_last or channels_first. The model file is damaged.");
     return std::unique_ptr<Layer>(new GlobalPooling1D(
-        config.name, kind, format == "channels_first", configBool(config, "keepdims", false)));
+        config.name, kind, channelsFirst(config), configBool(config, "keepdims", false)));
 }
 
 CallResult GlobalPooling1D::call(const CallArgs &args, const CallContext &) const

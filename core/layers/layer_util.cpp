@@ -112,6 +112,36 @@ std::vector<std::int64_t> configIntList(const LayerConfig &config, const std::st
     return list;
 }
 
+std::int64_t configSingleInt(
+    const LayerConfig &config, const std::string &key, std::int64_t fallback, std::int64_t maximum)
+{
+    const std::vector<std::int64_t> values = configIntList(config, key);
+    if (values.empty())
+        return fallback;
+    if (values.size() != 1 || values[0] < 1 || values[0] > maximum)
+        badValue(config, key, "one integer from 1 to " + std::to_string(maximum));
+    return values[0];
+}
+
+std::string configString(
+    const LayerConfig &config, const std::string &key, const std::string &fallback)
+{
+    const nlohmann::json *v = findValue(config, key);
+    if (!v)
+        return fallback;
+    if (!v->is_string())
+        badValue(config, key, "a string");
+    return v->get<std::string>();
+}
+
+bool channelsFirst(const LayerConfig &config)
+{
+    const std::string format = configString(config, "data_format", "channels_last");
+    if (format != "channels_last" && format != "channels_first")
+        badValue(config, "data_format", "'channels_last' or 'channels_first'");
+    return format == "channels_first";
+}
+
 void requireWeightCount(const LayerConfig &config, const std::vector<std::size_t> &counts)
 {
     for (const std::size_t n : counts)

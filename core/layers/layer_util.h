@@ -26,6 +26,17 @@ nlohmann::json configValue(
     const LayerConfig &config, const std::string &key, const nlohmann::json &fallback);
 /// An int or a list of ints (a tuple in Python); empty when absent or null.
 std::vector<std::int64_t> configIntList(const LayerConfig &config, const std::string &key);
+/// A Keras 1-tuple option (kernel_size: 3 or [3]) as one integer in [1, maximum]; `fallback`
+/// when absent or null. Throws InputFileError naming the layer otherwise.
+std::int64_t configSingleInt(
+    const LayerConfig &config, const std::string &key, std::int64_t fallback, std::int64_t maximum);
+/// The config value `key` as a string; `fallback` when absent or null. Throws InputFileError
+/// naming the layer when it is something else.
+std::string configString(
+    const LayerConfig &config, const std::string &key, const std::string &fallback);
+/// A sequence layer's data_format: true for "channels_first", false for "channels_last" (the
+/// default when absent). Throws InputFileError naming the layer for any other value.
+bool channelsFirst(const LayerConfig &config);
 
 /// Throws InputFileError unless the layer has exactly one of `counts` weights.
 void requireWeightCount(const LayerConfig &config, const std::vector<std::size_t> &counts);

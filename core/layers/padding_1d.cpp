@@ -47,17 +47,7 @@ std::unique_ptr<Layer> Padding1D::fromKeras(const LayerConfig &config, Kind kind
         layer->m_left = values[0];
         layer->m_right = values[1];
     }
-    std::string format = "channels_last";
-    const nlohmann::json formatValue = configValue(config, "data_format", nullptr);
-    if (formatValue.is_string())
-        format = formatValue.get<std::string>();
-    else if (!formatValue.is_null())
-        format = formatValue.dump();
-    if (format != "channels_last" && format != "channels_first")
-        throw InputFileError(where + ": data_format '" + format.substr(0, 40)
-            + "' is not 'channels_last' or 'channels_first'. Save the model again with one of "
-              "them.");
-    layer->m_channelsFirst = format == "channels_first";
+    layer->m_channelsFirst = channelsFirst(config);
     return layer;
 }
 

@@ -9,34 +9,8 @@ namespace attnlens {
 
 namespace {
 
-/// A Keras 1-tuple option (pool_size: [3] or 3) as one integer >= 1; `fallback` when absent or
-/// null.
-std::int64_t positiveSingleInt(
-    const LayerConfig &config, const std::string &key, std::int64_t fallback)
-{
-    const std::int64_t big = std::int64_t(1) << 24;
-    const std::vector<std::int64_t> values = configIntList(config, key);
-    if (values.empty())
-        return fallback;
-    if (values.size() != 1 || values[0] < 1 || values[0] > big)
-        throw InputFileError(layerWhere(config) + ": config '" + key + "' is "
-            + config.config[key].dump().substr(0, 40) + ", expected one integer from 1 to "
-            + std::to_string(big) + ". Save the model again with a positive " + key + ".");
-    return values[0];
-}
-
-std::string configString(const LayerConfig &config, const char *key, const std::string &fallback)
-{
-    if (config.config.is_object() && config.config.contains(key)) {
-        const nlohmann::json &v = config.config[key];
-        if (v.is_string())
-            return v.get<std::string>();
-        if (!v.is_null())
-            throw InputFileError(layerWhere(config) + ": config '" + key + "' is "
-                + v.dump().substr(0, 40) + ", expected a string. The model file is damaged.");
-    }
-    return fallback;
-}
+/// Largest pool_size or strides accepted from a file.
+constexpr std::int64_t kMaxWindow = std::int64_t(1) << 24;
 
 } // namespace
 
@@ -61,19 +35,14 @@ std::unique_ptr<Layer> Pooling1D::fromKeras(const LayerConfig &config, Kind kind
     const std::string where = layerWhere(config);
     requireWeightCount(config, {0});
     std::unique_ptr<Pooling1D> layer(new Pooling1D(config.name, kind));
-    layer->m_poolSize = positiveSingleInt(config, "pool_size", 2);
-    layer->m_stride = positiveSingleInt(config, "strides", layer->m_poolSize);
+    layer->m_poolSize = configSingleInt(config, "pool_size", 2, kMaxWindow);
+    layer->m_stride = configSingleInt(config, "strides", layer->m_poolSize, kMaxWindow);
     const std::string padding = configString(config, "padding", "valid");
     if (padding != "valid" && padding != "same")
         throw InputFileError(where + ": padding '" + padding.substr(0, 40)
             + "' is not 'valid' or 'same'. Save the model again with one of them.");
     layer->m_same = padding == "same";
-    const std::string format = configString(config, "data_format", "channels_last");
-    if (format != "channels_last" && format != "channels_first")
-        throw InputFileError(where + ": data_format '" + format.substr(0, 40)
-            + "' is not 'channels_last' or 'channels_first'. Save the model again with one of "
-              "them.");
-    layer->m_channelsFirst = format == "channels_first";
+    layer->m_channelsFirst = channelsFirst(config);
     return layer;
 }
 
