@@ -37,12 +37,7 @@ CallResult GlobalPooling1D::call(const CallArgs &args, const CallContext &) cons
     const Tensor &x = args.one("inputs");
     const std::string where = "layer '" + name() + "' ("
         + (m_kind == Kind::Average ? "GlobalAveragePooling1D" : "GlobalMaxPooling1D") + ")";
-    if (x.rank() != 3)
-        throw ShapeError(where + ": input of shape " + shapeToString(x.shape())
-            + " is not a sequence (batch, steps, features); it needs rank 3.");
-    const std::int64_t n = x.dim(0);
-    const std::int64_t steps = m_channelsFirst ? x.dim(2) : x.dim(1);
-    const std::int64_t channels = m_channelsFirst ? x.dim(1) : x.dim(2);
+    const auto [n, steps, channels] = sequenceDims(x, m_channelsFirst, where);
     const Mask &mask = m_kind == Kind::Average ? args.maskOf("inputs") : Mask();
     const bool masked = !mask.empty();
     if (masked && mask.size() != n * steps)

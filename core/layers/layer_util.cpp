@@ -142,6 +142,14 @@ bool channelsFirst(const LayerConfig &config)
     return format == "channels_first";
 }
 
+SequenceDims sequenceDims(const Tensor &x, bool channelsFirst, const std::string &where)
+{
+    if (x.rank() != 3)
+        throw ShapeError(where + ": input of shape " + shapeToString(x.shape())
+            + " is not a sequence (batch, steps, channels); the layer needs rank 3.");
+    return {x.dim(0), channelsFirst ? x.dim(2) : x.dim(1), channelsFirst ? x.dim(1) : x.dim(2)};
+}
+
 void requireWeightCount(const LayerConfig &config, const std::vector<std::size_t> &counts)
 {
     for (const std::size_t n : counts)

@@ -45,6 +45,17 @@ void requireWeightCount(const LayerConfig &config, const std::vector<std::size_t
 void requireWeightShape(
     const LayerConfig &config, std::size_t index, const Shape &expected, const std::string &what);
 
+/// The axes of a sequence (batch, steps, channels), or (batch, channels, steps) with
+/// channels_first.
+struct SequenceDims
+{
+    std::int64_t batch = 0;
+    std::int64_t steps = 0;
+    std::int64_t channels = 0;
+};
+/// The dims of `x` as a sequence. Throws ShapeError naming `where` unless `x` has rank 3.
+SequenceDims sequenceDims(const Tensor &x, bool channelsFirst, const std::string &where);
+
 /// Axis `axis` of a rank-`rank` tensor, negative counting from the end. Throws ShapeError.
 int normalizeAxis(std::int64_t axis, int rank, const std::string &where);
 

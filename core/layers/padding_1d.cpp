@@ -56,12 +56,7 @@ CallResult Padding1D::call(const CallArgs &args, const CallContext &) const
     const Tensor &x = args.one("inputs");
     const std::string where = "layer '" + name() + "' ("
         + (m_kind == Kind::ZeroPad ? "ZeroPadding1D" : "Cropping1D") + ")";
-    if (x.rank() != 3)
-        throw ShapeError(where + ": input of shape " + shapeToString(x.shape())
-            + " is not a sequence (batch, steps, channels); the layer needs rank 3.");
-    const std::int64_t n = x.dim(0);
-    const std::int64_t steps = m_channelsFirst ? x.dim(2) : x.dim(1);
-    const std::int64_t channels = m_channelsFirst ? x.dim(1) : x.dim(2);
+    const auto [n, steps, channels] = sequenceDims(x, m_channelsFirst, where);
     std::int64_t outSteps = 0;
     std::int64_t shift = 0; // output step t holds input step t + shift
     if (m_kind == Kind::ZeroPad) {
