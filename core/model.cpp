@@ -178,8 +178,8 @@ void runSlices(const Graph &graph, const std::vector<Tensor> &inputs, std::int64
             std::rethrow_exception(error);
 }
 
-/// Collects slice results into whole-run tensors: the first slice to finish allocates them
-/// (rows of the whole run), every slice then copies its rows in and frees its own tensors, so
+/// Collects slice results into whole-run tensors: the first slice to deliver a value allocates
+/// it (rows of the whole run), every slice then copies its rows in and frees its own tensors, so
 /// a run holds its results once (not once per slice plus once joined). A run of one slice
 /// moves its tensors instead. Attention scores skip the copy: attention layers write them
 /// straight into the rows that destination() hands out.
@@ -193,85 +193,68 @@ public:
     {
     }
 
-    /// `attentionIndex[k]` is the attention index of pass.attention[k].
+    /// `attentionIndex[k]` is the attention index of pass.attention[k] (scores of a layer that
+    /// did not write them in place).
     void add(std::int64_t from, std::int64_t to, Graph::Pass &pass,
         const std::vector<std::size_t> &attentionIndex)
     {
+        std::vector<std::pair<Tensor *, Tensor *>> parts; // (slice's value, whole-run value)
+        for (std::size_t o = 0; o < pass.outputs.size(); ++o)
+            parts.emplace_back(&pass.outputs[o], &m_outputs[o]);
+        for (std::size_t k = 0; k < pass.attention.size(); ++k)
+            parts.emplace_back(&pass.attention[k].second, &m_attention[attentionIndex[k]]);
+        if (to - from == m_rows) { // the only slice: its values are the results
+            for (const auto &[part, whole] : parts)
+                *whole = std::move(*part);
+            return;
+        }
+        std::vector<float *> targets;
         {
             const std::lock_guard<std::mutex> lock(m_mutex);
-            if (!m_ready && to - from == m_rows) {
-                for (std::size_t o = 0; o < pass.outputs.size(); ++o)
-                    m_outputs[o] = std::move(pass.outputs[o]);
-                for (std::size_t k = 0; k < pass.attention.size(); ++k)
-                    m_attention[attentionIndex[k]] = std::move(pass.attention[k].second);
-                m_ready = true;
-                return;
-            }
-            if (!m_ready) {
-                for (std::size_t o = 0; o < pass.outputs.size(); ++o)
-                    m_outputs[o] = allocateRows(pass.outputs[o]);
-                m_ready = true;
-            }
-            for (std::size_t k = 0; k < pass.attention.size(); ++k)
-                if (m_attention[attentionIndex[k]].empty())
-                    m_attention[attentionIndex[k]] = allocateRows(pass.attention[k].second);
+            for (const auto &[part, whole] : parts)
+                targets.push_back(rowsOf(*whole, part->shape(), from));
         }
-        for (std::size_t o = 0; o < pass.outputs.size(); ++o)
-            copyRows(pass.outputs[o], m_outputs[o], from);
-        for (std::size_t k = 0; k < pass.attention.size(); ++k)
-            copyRows(pass.attention[k].second, m_attention[attentionIndex[k]], from);
+        for (std::size_t i = 0; i < parts.size(); ++i) {
+            std::copy_n(parts[i].first->data(), parts[i].first->size(), targets[i]);
+            *parts[i].first = Tensor();
+        }
     }
 
-    /// Rows from `from` on of the whole-run scores of attention `index`, allocated by the
-    /// first slice to ask; `shape` is the slice's (rows, heads, T_query, T_key).
+    /// Rows from `from` on of the whole-run scores of attention `index`; `shape` is the slice's
+    /// (rows, heads, T_query, T_key).
     float *destination(std::size_t index, const Shape &shape, std::int64_t from)
     {
         const std::lock_guard<std::mutex> lock(m_mutex);
-        Tensor &whole = m_attention[index];
-        if (whole.empty()) {
-            Shape all = shape;
-            if (all.empty())
-                throw ShapeError("an attention layer produced scores without a batch axis");
-            all[0] = m_rows;
-            whole = Tensor::uninitialized(std::move(all)); // every slice writes its rows
-        }
-        if (shape.size() != whole.shape().size() || shape.empty()
-            || !std::equal(shape.begin() + 1, shape.end(), whole.shape().begin() + 1)
-            || from + shape[0] > m_rows)
-            throw ShapeError("a batch slice produced scores of shape " + shapeToString(shape)
-                + " where " + shapeToString(whole.shape()) + " was expected");
-        const std::int64_t rowSize = m_rows == 0 ? 0 : whole.size() / m_rows;
-        return whole.data() + from * rowSize;
+        return rowsOf(m_attention[index], shape, from);
     }
 
     std::vector<Tensor> &outputs() { return m_outputs; }
     std::vector<Tensor> &attention() { return m_attention; }
 
 private:
-    Tensor allocateRows(const Tensor &part) const
+    /// Rows from `from` on of `whole`, allocated with the run's rows when first asked for (values
+    /// unset: every slice writes its own rows); `part` is the shape of a slice's value. Throws
+    /// ShapeError when it does not fit. Called with the lock held.
+    float *rowsOf(Tensor &whole, const Shape &part, std::int64_t from) const
     {
-        Shape shape = part.shape();
-        if (shape.empty())
+        if (part.empty())
             throw ShapeError("a layer produced a value without a batch axis");
-        shape[0] = m_rows;
-        return Tensor::uninitialized(std::move(shape)); // every row is copied in
-    }
-
-    static void copyRows(Tensor &part, Tensor &whole, std::int64_t from)
-    {
-        const std::int64_t rowSize = whole.dim(0) == 0 ? 0 : whole.size() / whole.dim(0);
-        if (part.rank() != whole.rank()
-            || !std::equal(part.shape().begin() + 1, part.shape().end(), whole.shape().begin() + 1)
-            || from + part.dim(0) > whole.dim(0))
-            throw ShapeError("a batch slice produced shape " + shapeToString(part.shape())
-                + " where " + shapeToString(whole.shape()) + " was expected");
-        std::copy_n(part.data(), part.size(), whole.data() + from * rowSize);
-        part = Tensor();
+        if (whole.empty()) {
+            Shape all = part;
+            all[0] = m_rows;
+            whole = Tensor::uninitialized(std::move(all));
+        }
+        if (part.size() != whole.shape().size()
+            || !std::equal(part.begin() + 1, part.end(), whole.shape().begin() + 1)
+            || from + part[0] > m_rows)
+            throw ShapeError("a batch slice produced shape " + shapeToString(part) + " where "
+                + shapeToString(whole.shape()) + " was expected");
+        const std::int64_t rowSize = m_rows == 0 ? 0 : whole.size() / m_rows;
+        return whole.data() + from * rowSize;
     }
 
     std::int64_t m_rows;
     std::mutex m_mutex;
-    bool m_ready = false;
     std::vector<Tensor> m_outputs;
     std::vector<Tensor> m_attention;
 };
