@@ -78,6 +78,22 @@ float at(const Tensor &scores, std::int64_t r, std::int64_t h, std::int64_t q, s
     return scores.data()[((r * s[1] + h) * s[2] + q) * s[3] + k];
 }
 
+/// Whether score `s` of row r, head h, query q, key k equals the truncated reference run's
+/// (within 1e-6); `why` tells the difference otherwise.
+bool sameAsReference(float s, const Tensor &ref, std::int64_t r, std::int64_t h, std::int64_t q,
+    std::int64_t k, QString *why)
+{
+    const float want = at(ref, 0, h, q, k);
+    *why = QString("row %1 head %2 q %3 k %4: %5 vs %6")
+               .arg(r)
+               .arg(h)
+               .arg(q)
+               .arg(k)
+               .arg(s)
+               .arg(want);
+    return std::fabs(s - want) < 1e-6f;
+}
+
 /// The checks every padded run must pass against the truncated runs.
 /// `keyMasked(r, q, k)`: whether Keras masks key k for query q of row r.
 template <class KeyMasked, class Truncate>
@@ -109,14 +125,8 @@ void compareWithTruncated(const Model &model, const std::vector<Tensor> &inputs,
                     } else if (keyMasked(r, q, k)) {
                         QCOMPARE(s, 0.0f); // exactly
                     } else if (q < length) {
-                        QVERIFY2(std::fabs(s - at(ref, 0, h, q, k)) < 1e-6f,
-                            qPrintable(QString("row %1 head %2 q %3 k %4: %5 vs %6")
-                                           .arg(r)
-                                           .arg(h)
-                                           .arg(q)
-                                           .arg(k)
-                                           .arg(s)
-                                           .arg(at(ref, 0, h, q, k))));
+                        QString why;
+                        QVERIFY2(sameAsReference(s, ref, r, h, q, k, &why), qPrintable(why));
                     }
                 }
             }
@@ -195,15 +205,11 @@ private slots:
                             const float s = at(scores, r, h, q, k);
                             if (masked(r, q, k))
                                 QCOMPARE(s, 0.0f);
-                            else if (q < kLengths[r] && !(r == 1 && q == 0))
-                                QVERIFY2(std::fabs(s - at(ref, 0, h, q, k)) < 1e-6f,
-                                    qPrintable(QString("r%1 h%2 q%3 k%4 %5 vs %6")
-                                                   .arg(r)
-                                                   .arg(h)
-                                                   .arg(q)
-                                                   .arg(k)
-                                                   .arg(s)
-                                                   .arg(at(ref, 0, h, q, k))));
+                            else if (q < kLengths[r] && !(r == 1 && q == 0)) {
+                                QString why;
+                                QVERIFY2(
+                                    sameAsReference(s, ref, r, h, q, k, &why), qPrintable(why));
+                            }
                         }
             }
             // A padded query row (r = 1, q = 5) attends to the real keys and sums to 1.
