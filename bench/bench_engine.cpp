@@ -24,7 +24,7 @@
 #include <hdf5.h>
 #include <nlohmann/json.hpp>
 
-#include "core/model.h"
+#include "core/runtime/model.h"
 
 using attnlens::Model;
 using attnlens::Tensor;

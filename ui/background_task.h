@@ -11,7 +11,7 @@
 #include <QString>
 #include <QtConcurrent/QtConcurrentRun>
 
-#include "core/model.h"
+#include "core/runtime/model.h"
 
 namespace attnlens {
 

@@ -2,7 +2,7 @@
 
 #include <QString>
 
-#include "core/tensor.h"
+#include "core/tensor/tensor.h"
 
 namespace attnlens {
 

@@ -4,7 +4,7 @@
 #include <QStringList>
 #include <qcustomplot.h>
 
-#include "core/tensor.h"
+#include "core/tensor/tensor.h"
 
 namespace attnlens {
 

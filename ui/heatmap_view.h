@@ -5,7 +5,7 @@
 #include <QStringList>
 #include <QWidget>
 
-#include "core/tensor.h"
+#include "core/tensor/tensor.h"
 
 class QCustomPlot;
 class QLabel;

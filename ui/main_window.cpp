@@ -23,7 +23,7 @@
 #include <QToolBar>
 #include <qcustomplot.h>
 
-#include "core/large_block_pool.h"
+#include "core/tensor/large_block_pool.h"
 #include "ui/attention_presenter.h"
 #include "ui/batch_export.h"
 #include "ui/batch_export_dialog.h"

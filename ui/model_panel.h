@@ -2,7 +2,7 @@
 
 #include <QWidget>
 
-#include "core/model.h"
+#include "core/runtime/model.h"
 
 class QLabel;
 class QTreeWidget;

@@ -9,7 +9,7 @@
 #include <QStringList>
 
 #include "core/data/dataset.h"
-#include "core/model.h"
+#include "core/runtime/model.h"
 #include "ui/head_matrix.h"
 #include "ui/image_export.h"
 

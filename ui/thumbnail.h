@@ -6,7 +6,7 @@
 #include <QImage>
 #include <QString>
 
-#include "core/tensor.h"
+#include "core/tensor/tensor.h"
 
 namespace attnlens {
 

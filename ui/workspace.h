@@ -6,7 +6,7 @@
 #include <QStringList>
 
 #include "core/data/dataset.h"
-#include "core/model.h"
+#include "core/runtime/model.h"
 
 namespace attnlens {
 

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "core/io/hdf5_id.h"
-#include "core/model.h"
+#include "core/runtime/model.h"
 
 namespace attnlens::cli {
 

@@ -8,7 +8,7 @@
 
 #include "app/cli/cli_options.h"
 #include "core/data/dataset.h"
-#include "core/model.h"
+#include "core/runtime/model.h"
 
 namespace attnlens::cli {
 

@@ -1,8 +1,8 @@
 #include "core/data/axis_labels.h"
 
-#include "core/data/mapped_file.h"
 #include "core/data/text_util.h"
 #include "core/errors.h"
+#include "core/io/mapped_file.h"
 
 namespace attnlens {
 

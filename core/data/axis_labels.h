@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "core/data/dataset.h"
-#include "core/model.h"
+#include "core/runtime/model.h"
 
 namespace attnlens {
 

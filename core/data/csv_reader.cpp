@@ -7,9 +7,9 @@
 #include <limits>
 #include <string_view>
 
-#include "core/data/mapped_file.h"
 #include "core/data/text_util.h"
 #include "core/errors.h"
+#include "core/io/mapped_file.h"
 
 namespace attnlens {
 

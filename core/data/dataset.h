@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "core/model.h"
-#include "core/tensor.h"
+#include "core/runtime/model.h"
+#include "core/tensor/tensor.h"
 
 namespace attnlens {
 

@@ -4,9 +4,9 @@
 #include <cmath>
 #include <cstring>
 
-#include "core/data/mapped_file.h"
 #include "core/data/text_util.h"
 #include "core/errors.h"
+#include "core/io/mapped_file.h"
 #include "core/io/zip_archive.h"
 
 namespace attnlens {

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "core/io/hdf5_id.h"
-#include "core/tensor.h"
+#include "core/tensor/tensor.h"
 
 namespace attnlens {
 

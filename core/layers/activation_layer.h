@@ -2,8 +2,8 @@
 
 #include <memory>
 
-#include "core/layer.h"
 #include "core/layers/activation_function.h"
+#include "core/runtime/layer.h"
 
 namespace attnlens {
 

@@ -1,9 +1,9 @@
 #include "core/layers/bidirectional.h"
 
 #include "core/errors.h"
-#include "core/layer_factory.h"
 #include "core/layers/layer_util.h"
 #include "core/layers/numpy_kernels.h"
+#include "core/layers/registry.h"
 
 namespace attnlens {
 

@@ -4,7 +4,7 @@
 
 #include "core/errors.h"
 #include "core/layers/layer_util.h"
-#include "core/layers/tensor_ops.h"
+#include "core/tensor/ops.h"
 
 namespace attnlens {
 

@@ -3,8 +3,8 @@
 #include <memory>
 #include <string>
 
-#include "core/layer.h"
 #include "core/layers/activation_function.h"
+#include "core/runtime/layer.h"
 
 namespace attnlens {
 

@@ -6,8 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/layer.h"
 #include "core/layers/numpy_kernels.h"
+#include "core/runtime/layer.h"
 
 namespace attnlens {
 

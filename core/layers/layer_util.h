@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "core/layer.h"
+#include "core/runtime/layer.h"
 
 // Small helpers shared by the layer implementations: reading a layer's Keras config with
 // validation, checking weight shapes, and version-dependent behaviour.

@@ -2,7 +2,7 @@
 
 #include <memory>
 
-#include "core/layer.h"
+#include "core/runtime/layer.h"
 
 namespace attnlens {
 

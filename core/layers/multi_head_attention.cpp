@@ -9,7 +9,7 @@
 
 #include "core/errors.h"
 #include "core/layers/masked_softmax.h"
-#include "core/layers/tensor_ops.h"
+#include "core/tensor/ops.h"
 
 namespace attnlens {
 

@@ -3,8 +3,8 @@
 #include <memory>
 #include <vector>
 
-#include "core/layer.h"
 #include "core/layers/layer_util.h"
+#include "core/runtime/layer.h"
 
 namespace attnlens {
 

@@ -3,7 +3,7 @@
 #include <memory>
 #include <vector>
 
-#include "core/layer.h"
+#include "core/runtime/layer.h"
 
 namespace attnlens {
 

@@ -7,8 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/layer.h"
-#include "core/tensor.h"
+#include "core/runtime/layer.h"
+#include "core/tensor/tensor.h"
 
 // NumPy-style tensor arithmetic shared by the Keras 3 operator layers (keras.src.ops.numpy) and
 // the Keras 2 TFOpLambda layer: broadcasting element-wise maths, reductions over axes, the

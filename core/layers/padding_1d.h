@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <memory>
 
-#include "core/layer.h"
+#include "core/runtime/layer.h"
 
 namespace attnlens {
 

@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "core/layer.h"
+#include "core/runtime/layer.h"
 
 namespace attnlens {
 

@@ -3,7 +3,7 @@
 #include <memory>
 #include <optional>
 
-#include "core/layer.h"
+#include "core/runtime/layer.h"
 
 namespace attnlens {
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "core/layers/masked_softmax.h"
-#include "core/layers/tensor_ops.h"
+#include "core/tensor/ops.h"
 
 namespace attnlens {
 

@@ -2,7 +2,7 @@
 // no Qt, and the core_rejects_qt test fails if a change ever hands Qt to the core target.
 #include <QString>
 
-#include "core/tensor.h"
+#include "core/tensor/tensor.h"
 
 int probe()
 {

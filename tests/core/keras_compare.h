@@ -6,7 +6,7 @@
 
 #include <QTest>
 
-#include "core/tensor.h"
+#include "core/tensor/tensor.h"
 
 /// Largest violation of |a - e| <= max(abs, rel * |e|) (0 when all fit); -1 on a shape mismatch.
 /// With abs = 1e-5 and rel = 1e-4 this is the "within 1e-5 absolute or 1e-4 relative".

@@ -5,7 +5,7 @@
 #include <QtTest>
 
 #include "core/errors.h"
-#include "core/model.h"
+#include "core/runtime/model.h"
 #include "tests/test_util.h"
 
 using namespace attnlens;

@@ -7,7 +7,7 @@
 #include <QtTest>
 
 #include "core/io/hdf5_file.h"
-#include "core/model.h"
+#include "core/runtime/model.h"
 #include "tests/core/keras_compare.h"
 #include "tests/test_util.h"
 

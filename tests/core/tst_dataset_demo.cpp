@@ -4,7 +4,7 @@
 
 #include "core/data/axis_labels.h"
 #include "core/data/dataset.h"
-#include "core/model.h"
+#include "core/runtime/model.h"
 #include "tests/test_util.h"
 
 using namespace attnlens;

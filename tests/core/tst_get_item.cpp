@@ -9,8 +9,8 @@
 
 #include "core/errors.h"
 #include "core/io/hdf5_file.h"
-#include "core/layer_factory.h"
-#include "core/model.h"
+#include "core/layers/registry.h"
+#include "core/runtime/model.h"
 #include "tests/core/keras_compare.h"
 #include "tests/core/tensor_compare.h"
 #include "tests/test_util.h"

@@ -3,8 +3,8 @@
 #include <QtTest>
 
 #include "core/errors.h"
-#include "core/keras_config.h"
-#include "core/weight_reader.h"
+#include "core/keras/keras_config.h"
+#include "core/keras/weight_reader.h"
 
 using namespace attnlens;
 using nlohmann::json;

@@ -6,7 +6,7 @@
 
 #include "core/errors.h"
 #include "core/io/hdf5_file.h"
-#include "core/model.h"
+#include "core/runtime/model.h"
 #include "tests/core/tensor_compare.h"
 #include "tests/test_util.h"
 

@@ -1,7 +1,7 @@
 #include <QtTest>
 
-#include "core/large_block_pool.h"
-#include "core/tensor.h"
+#include "core/tensor/large_block_pool.h"
+#include "core/tensor/tensor.h"
 
 using namespace attnlens;
 

@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/errors.h"
-#include "core/layer_factory.h"
+#include "core/layers/registry.h"
 #include "tests/core/tensor_compare.h"
 #include "tests/test_util.h"
 

@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/errors.h"
-#include "core/layer_factory.h"
+#include "core/layers/registry.h"
 #include "tests/core/tensor_compare.h"
 
 using namespace attnlens;

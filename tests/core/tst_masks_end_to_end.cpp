@@ -7,7 +7,7 @@
 #include <QtTest>
 
 #include "core/errors.h"
-#include "core/model.h"
+#include "core/runtime/model.h"
 #include "tests/core/keras_compare.h"
 #include "tests/test_util.h"
 

@@ -9,7 +9,7 @@
 #include "core/errors.h"
 #include "core/io/hdf5_file.h"
 #include "core/io/hdf5_id.h"
-#include "core/model.h"
+#include "core/runtime/model.h"
 #include "tests/core/keras_compare.h"
 #include "tests/test_util.h"
 

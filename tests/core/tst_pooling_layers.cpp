@@ -13,8 +13,8 @@
 #include <nlohmann/json.hpp>
 
 #include "core/errors.h"
-#include "core/layer.h"
-#include "core/layer_factory.h"
+#include "core/layers/registry.h"
+#include "core/runtime/layer.h"
 #include "tests/core/tensor_compare.h"
 
 using namespace attnlens;

@@ -10,8 +10,8 @@
 #include <hdf5.h>
 
 #include "core/errors.h"
-#include "core/layer.h"
-#include "core/layer_factory.h"
+#include "core/layers/registry.h"
+#include "core/runtime/layer.h"
 #include "tests/core/tensor_compare.h"
 #include "tests/test_util.h"
 

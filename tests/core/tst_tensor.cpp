@@ -1,7 +1,7 @@
 #include <QtTest>
 
 #include "core/errors.h"
-#include "core/tensor.h"
+#include "core/tensor/tensor.h"
 
 using namespace attnlens;
 

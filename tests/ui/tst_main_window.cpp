@@ -14,7 +14,7 @@
 #include <QTest>
 #include <qcustomplot.h>
 
-#include "core/model.h"
+#include "core/runtime/model.h"
 #include "tests/test_util.h"
 #include "ui/batch_export.h"
 #include "ui/head_list.h"

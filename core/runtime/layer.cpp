@@ -1,4 +1,4 @@
-#include "core/layer.h"
+#include "core/runtime/layer.h"
 
 #include "core/errors.h"
 

@@ -1,4 +1,4 @@
-#include "core/layers/numpy_ops.h"
+#include "core/layers/numpy_operation.h"
 
 #include <map>
 

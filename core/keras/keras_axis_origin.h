@@ -5,8 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/graph.h"
-#include "core/model.h"
+#include "core/runtime/graph.h"
+#include "core/runtime/model.h"
 
 namespace attnlens {
 

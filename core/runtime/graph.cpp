@@ -1,4 +1,4 @@
-#include "core/graph.h"
+#include "core/runtime/graph.h"
 
 #include <algorithm>
 

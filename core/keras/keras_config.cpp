@@ -1,4 +1,4 @@
-#include "core/keras_config.h"
+#include "core/keras/keras_config.h"
 
 #include <algorithm>
 #include <map>

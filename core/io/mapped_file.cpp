@@ -1,4 +1,4 @@
-#include "core/data/mapped_file.h"
+#include "core/io/mapped_file.h"
 
 #include <algorithm>
 #include <cerrno>

@@ -1,4 +1,4 @@
-#include "core/layers/tensor_ops.h"
+#include "core/tensor/ops.h"
 
 #include <algorithm>
 

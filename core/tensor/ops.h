@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "core/tensor.h"
+#include "core/tensor/tensor.h"
 
 // Shape manipulation shared by layers: NumPy broadcasting, transposition.
 namespace attnlens {

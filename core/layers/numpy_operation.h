@@ -4,8 +4,8 @@
 #include <string_view>
 #include <vector>
 
-#include "core/layer.h"
 #include "core/layers/numpy_kernels.h"
+#include "core/runtime/layer.h"
 
 namespace attnlens {
 

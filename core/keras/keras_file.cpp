@@ -1,11 +1,11 @@
-#include "core/keras_file.h"
+#include "core/keras/keras_file.h"
 
 #include <fstream>
 #include <sstream>
 
 #include "core/errors.h"
 #include "core/io/zip_archive.h"
-#include "core/keras_config.h"
+#include "core/keras/keras_config.h"
 
 namespace attnlens {
 

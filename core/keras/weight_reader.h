@@ -5,8 +5,8 @@
 #include <vector>
 
 #include "core/io/hdf5_file.h"
-#include "core/keras_config.h"
-#include "core/tensor.h"
+#include "core/keras/keras_config.h"
+#include "core/tensor/tensor.h"
 
 namespace attnlens {
 

@@ -1,4 +1,4 @@
-#include "core/model.h"
+#include "core/runtime/model.h"
 
 #include <algorithm>
 #include <cstring>
@@ -9,8 +9,7 @@
 #include <omp.h>
 
 #include "core/errors.h"
-#include "core/model_builder.h"
-#include "core/model_impl.h"
+#include "core/runtime/model_impl.h"
 
 namespace attnlens {
 
@@ -48,12 +47,6 @@ Model::Model()
 
 Model::~Model() = default;
 
-std::shared_ptr<const Model> Model::open(const std::filesystem::path &file,
-    const std::optional<std::filesystem::path> &configFile, const LoadOptions &options)
-{
-    return ModelBuilder::open(file, configFile, options);
-}
-
 const ModelSummary &Model::summary() const
 {
     return m_impl->summary;
@@ -88,7 +81,7 @@ namespace {
 
 /// Checks the inputs against the model and returns the number of rows; the largest number of
 /// rows per internal batch that fits the memory cap goes to `rowsPerBatch`.
-std::int64_t validateInputs(const ModelData &impl, const std::vector<Tensor> &inputs,
+std::int64_t validateInputs(const Model::Impl &impl, const std::vector<Tensor> &inputs,
     std::int64_t requestedBatch, std::int64_t &rowsPerBatch)
 {
     if (inputs.size() != impl.inputs.size())

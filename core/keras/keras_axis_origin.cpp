@@ -1,4 +1,4 @@
-#include "core/keras_axis_origin.h"
+#include "core/keras/keras_axis_origin.h"
 
 #include <map>
 

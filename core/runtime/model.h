@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "core/tensor.h"
+#include "core/tensor/tensor.h"
 
 namespace attnlens {
 
@@ -128,7 +128,8 @@ class Model
 {
 public:
     /// Opens a `.keras`, a legacy `.h5`, or a weights-only file with its architecture JSON
-    /// (`configFile`, from `model.to_json()`). The format is detected by content.
+    /// (`configFile`, from `model.to_json()`). The format is detected by content. Defined by the
+    /// Keras loader (core/keras/model_builder.cpp), so the runtime itself knows no Keras file.
     /// Throws InputFileError (unreadable or inconsistent file) or UnsupportedModelError.
     static std::shared_ptr<const Model> open(const std::filesystem::path &file,
         const std::optional<std::filesystem::path> &configFile = std::nullopt,
@@ -156,11 +157,12 @@ public:
     Tensor attentionForSample(
         const std::vector<Tensor> &inputs, std::int64_t row, const std::string &attentionKey) const;
 
+    /// What the model holds (core/runtime/model_impl.h); only the loader and the runtime see it.
+    struct Impl;
+
 private:
     Model();
-    struct Impl;
     std::unique_ptr<Impl> m_impl;
-    friend class ModelBuilder;
 };
 
 } // namespace attnlens

@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "core/keras_config.h"
+#include "core/keras/keras_config.h"
 
 namespace attnlens {
 

@@ -1,4 +1,4 @@
-#include "core/nested_model_flattener.h"
+#include "core/keras/nested_model_flattener.h"
 
 #include <algorithm>
 #include <map>

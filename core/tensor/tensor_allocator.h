@@ -6,7 +6,7 @@
 #include <utility>
 #include <vector>
 
-#include "core/large_block_pool.h"
+#include "core/tensor/large_block_pool.h"
 
 namespace attnlens {
 

@@ -4,13 +4,14 @@
 #include <string>
 #include <vector>
 
-#include "core/graph.h"
-#include "core/model.h"
+#include "core/runtime/graph.h"
+#include "core/runtime/model.h"
 
 namespace attnlens {
 
-/// What an opened Model holds; filled by ModelBuilder, read by Model.
-struct ModelData
+/// What an opened Model holds: filled by the Keras loader (Model::open,
+/// core/keras/model_builder.cpp), read by Model.
+struct Model::Impl
 {
     ModelSummary summary;
     std::vector<LayerInfo> layers;
@@ -25,10 +26,6 @@ struct ModelData
     std::vector<std::int64_t> dryRunInputElements;
     /// Peak bytes of live intermediate values per sample in the dry run.
     std::int64_t dryRunBytesPerSample = 0;
-};
-
-struct Model::Impl : ModelData
-{
 };
 
 } // namespace attnlens

@@ -1,4 +1,4 @@
-#include "core/weight_reader.h"
+#include "core/keras/weight_reader.h"
 
 #include <algorithm>
 #include <regex>

@@ -1,4 +1,4 @@
-#include "core/layer_factory.h"
+#include "core/layers/registry.h"
 
 #include <functional>
 #include <map>
@@ -24,7 +24,7 @@
 #include "core/layers/merge_layer.h"
 #include "core/layers/multi_head_attention.h"
 #include "core/layers/normalization_layer.h"
-#include "core/layers/numpy_ops.h"
+#include "core/layers/numpy_operation.h"
 #include "core/layers/padding_1d.h"
 #include "core/layers/permute_layer.h"
 #include "core/layers/pooling_1d.h"

@@ -7,7 +7,7 @@
 
 #include <Eigen/Core>
 
-#include "core/tensor_allocator.h"
+#include "core/tensor/tensor_allocator.h"
 
 namespace attnlens {
 

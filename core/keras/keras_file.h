@@ -8,8 +8,8 @@
 #include <nlohmann/json.hpp>
 
 #include "core/io/hdf5_file.h"
-#include "core/model.h"
-#include "core/weight_reader.h"
+#include "core/keras/weight_reader.h"
+#include "core/runtime/model.h"
 
 namespace attnlens {
 

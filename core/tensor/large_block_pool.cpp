@@ -1,4 +1,4 @@
-#include "core/large_block_pool.h"
+#include "core/tensor/large_block_pool.h"
 
 #include <algorithm>
 #include <new>

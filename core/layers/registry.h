@@ -5,12 +5,12 @@
 #include <string_view>
 #include <vector>
 
-#include "core/layer.h"
+#include "core/runtime/layer.h"
 
 namespace attnlens {
 
 /// Builds the layer for one Keras layer config, from THE one table of supported Keras class
-/// names (core/layer_factory.cpp). Validates the config and the weight shapes.
+/// names (core/layers/registry.cpp). Validates the config and the weight shapes.
 /// Throws UnsupportedModelError for an unknown class or a Lambda layer (Python code is never
 /// executed), InputFileError / ShapeError when the config and the weights disagree.
 std::unique_ptr<Layer> makeLayer(const LayerConfig &config);

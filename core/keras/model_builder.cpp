@@ -1,18 +1,16 @@
-#include "core/model_builder.h"
-
 #include <cmath>
 #include <functional>
 #include <map>
 #include <set>
 
 #include "core/errors.h"
-#include "core/keras_axis_origin.h"
-#include "core/keras_config.h"
-#include "core/keras_file.h"
-#include "core/layer_factory.h"
-#include "core/model_impl.h"
-#include "core/nested_model_flattener.h"
-#include "core/weight_reader.h"
+#include "core/keras/keras_axis_origin.h"
+#include "core/keras/keras_config.h"
+#include "core/keras/keras_file.h"
+#include "core/keras/nested_model_flattener.h"
+#include "core/keras/weight_reader.h"
+#include "core/layers/registry.h"
+#include "core/runtime/model_impl.h"
 
 namespace attnlens {
 
@@ -86,7 +84,7 @@ class Builder
 {
 public:
     Builder(const std::filesystem::path &file, const std::optional<std::filesystem::path> &config,
-        const LoadOptions &options, ModelData &impl)
+        const LoadOptions &options, Model::Impl &impl)
         : m_path(file)
         , m_configPath(config)
         , m_file(file.string())
@@ -515,7 +513,7 @@ private:
     std::filesystem::path m_path;
     std::optional<std::filesystem::path> m_configPath;
     std::string m_file;
-    ModelData &m_impl;
+    Model::Impl &m_impl;
     std::string m_kerasVersion;
     ModelSpec m_spec;
     std::vector<std::unique_ptr<Layer>> m_layers;
@@ -525,7 +523,7 @@ private:
 
 } // namespace
 
-std::shared_ptr<const Model> ModelBuilder::open(const std::filesystem::path &file,
+std::shared_ptr<const Model> Model::open(const std::filesystem::path &file,
     const std::optional<std::filesystem::path> &configFile, const LoadOptions &options)
 {
     std::shared_ptr<Model> model(new Model());

@@ -8,8 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/layer.h"
-#include "core/tensor.h"
+#include "core/runtime/layer.h"
+#include "core/tensor/tensor.h"
 
 namespace attnlens {
 

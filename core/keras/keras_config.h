@@ -6,7 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/tensor.h"
+#include "core/tensor/tensor.h"
 
 namespace attnlens {
 
