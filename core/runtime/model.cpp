@@ -1,6 +1,7 @@
 #include "core/runtime/model.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 #include <exception>
 #include <mutex>
@@ -10,6 +11,7 @@
 
 #include "core/errors.h"
 #include "core/runtime/model_impl.h"
+#include "core/tensor/large_block_pool.h"
 
 namespace attnlens {
 
@@ -22,6 +24,11 @@ std::string formatBytes(std::int64_t bytes)
         buffer, sizeof buffer, "%.1f MiB", static_cast<double>(bytes) / (1024.0 * 1024.0));
     return buffer;
 }
+
+/// Models alive in the process. When the last one goes, the blocks the engine cached for its runs
+/// go back to the system (a desktop session that opens another model then does not keep the
+/// previous model's peak memory).
+std::atomic<int> g_liveModels {0};
 
 } // namespace
 
@@ -43,9 +50,15 @@ std::string formatName(ModelFormat format)
 Model::Model()
     : m_impl(std::make_unique<Impl>())
 {
+    ++g_liveModels;
 }
 
-Model::~Model() = default;
+Model::~Model()
+{
+    m_impl.reset();
+    if (--g_liveModels == 0)
+        LargeBlockPool::instance().trim();
+}
 
 const ModelSummary &Model::summary() const
 {

@@ -1,5 +1,6 @@
 #include <QtTest>
 
+#include "core/runtime/model.h"
 #include "core/tensor/large_block_pool.h"
 #include "core/tensor/tensor.h"
 
@@ -75,6 +76,24 @@ private slots:
             zeros.values().begin(), zeros.values().end(), [](float v) { return v == 0.0f; }));
         Tensor filled(shape, 2.5f);
         QCOMPARE(filled.values().back(), 2.5f);
+    }
+
+    // The desktop app opens one model after another: when the last Model goes, the blocks its
+    // runs cached go back to the system, and not before.
+    void theLastModelGivesTheCacheBack()
+    {
+        auto &pool = LargeBlockPool::instance();
+        auto first = Model::open(
+            std::filesystem::path(ATTNLENS_TEST_DATA) / "keras/ts_encoder/model.keras");
+        auto second = first;
+        {
+            Tensor big(Shape {4, 512, 512});
+        }
+        QCOMPARE(pool.cachedBytes(), std::size_t(4 * 512 * 512 * sizeof(float)));
+        first.reset();
+        QCOMPARE(pool.cachedBytes(), std::size_t(4 * 512 * 512 * sizeof(float))); // still in use
+        second.reset();
+        QCOMPARE(pool.cachedBytes(), std::size_t(0));
     }
 };
 
