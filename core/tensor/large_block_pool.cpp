@@ -136,10 +136,4 @@ void LargeBlockPool::setCacheLimit(std::size_t bytes)
     evictTo(m_limit);
 }
 
-std::size_t LargeBlockPool::cacheLimit() const
-{
-    const std::lock_guard<std::mutex> lock(m_mutex);
-    return m_limit;
-}
-
 } // namespace attnlens

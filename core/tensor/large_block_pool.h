@@ -38,7 +38,6 @@ public:
     std::size_t cachedBytes() const;
     /// Most bytes kept in free blocks; lowering it trims at once.
     void setCacheLimit(std::size_t bytes);
-    std::size_t cacheLimit() const;
 
 private:
     LargeBlockPool();
