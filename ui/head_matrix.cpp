@@ -1,6 +1,7 @@
 #include "ui/head_matrix.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "core/errors.h"
 
@@ -77,6 +78,38 @@ RowMatrix headMatrix(const float *scores, std::int64_t heads, std::int64_t queri
     }
     }
     return {};
+}
+
+AttentionSpread attentionSpread(const float *values, std::int64_t queries, std::int64_t keys)
+{
+    AttentionSpread spread;
+    if (values == nullptr || queries < 1 || keys < 1)
+        return spread;
+    spread.uniform = 1.0 / static_cast<double>(keys);
+    const ConstMatrixMap matrix(values, queries, keys);
+    const double low = matrix.minCoeff();
+    const double high = matrix.maxCoeff();
+    const double mean = matrix.mean();
+    spread.nearlyUniform = mean > 0.0 && high - low < kNearlyUniformSpan * mean;
+    if (keys < 2)
+        return spread;
+    // entropy of w / s, s = sum(w): log(s) - sum(w log w) / s, over the keys with w > 0
+    // (0 log 0 = 0). Eigen's vectorised log keeps a 2048 x 2048 head at a few milliseconds.
+    double total = 0.0;
+    std::int64_t rows = 0;
+    for (std::int64_t q = 0; q < queries; ++q) {
+        const auto row = matrix.row(q).array();
+        const double sum = row.sum();
+        if (!(sum > 0.0))
+            continue;
+        const double wLogW
+            = (row > 0.0f).select(row * row.log(), 0.0f).template cast<double>().sum();
+        total += (std::log(sum) - wLogW / sum) / std::log(static_cast<double>(keys));
+        ++rows;
+    }
+    if (rows > 0)
+        spread.entropy = std::clamp(total / static_cast<double>(rows), 0.0, 1.0);
+    return spread;
 }
 
 std::pair<double, double> valueRange(

@@ -37,6 +37,28 @@ RowMatrix headMatrix(const Tensor &scores, const HeadChoice &choice);
 RowMatrix headMatrix(const float *scores, std::int64_t heads, std::int64_t queries,
     std::int64_t keys, const HeadChoice &choice);
 
+/// How evenly one attention matrix spreads its weight over the keys. The colour bar shows it
+/// beside the map, so that a flat head drawn at full contrast ("Range per head" stretches
+/// 0.04985..0.0501 over the whole colour map) is not read as a pattern.
+struct AttentionSpread
+{
+    /// The weight of every key when a row attends to all T_key keys alike: 1 / T_key.
+    double uniform = 0.0;
+    /// Mean over the query rows of entropy(row) / log(T_key), each row normalised to sum 1:
+    /// 0 = every row on one key, 1 = uniform. Rows of zeros (fully masked) are left out; -1
+    /// when undefined (fewer than 2 keys, or no row with weight).
+    double entropy = -1.0;
+    /// The values span less than kNearlyUniformSpan of their mean.
+    bool nearlyUniform = false;
+};
+
+/// A matrix whose max - min is under this fraction of its mean is "nearly uniform": its colours
+/// show differences of a few percent of the uniform weight.
+inline constexpr double kNearlyUniformSpan = 0.05;
+
+/// The spread of `values[q * keys + k]`, queries x keys (softmax rows, or a reduction of them).
+AttentionSpread attentionSpread(const float *values, std::int64_t queries, std::int64_t keys);
+
 /// How the colour scale's range is chosen.
 enum class RangeMode
 {

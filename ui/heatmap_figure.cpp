@@ -5,6 +5,7 @@
 #include <limits>
 
 #include <QFontMetrics>
+#include <QPen>
 
 #include "ui/color_maps.h"
 
@@ -41,6 +42,25 @@ struct ColorMapDataAccess : QCPColorMapData
     static QCPRange QCPColorMapData::*bounds() { return &ColorMapDataAccess::mDataBounds; }
     static bool QCPColorMapData::*modified() { return &ColorMapDataAccess::mDataModified; }
 };
+
+// QCPColorScale keeps QCPLayoutElement's calculateAutoMargin, which answers with the margins
+// its margin group gave it last time. In a group with the map that makes the common margin a
+// ratchet: it grows for long labels and never shrinks for short ones after them, so the next
+// model kept the previous model's bottom margin (a squeezed map, a blank band in exports). The
+// scale needs no margin of its own: it only follows the map's.
+class FollowingColorScale : public QCPColorScale
+{
+public:
+    using QCPColorScale::QCPColorScale;
+
+protected:
+    int calculateAutoMargin(QCP::MarginSide side) override
+    {
+        return QCP::getMarginValue(minimumMargins(), side);
+    }
+};
+
+const QColor kNearlyUniformColor(0xb0, 0x20, 0x20);
 
 } // namespace
 
@@ -87,7 +107,7 @@ HeatmapFigure::HeatmapFigure(QCustomPlot *plot)
     m_plot->plotLayout()->addElement(0, 0, m_title);
     m_rect = new QCPAxisRect(m_plot);
     m_plot->plotLayout()->addElement(1, 0, m_rect);
-    m_scale = new QCPColorScale(m_plot);
+    m_scale = new FollowingColorScale(m_plot);
     m_plot->plotLayout()->addElement(1, 1, m_scale);
     m_plot->plotLayout()->setRowStretchFactor(0, 0.001);
 
@@ -123,13 +143,69 @@ HeatmapFigure::HeatmapFigure(QCustomPlot *plot)
     m_scale->setBarWidth(14);
     m_scale->axis()->setLabel(QStringLiteral("attention weight"));
 
+    // The uniform mark: a tick drawn across the bar (and a little out of it) from the bar's
+    // other side, labelled "uniform", on an axis that follows the colour axis.
+    QCPAxis *spread = spreadAxis();
+    m_spreadTicker.reset(new QCPAxisTickerText);
+    m_spreadTicker->setSubTickCount(0);
+    spread->setTicker(m_spreadTicker);
+    spread->setSubTicks(false);
+    spread->setTicks(true);
+    spread->setTickLabels(true);
+    spread->setTickLength(m_scale->barWidth(), 5);
+    spread->setTickPen(QPen(Qt::black, 2));
+    m_spreadRange
+        = QObject::connect(m_scale->axis(), qOverload<const QCPRange &>(&QCPAxis::rangeChanged),
+            spread, qOverload<const QCPRange &>(&QCPAxis::setRange));
+    // Tick labels are chosen for the size the plot is laid out at: the screen on a replot, the
+    // file's size in an export (QCustomPlot::toPainter lays out again for it).
+    m_afterLayout = QObject::connect(m_plot, &QCustomPlot::afterLayout, m_plot, [this] {
+        // A newer figure on the same plot cleared this one's items: leave them alone.
+        if (m_inLayoutHook || !m_plot->hasPlottable(m_map))
+            return;
+        m_inLayoutHook = true;
+        recomputeTicks();
+        m_inLayoutHook = false;
+    });
+
     auto *margins = new QCPMarginGroup(m_plot);
     m_rect->setMarginGroup(QCP::msTop | QCP::msBottom, margins);
     m_scale->setMarginGroup(QCP::msTop | QCP::msBottom, margins);
     setTitle(QString());
 }
 
-HeatmapFigure::~HeatmapFigure() = default;
+HeatmapFigure::~HeatmapFigure()
+{
+    QObject::disconnect(m_afterLayout);
+    QObject::disconnect(m_spreadRange);
+}
+
+QCPAxis *HeatmapFigure::spreadAxis() const
+{
+    return m_scale->axis()->axisRect()->axis(QCPAxis::atLeft);
+}
+
+void HeatmapFigure::updateSpreadMark()
+{
+    QCPAxis *axis = spreadAxis();
+    axis->setRange(m_scale->axis()->range());
+    QMap<double, QString> ticks;
+    QStringList notes;
+    if (m_keys >= 2 && m_queries >= 1) { // one key: its weight is 1, nothing to compare
+        ticks.insert(m_spread.uniform, QStringLiteral("uniform"));
+        if (m_spread.entropy >= 0.0)
+            notes << QStringLiteral("entropy %1 (1 = uniform)").arg(m_spread.entropy, 0, 'f', 2);
+        if (m_spread.nearlyUniform)
+            notes << QStringLiteral("nearly uniform");
+    }
+    if (ticks != m_spreadTicker->ticks()) {
+        m_spreadTicker->setTicks(ticks);
+        axis->setTickLabels(false); // the margin cache does not see a ticker change
+        axis->setTickLabels(true);
+    }
+    axis->setLabel(notes.join(QStringLiteral(" · ")));
+    axis->setLabelColor(m_spread.nearlyUniform ? kNearlyUniformColor : QColor(Qt::black));
+}
 
 void HeatmapFigure::setMatrix(const RowMatrix &matrix)
 {
@@ -142,12 +218,14 @@ void HeatmapFigure::setMatrix(const float *values, int queries, int keys)
     m_queries = queries;
     m_keys = keys;
     fillColorMap(*m_map->data(), values, queries, keys);
+    m_spread = attentionSpread(values, queries, keys);
     if (m_autoRange) {
         QCPRange bounds = m_map->data()->dataBounds();
         if (!(bounds.upper > bounds.lower)) // constant matrix: give it a visible span
             bounds = QCPRange(bounds.lower - 0.5, bounds.lower + 0.5);
         m_map->setDataRange(bounds);
     }
+    updateSpreadMark();
     if (sizeChanged)
         resetView();
     else
@@ -194,6 +272,7 @@ void HeatmapFigure::setValueRange(double lower, double upper)
     if (!(upper > lower))
         upper = lower + 1.0;
     m_map->setDataRange(QCPRange(lower, upper));
+    updateSpreadMark();
 }
 
 void HeatmapFigure::setAutoValueRange()
@@ -205,6 +284,7 @@ void HeatmapFigure::setAutoValueRange()
             bounds = QCPRange(bounds.lower - 0.5, bounds.lower + 0.5);
         m_map->setDataRange(bounds);
     }
+    updateSpreadMark();
 }
 
 QCPRange HeatmapFigure::valueRange() const
@@ -271,6 +351,13 @@ void HeatmapFigure::recomputeTicks()
         updateTicker(keyAxis, m_keyLabels, m_keys, m_keyStep);
         updateTicker(queryAxis, m_queryLabels, m_queries, m_queryStep);
     }
+    m_laidOutFor = m_plot->viewport();
+}
+
+void HeatmapFigure::ensureLaidOut()
+{
+    if (m_laidOutFor != m_plot->viewport())
+        recomputeTicks();
 }
 
 void HeatmapFigure::updateTicker(QCPAxis *axis, const QStringList &labels, int count, int step)

@@ -5,6 +5,7 @@
 #include <qcustomplot.h>
 
 #include "core/tensor/tensor.h"
+#include "ui/head_matrix.h"
 
 namespace attnlens {
 
@@ -17,8 +18,16 @@ void fillColorMap(QCPColorMapData &data, const float *values, int queries, int k
 /// the horizontal axis (left to right), queries on the vertical axis with the first query at
 /// the top (the y range is reversed), tick labels at every position (thinned to every k-th and
 /// rotated when they would overlap), axis titles, a colour scale labelled "attention weight" and
-/// a title. The figure does not own the plot; it adds its items to it once in the constructor
+/// a title. Beside the colour bar it marks the uniform weight 1 / T_key ("uniform") and gives the
+/// matrix's mean normalised row entropy (attentionSpread), adding "nearly uniform" when the
+/// values span less than 5 % of their mean, so a flat head at full contrast is not taken for a
+/// pattern. The figure does not own the plot; it adds its items to it once in the constructor
 /// and reuses them, so one figure can render thousands of matrices quickly (setMatrix + replot).
+///
+/// Label space is measured for the labels on the figure now, at the size it is drawn at: the
+/// tick labels are recomputed after every layout of the plot (so an export at another size
+/// thins and rotates them for that size), and margins shrink as well as grow when the labels
+/// change (a short-labelled model after a long-labelled one gets the space a fresh start does).
 ///
 /// Usage:
 ///   HeatmapFigure figure(plot);
@@ -74,6 +83,11 @@ public:
     /// replot. When zoomed in far enough every label is shown.
     void recomputeTicks();
 
+    /// Lays the figure out for the plot's viewport again if the last layout was for another size
+    /// (an export: QCustomPlot::toPainter lays out at the file's size and only restores the
+    /// viewport), so pixel <-> cell conversions describe the screen. Cheap when current.
+    void ensureLaidOut();
+
     /// Visible ranges back to the whole matrix (first query at the top).
     void resetView();
 
@@ -81,8 +95,15 @@ public:
     int keyTickStep() const { return m_keyStep; }
     int queryTickStep() const { return m_queryStep; }
 
+    /// The spread of the matrix shown (see attentionSpread).
+    const AttentionSpread &spread() const { return m_spread; }
+    /// The axis beside the colour bar that carries the "uniform" mark (a tick at spread().uniform)
+    /// and, as its label, the entropy and "nearly uniform" note.
+    QCPAxis *spreadAxis() const;
+
 private:
     void updateTicker(QCPAxis *axis, const QStringList &labels, int count, int step);
+    void updateSpreadMark();
     static int stepFor(double pixelsPerCell, double labelExtent);
 
     QCustomPlot *m_plot = nullptr;
@@ -92,6 +113,12 @@ private:
     QCPColorScale *m_scale = nullptr;
     QSharedPointer<QCPAxisTickerText> m_keyTicker;
     QSharedPointer<QCPAxisTickerText> m_queryTicker;
+    QSharedPointer<QCPAxisTickerText> m_spreadTicker;
+    QMetaObject::Connection m_afterLayout; ///< recomputeTicks after each layout of the plot
+    QMetaObject::Connection m_spreadRange; ///< spreadAxis follows the colour axis
+    AttentionSpread m_spread;
+    QRect m_laidOutFor; ///< viewport of the last recomputeTicks
+    bool m_inLayoutHook = false;
     QStringList m_keyLabels;
     QStringList m_queryLabels;
     QString m_colorMapName = QStringLiteral("viridis");

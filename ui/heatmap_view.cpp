@@ -78,6 +78,7 @@ HeatmapView::HeatmapView(QWidget *parent)
     rect->setRangeZoom(Qt::Horizontal | Qt::Vertical);
     rect->setRangeZoomFactor(0.85);
     m_plot->setMouseTracking(true);
+    m_plot->installEventFilter(this); // to see the pointer leave
     setFocusPolicy(Qt::StrongFocus);
 
     connect(m_plot, &QCustomPlot::mouseMove, this, &HeatmapView::onMouseMove);
@@ -102,13 +103,14 @@ void HeatmapView::showMatrix(RowMatrix matrix, const QString &title)
     if (sameShape && wasMessage)
         m_figure->resetView();
     m_plot->replot(QCustomPlot::rpQueuedReplot);
+    updateReadout(); // the pointer may rest on a cell whose value just changed (next head)
 }
 
 void HeatmapView::showMessage(const QString &sentence)
 {
     m_message->setText(sentence);
     m_stack->setCurrentWidget(m_message);
-    m_readout->clear();
+    updateReadout();
 }
 
 bool HeatmapView::isShowingMessage() const
@@ -128,6 +130,7 @@ void HeatmapView::setLabels(const QStringList &keyLabels, const QStringList &que
     m_queryLabels = queryLabels;
     m_figure->setLabels(keyLabels, queryLabels);
     m_figure->setAxisTitles(keyTitle, queryTitle);
+    updateReadout();
 }
 
 void HeatmapView::setColorMap(const QString &name)
@@ -138,6 +141,7 @@ void HeatmapView::setColorMap(const QString &name)
 void HeatmapView::setValueRange(double lower, double upper)
 {
     m_figure->setValueRange(lower, upper);
+    updateReadout();
 }
 
 void HeatmapView::resetView()
@@ -145,6 +149,7 @@ void HeatmapView::resetView()
     m_figure->resetView();
     m_figure->recomputeTicks();
     m_plot->replot(QCustomPlot::rpQueuedReplot);
+    updateReadout();
 }
 
 QString HeatmapView::describeCellAt(const QPoint &pos) const
@@ -189,13 +194,37 @@ void HeatmapView::keyPressEvent(QKeyEvent *event)
     QWidget::keyPressEvent(event);
 }
 
+QString HeatmapView::readout() const
+{
+    return m_readout->text();
+}
+
+bool HeatmapView::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_plot && event->type() == QEvent::Leave) {
+        m_pointer.reset();
+        updateReadout();
+    }
+    return QWidget::eventFilter(watched, event);
+}
+
 void HeatmapView::onMouseMove(QMouseEvent *event)
 {
-    const QString text = describeCellAt(event->pos());
-    if (text.isEmpty())
-        QToolTip::hideText();
-    else
-        QToolTip::showText(event->globalPosition().toPoint(), text, m_plot);
+    // QCustomPlot reports the move before it pans for it: onRangeChanged describes the cell
+    // under the pointer again once the view has followed the drag.
+    m_pointer = event->pos();
+    updateReadout(true);
+}
+
+void HeatmapView::updateReadout(bool showTip)
+{
+    m_figure->ensureLaidOut(); // after an export at another size, before reading pixels
+    const QString text = m_pointer ? describeCellAt(*m_pointer) : QString();
+    const bool ownTip = QToolTip::isVisible() && QToolTip::text() == m_readout->text();
+    if (text.isEmpty() && ownTip)
+        QToolTip::hideText(); // only ours: another widget's tooltip is left alone
+    else if (!text.isEmpty() && (showTip || ownTip))
+        QToolTip::showText(m_plot->mapToGlobal(*m_pointer), text, m_plot);
     if (text != m_readout->text()) {
         m_readout->setText(text);
         emit hoverChanged(text);
@@ -213,6 +242,7 @@ void HeatmapView::onRangeChanged()
     y->setRange(clampedRange(y->range(), -0.5, static_cast<double>(m_matrix.rows()) - 0.5));
     m_figure->recomputeTicks();
     m_inRangeUpdate = false;
+    updateReadout();
 }
 
 } // namespace attnlens

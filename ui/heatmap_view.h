@@ -1,7 +1,9 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 
+#include <QPoint>
 #include <QStringList>
 #include <QWidget>
 
@@ -20,6 +22,10 @@ class HeatmapFigure;
 /// HeatmapFigure, with a hover read-out (query label, key label, weight), mouse-wheel zoom, drag
 /// pan and a reset button (also the R key / Home). When there is nothing to show it shows a plain
 /// sentence instead (e.g. "This model has no attention layer").
+///
+/// The read-out always describes the cell under the pointer as drawn now: it is recomputed on
+/// every change of what is drawn (a new matrix such as the next head, new labels, zoom, pan,
+/// reset, colour range), not only when the mouse moves, and cleared when the pointer leaves.
 class HeatmapView : public QWidget
 {
     Q_OBJECT
@@ -46,6 +52,8 @@ public:
 
     /// "query: X, key: Y, weight: Z" for the cell under widget-of-plot position `pos`, or empty.
     QString describeCellAt(const QPoint &pos) const;
+    /// The hover read-out's text (empty when the pointer is not over a cell).
+    QString readout() const;
 
     QCustomPlot *plot() const { return m_plot; }
     HeatmapFigure *figure() const { return m_figure.get(); }
@@ -60,10 +68,14 @@ signals:
 protected:
     void resizeEvent(QResizeEvent *event) override;
     void keyPressEvent(QKeyEvent *event) override;
+    bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
     void onMouseMove(QMouseEvent *event);
     void onRangeChanged();
+    /// Describes the cell under m_pointer again; the tooltip follows when `showTip` or when it
+    /// is on screen already (a key press must not pop up a tooltip that was not there).
+    void updateReadout(bool showTip = false);
 
     QStackedWidget *m_stack = nullptr;
     QCustomPlot *m_plot = nullptr;
@@ -74,6 +86,7 @@ private:
     RowMatrix m_matrix;
     QStringList m_keyLabels;
     QStringList m_queryLabels;
+    std::optional<QPoint> m_pointer; ///< pointer position over the plot; none when outside
     bool m_inRangeUpdate = false;
 };
 

@@ -138,7 +138,8 @@ void InferenceController::predict(const Workspace &workspace)
         const RunResult result = workspace.model->run(data.usableInputs(), options);
         if (result.outputs.empty())
             return std::vector<Prediction>(static_cast<std::size_t>(data.rows()));
-        return predictionsFromOutput(result.outputs.front(), usable, data.rows());
+        return predictionsFromOutput(
+            result.outputs.front(), usable, data.rows(), isClassifierOutput(*workspace.model));
     };
     runInBackground<std::vector<Prediction>>(
         this, std::move(work), [this, generation, current](TaskResult<std::vector<Prediction>> r) {

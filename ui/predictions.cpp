@@ -1,13 +1,62 @@
 #include "ui/predictions.h"
 
+#include <algorithm>
 #include <set>
+
+#include <QStringList>
 
 #include "core/errors.h"
 
 namespace attnlens {
 
-std::vector<Prediction> predictionsFromOutput(
-    const Tensor &output, const std::vector<std::int64_t> &usableRows, std::int64_t totalRows)
+namespace {
+
+constexpr qsizetype kItemsPerLine = 8; // a tooltip of a 48-step forecast stays on screen
+
+QString className(int index, const std::vector<std::string> &classNames)
+{
+    const auto i = static_cast<std::size_t>(index);
+    return i < classNames.size() ? QString::fromStdString(classNames[i])
+                                 : QStringLiteral("class %1").arg(index);
+}
+
+QString valueText(float value)
+{
+    return QString::number(static_cast<double>(value), 'g', 5);
+}
+
+QString probabilityText(float value)
+{
+    return QString::number(static_cast<double>(value), 'f', 3);
+}
+
+Prediction classify(const float *row, std::int64_t width)
+{
+    Prediction p;
+    if (width == 1) { // sigmoid: the probability of class 1
+        p.classIndex = row[0] >= 0.5f ? 1 : 0;
+        p.score = p.classIndex == 1 ? row[0] : 1.0f - row[0];
+        return p;
+    }
+    const std::int64_t best = std::max_element(row, row + width) - row;
+    p.classIndex = static_cast<int>(best);
+    p.score = row[best];
+    return p;
+}
+
+} // namespace
+
+bool isClassifierOutput(const Model &model)
+{
+    for (const LayerInfo &layer : model.layers()) {
+        if (layer.outputIndex == 0)
+            return layer.activation == "softmax" || layer.activation == "sigmoid";
+    }
+    return false;
+}
+
+std::vector<Prediction> predictionsFromOutput(const Tensor &output,
+    const std::vector<std::int64_t> &usableRows, std::int64_t totalRows, bool classifier)
 {
     std::vector<Prediction> result(static_cast<std::size_t>(totalRows));
     if (usableRows.empty())
@@ -20,21 +69,15 @@ std::vector<Prediction> predictionsFromOutput(
     for (std::int64_t i = 0; i < rows; ++i) {
         const float *row = output.data() + i * width;
         Prediction p;
-        p.ran = true;
-        if (width == 1) {
+        if (classifier && width > 0)
+            p = classify(row, width);
+        else if (width > 0)
             p.score = row[0];
-        } else {
-            std::int64_t best = 0;
-            for (std::int64_t c = 1; c < width; ++c) {
-                if (row[c] > row[best])
-                    best = c;
-            }
-            p.classIndex = static_cast<int>(best);
-            p.score = row[best];
-        }
+        p.ran = true;
+        p.values.assign(row, row + width);
         const std::int64_t sample = usableRows[static_cast<std::size_t>(i)];
         if (sample >= 0 && sample < totalRows)
-            result[static_cast<std::size_t>(sample)] = p;
+            result[static_cast<std::size_t>(sample)] = std::move(p);
     }
     return result;
 }
@@ -51,14 +94,40 @@ QString predictionText(const Prediction &prediction, const std::vector<std::stri
 {
     if (!prediction.ran)
         return QStringLiteral("—");
-    const QString score = QString::number(static_cast<double>(prediction.score), 'f', 3);
-    if (prediction.classIndex < 0)
-        return QString::number(static_cast<double>(prediction.score), 'g', 5);
-    const auto index = static_cast<std::size_t>(prediction.classIndex);
-    const QString name = index < classNames.size()
-        ? QString::fromStdString(classNames[index])
-        : QStringLiteral("class %1").arg(prediction.classIndex);
-    return name + QStringLiteral("  ") + score;
+    if (prediction.classIndex >= 0)
+        return className(prediction.classIndex, classNames) + QStringLiteral("  ")
+            + probabilityText(prediction.score);
+    const QString first = valueText(prediction.score);
+    return prediction.values.size() > 1 ? first + QStringLiteral("  …") : first;
+}
+
+QString predictionDetail(const Prediction &prediction, const std::vector<std::string> &classNames)
+{
+    if (!prediction.ran)
+        return QStringLiteral("—");
+    const std::vector<float> &values = prediction.values;
+    QStringList items;
+    if (prediction.classIndex >= 0 && values.size() == 1) { // sigmoid: P(class 1)
+        items << className(0, classNames) + QLatin1Char(' ') + probabilityText(1.0f - values[0])
+              << className(1, classNames) + QLatin1Char(' ') + probabilityText(values[0]);
+    } else if (prediction.classIndex >= 0) {
+        for (std::size_t c = 0; c < values.size(); ++c)
+            items << className(static_cast<int>(c), classNames) + QLatin1Char(' ')
+                    + probabilityText(values[c]);
+    } else if (values.size() <= 1) {
+        return valueText(prediction.score);
+    } else {
+        for (float value : values)
+            items << valueText(value);
+    }
+    QString text
+        = prediction.classIndex >= 0 ? QString() : QStringLiteral("%1 values: ").arg(values.size());
+    for (qsizetype i = 0; i < items.size(); ++i) {
+        if (i > 0)
+            text += i % kItemsPerLine == 0 ? QStringLiteral(",\n") : QStringLiteral(", ");
+        text += items[i];
+    }
+    return text;
 }
 
 } // namespace attnlens

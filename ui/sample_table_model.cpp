@@ -1,5 +1,7 @@
 #include "ui/sample_table_model.h"
 
+#include <algorithm>
+
 #include <QBrush>
 #include <QColor>
 
@@ -15,6 +17,7 @@ void SampleTableModel::setDataset(std::shared_ptr<const Dataset> dataset)
     beginResetModel();
     m_dataset = std::move(dataset);
     m_predictions.clear();
+    m_classifier = false;
     m_problems.assign(m_dataset ? static_cast<std::size_t>(m_dataset->rows()) : 0, QString());
     if (m_dataset) {
         for (const RowProblem &problem : m_dataset->problems) {
@@ -31,6 +34,9 @@ void SampleTableModel::setPredictions(
 {
     m_predictions = std::move(predictions);
     m_classNames = std::move(classNames);
+    m_classifier = std::any_of(m_predictions.begin(), m_predictions.end(),
+        [](const Prediction &p) { return p.classIndex >= 0; });
+    emit headerDataChanged(Qt::Horizontal, PredictionColumn, PredictionColumn);
     if (rowCount() > 0)
         emit dataChanged(index(0, PredictionColumn), index(rowCount() - 1, StatusColumn));
 }
@@ -79,10 +85,16 @@ QVariant SampleTableModel::data(const QModelIndex &index, int role) const
     case PredictionColumn:
         if (role == Qt::DisplayRole)
             return prediction ? predictionText(*prediction, m_classNames) : QString();
-        if (role == kSortRole)
-            return prediction && prediction->ran
+        if (role == Qt::ToolTipRole && usable && prediction && prediction->ran)
+            return predictionDetail(*prediction, m_classNames);
+        if (role == kSortRole) {
+            if (!prediction || !prediction->ran)
+                return QVariant(); // after every prediction (ascending); -1 would sit among values
+            // Classes group by class, then by probability (0..1); values sort by the first.
+            return prediction->classIndex >= 0
                 ? QVariant(prediction->classIndex * 10.0 + prediction->score)
-                : QVariant(-1.0);
+                : QVariant(double(prediction->score));
+        }
         break;
     case StatusColumn:
         if (role == Qt::DisplayRole || role == kSortRole)
@@ -122,10 +134,16 @@ QVariant SampleTableModel::headerData(int section, Qt::Orientation orientation, 
             break;
         }
     }
-    if (role == Qt::ToolTipRole && section == PredictionColumn)
+    if (role == Qt::ToolTipRole && section == PredictionColumn) {
+        if (!m_classifier)
+            return tr("The model's output: its first value, and \u2026 when it has more (the "
+                      "cell's tooltip lists them all). Not read as classes: the model's last "
+                      "layer has no softmax or sigmoid.");
         return tr(
-            "The model's most likely class and its output (a probability after softmax). "
-            "Class names assume the classes were numbered in sorted order of the target values.");
+            "The model's most likely class and its probability (its last layer ends in softmax "
+            "or sigmoid). Class names assume the classes were numbered in sorted order of the "
+            "target values.");
+    }
     return {};
 }
 

@@ -46,6 +46,7 @@ private:
     std::shared_ptr<const Dataset> m_dataset;
     std::vector<Prediction> m_predictions;
     std::vector<std::string> m_classNames;
+    bool m_classifier = false;       ///< the predictions are classes (see isClassifierOutput)
     std::vector<QString> m_problems; ///< per row, empty when usable
 };
 

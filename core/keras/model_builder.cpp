@@ -9,6 +9,7 @@
 #include "core/keras/keras_file.h"
 #include "core/keras/nested_model_flattener.h"
 #include "core/keras/weight_reader.h"
+#include "core/layers/activation_function.h"
 #include "core/layers/registry.h"
 #include "core/runtime/model_impl.h"
 
@@ -46,6 +47,23 @@ std::string formatBytes(std::int64_t bytes)
     else
         std::snprintf(buffer, sizeof buffer, "%lld bytes", static_cast<long long>(bytes));
     return buffer;
+}
+
+/// LayerInfo::activation of `spec`. The layer itself was built from the same setting, so an
+/// activation its factory accepted is read the same way here; a setting the layer does not use
+/// (and so never checked) that is no known activation gives "".
+std::string activationName(const LayerSpec &spec, const std::string &kerasVersion)
+{
+    if (spec.className == "Softmax")
+        return "softmax";
+    const auto setting = spec.config.find("activation");
+    if (setting == spec.config.end())
+        return {};
+    try {
+        return ActivationFunction::fromKeras(*setting, kerasVersion, spec.name).name();
+    } catch (const UnsupportedModelError &) {
+        return {};
+    }
 }
 
 std::string countNonFinite(const std::vector<Tensor> &weights)
@@ -463,11 +481,19 @@ private:
                 const Layer &layer = graph.layer(m_layerOfSpec.at(i));
                 info.parameters = layer.parameterCount();
                 info.isAttention = layer.attention() != nullptr;
+                info.activation = activationName(spec, m_kerasVersion);
                 parameters += info.parameters;
             }
             m_impl.layers.push_back(info);
         }
         m_impl.summary.parameters = parameters;
+        for (std::size_t o = graph.outputs().size(); o-- > 0;) { // the first output wins
+            const std::string &name
+                = graph.nodes()[static_cast<std::size_t>(graph.outputs()[o].node)].layerName;
+            for (LayerInfo &info : m_impl.layers)
+                if (info.name == name)
+                    info.outputIndex = static_cast<int>(o);
+        }
         for (const ValueRef &out : graph.outputs()) {
             const auto &nodeShapes = shapes[static_cast<std::size_t>(out.node)];
             m_impl.outputShapes.push_back(static_cast<std::size_t>(out.output) < nodeShapes.size()

@@ -113,6 +113,18 @@ void softmaxRows(float *data, std::int64_t rows, std::int64_t cols, bool logarit
 
 } // namespace
 
+std::string ActivationFunction::name() const
+{
+    if (m_kind == Kind::GeluTanh)
+        return "gelu_approximate";
+    const Kind kind = m_kind == Kind::HardSigmoidKeras2 ? Kind::HardSigmoid : m_kind;
+    // The table is sorted by name, so of two aliases the first ("silu", "hard_silu") is found.
+    for (const auto &[name, entry] : kindsByName())
+        if (entry == kind)
+            return name;
+    return "linear"; // unreachable: every other kind has a name in the table
+}
+
 ActivationFunction ActivationFunction::of(Kind kind, float alpha)
 {
     ActivationFunction f;

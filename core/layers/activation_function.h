@@ -46,6 +46,9 @@ public:
     static ActivationFunction of(Kind kind, float alpha = 0.0f);
 
     Kind kind() const { return m_kind; }
+    /// The Keras name of the kind: "softmax", "gelu", "gelu_approximate", "hard_sigmoid" (either
+    /// formula), "silu" (also for "swish"), "hard_silu" (also for "hard_swish").
+    std::string name() const;
     bool isLinear() const { return m_kind == Kind::Linear; }
     /// Applies the activation in place; softmax kinds work on the last axis.
     void apply(Tensor &t) const;

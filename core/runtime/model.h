@@ -33,6 +33,11 @@ struct LayerInfo
     Shape outputShape;     ///< first output's shape; -1 = unknown (the batch axis is always -1)
     std::int64_t parameters = 0; ///< number of weight values
     bool isAttention = false;
+    /// The function the layer applies last, by its Keras name ("softmax", "sigmoid", "linear",
+    /// "relu"): its `activation` setting, or "softmax" for a Softmax layer; empty when the layer
+    /// has no activation. Tells a classifier's output (probabilities) from a regression's.
+    std::string activation;
+    int outputIndex = -1; ///< i when the layer produces model output i (the first such), else -1
 };
 
 /// One model input.

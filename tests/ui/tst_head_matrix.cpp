@@ -81,7 +81,7 @@ void TestHeadMatrix::predictionsSkipUnusableRows()
 {
     // Samples 0 and 2 ran; sample 1 had a missing value.
     const Tensor output({2, 3}, {0.1f, 0.7f, 0.2f, 0.6f, 0.3f, 0.1f});
-    const std::vector<Prediction> p = predictionsFromOutput(output, {0, 2}, 3);
+    const std::vector<Prediction> p = predictionsFromOutput(output, {0, 2}, 3, true);
     QCOMPARE(p.size(), std::size_t(3));
     QVERIFY(p[0].ran && !p[1].ran && p[2].ran);
     QCOMPARE(p[0].classIndex, 1);
@@ -89,9 +89,10 @@ void TestHeadMatrix::predictionsSkipUnusableRows()
     QCOMPARE(p[2].classIndex, 0);
     QCOMPARE(predictionText(p[1], {}), QStringLiteral("—"));
     QCOMPARE(predictionText(p[0], {"B", "M", "X"}), QStringLiteral("M  0.700"));
-    QVERIFY_THROWS_EXCEPTION(ShapeError, predictionsFromOutput(output, {0}, 3));
+    QVERIFY_THROWS_EXCEPTION(ShapeError, predictionsFromOutput(output, {0}, 3, true));
     const Tensor value({1, 1}, {12.5f});
-    QCOMPARE(predictionText(predictionsFromOutput(value, {0}, 1)[0], {}), QStringLiteral("12.5"));
+    QCOMPARE(
+        predictionText(predictionsFromOutput(value, {0}, 1, false)[0], {}), QStringLiteral("12.5"));
 }
 
 void TestHeadMatrix::classNamesAreSortedTargets()
