@@ -11,6 +11,7 @@
 #include "core/keras/weight_reader.h"
 #include "core/layers/registry.h"
 #include "core/runtime/model_impl.h"
+#include "core/tensor/format_bytes.h"
 
 namespace attnlens {
 
@@ -33,19 +34,6 @@ std::string withContext(const std::string &message, const std::string &file,
     if (!contains(out, file))
         out = file + ": " + out;
     return out;
-}
-
-std::string formatBytes(std::int64_t bytes)
-{
-    const double b = static_cast<double>(bytes);
-    char buffer[64];
-    if (b >= 1024.0 * 1024.0 * 1024.0)
-        std::snprintf(buffer, sizeof buffer, "%.1f GiB", b / (1024.0 * 1024.0 * 1024.0));
-    else if (b >= 1024.0 * 1024.0)
-        std::snprintf(buffer, sizeof buffer, "%.1f MiB", b / (1024.0 * 1024.0));
-    else
-        std::snprintf(buffer, sizeof buffer, "%lld bytes", static_cast<long long>(bytes));
-    return buffer;
 }
 
 std::string countNonFinite(const std::vector<Tensor> &weights)

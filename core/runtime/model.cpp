@@ -10,20 +10,9 @@
 
 #include "core/errors.h"
 #include "core/runtime/model_impl.h"
+#include "core/tensor/format_bytes.h"
 
 namespace attnlens {
-
-namespace {
-
-std::string formatBytes(std::int64_t bytes)
-{
-    char buffer[64];
-    std::snprintf(
-        buffer, sizeof buffer, "%.1f MiB", static_cast<double>(bytes) / (1024.0 * 1024.0));
-    return buffer;
-}
-
-} // namespace
 
 std::string formatName(ModelFormat format)
 {
