@@ -99,5 +99,5 @@ int main(int argc, char **argv)
     std::printf("float32 size   %.0f MB\n", floatMb);
     std::printf("peak RSS       %.0f MB (%.0f MB before loading; %.2f x the float32 size)\n",
         peakMb, double(before) / 1024.0, peakMb / floatMb);
-    return d.usableRows() == rows ? 0 : 1;
+    return d.usableSampleCount() == rows ? 0 : 1;
 }

@@ -22,17 +22,9 @@ QStringList toQt(const std::vector<std::string> &labels)
 
 QString originTitle(const AxisOrigin &origin, const QString &fallback)
 {
-    switch (origin.kind) {
-    case AxisOrigin::Kind::Features:
-        return QObject::tr("%1 (feature)").arg(fallback);
-    case AxisOrigin::Kind::TimeSteps:
-        return QObject::tr("%1 (time step)").arg(fallback);
-    case AxisOrigin::Kind::Tokens:
-        return QObject::tr("%1 (token)").arg(fallback);
-    case AxisOrigin::Kind::Unknown:
-        break;
-    }
-    return fallback;
+    const std::string noun = axisOriginNoun(origin);
+    return noun.empty() ? fallback
+                        : QStringLiteral("%1 (%2)").arg(fallback, QString::fromStdString(noun));
 }
 
 } // namespace
@@ -43,7 +35,7 @@ AxisText axisText(const Workspace &workspace, int layer, std::int64_t row)
         = workspace.model->attentionLayers().at(static_cast<std::size_t>(layer));
     static const Dataset noData;
     LabelOptions options;
-    options.row = std::max<std::int64_t>(row, 0);
+    options.sample = std::max<std::int64_t>(row, 0);
     return axisText(info, workspace.dataset ? *workspace.dataset : noData, options);
 }
 

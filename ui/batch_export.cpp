@@ -69,8 +69,10 @@ std::int64_t runBatchExport(const Workspace &workspace, const BatchExportRequest
     const Model &model = *workspace.model;
     const Dataset &data = *workspace.dataset;
     const int layerCount = static_cast<int>(model.attentionLayers().size());
-    const std::int64_t first = std::clamp<std::int64_t>(request.firstRow, 0, data.rows() - 1);
-    const std::int64_t last = std::clamp<std::int64_t>(request.lastRow, first, data.rows() - 1);
+    const std::int64_t first
+        = std::clamp<std::int64_t>(request.firstRow, 0, data.sampleCount() - 1);
+    const std::int64_t last
+        = std::clamp<std::int64_t>(request.lastRow, first, data.sampleCount() - 1);
     std::int64_t perRow = 0;
     for (int l = 0; l < layerCount; ++l) {
         if (request.layer < 0 || request.layer == l)
@@ -89,8 +91,8 @@ std::int64_t runBatchExport(const Workspace &workspace, const BatchExportRequest
     try {
         ReportExporter exporter(model, data, workspace.modelFile, request.report);
         for (std::int64_t row = first; row <= last; ++row) {
-            if (static_cast<std::size_t>(row) < data.rowUsable.size()
-                && !data.rowUsable[static_cast<std::size_t>(row)])
+            if (static_cast<std::size_t>(row) < data.sampleUsable.size()
+                && !data.sampleUsable[static_cast<std::size_t>(row)])
                 continue;
             const SampleAttention scores = scoresOf(workspace, row);
             for (int l = 0; l < layerCount; ++l) {

@@ -23,7 +23,7 @@ BatchExportDialog::BatchExportDialog(const Workspace &workspace, int currentLaye
 {
     setWindowTitle(tr("Batch Export"));
     auto *form = new QFormLayout(this); // owned by this dialog, as are the fields
-    const int rows = workspace.dataset ? static_cast<int>(workspace.dataset->rows()) : 1;
+    const int rows = workspace.dataset ? static_cast<int>(workspace.dataset->sampleCount()) : 1;
 
     m_directory = new QLineEdit(QDir::homePath() + QStringLiteral("/attnlens-export"), this);
     auto *browse = new QPushButton(tr("Choose…"), this);

@@ -115,9 +115,9 @@ void InferenceController::predict(const Workspace &workspace)
     QPointer<InferenceController> self(this);
     std::function<std::vector<Prediction>()> work = [workspace, generation, current, self]() {
         const Dataset &data = *workspace.dataset;
-        const std::vector<std::int64_t> usable = data.usableRowIndices();
+        const std::vector<std::int64_t> usable = data.usableSampleIndices();
         if (usable.empty())
-            return std::vector<Prediction>(static_cast<std::size_t>(data.rows()));
+            return std::vector<Prediction>(static_cast<std::size_t>(data.sampleCount()));
         RunOptions options;
         options.captureAttention = false;
         options.progress = [generation, current, self](std::int64_t done, std::int64_t total) {
@@ -137,9 +137,9 @@ void InferenceController::predict(const Workspace &workspace)
         };
         const RunResult result = workspace.model->run(data.usableInputs(), options);
         if (result.outputs.empty())
-            return std::vector<Prediction>(static_cast<std::size_t>(data.rows()));
-        return predictionsFromOutput(
-            result.outputs.front(), usable, data.rows(), isClassifierOutput(*workspace.model));
+            return std::vector<Prediction>(static_cast<std::size_t>(data.sampleCount()));
+        return predictionsFromOutput(result.outputs.front(), usable, data.sampleCount(),
+            isClassifierOutput(*workspace.model));
     };
     runInBackground<std::vector<Prediction>>(
         this, std::move(work), [this, generation, current](TaskResult<std::vector<Prediction>> r) {

@@ -292,8 +292,9 @@ void MainWindow::onLoaded(const Workspace &workspace)
     // the system rather than keep memory sized for a model that is closed.
     if (!sameModel)
         LargeBlockPool::instance().trim();
-    if (workspace.dataset && workspace.dataset->rows() > 0) {
-        m_sample = std::clamp<int>(m_sample, 0, static_cast<int>(workspace.dataset->rows()) - 1);
+    if (workspace.dataset && workspace.dataset->sampleCount() > 0) {
+        m_sample
+            = std::clamp<int>(m_sample, 0, static_cast<int>(workspace.dataset->sampleCount()) - 1);
         m_samples->setCurrentSample(m_sample);
         m_controller->predict(workspace);
         requestSample();
@@ -358,7 +359,7 @@ void MainWindow::requestSample()
     if (!m_workspace.dataset || m_workspace.model->attentionLayers().empty())
         return;
     const auto row = static_cast<std::size_t>(m_sample);
-    if (row < m_workspace.dataset->rowUsable.size() && !m_workspace.dataset->rowUsable[row]) {
+    if (row < m_workspace.dataset->sampleUsable.size() && !m_workspace.dataset->sampleUsable[row]) {
         refreshLayer(); // says why this sample cannot run
         return;
     }
@@ -459,7 +460,7 @@ void MainWindow::selectHead(const HeadChoice &choice)
 
 void MainWindow::selectSample(int sample)
 {
-    if (!m_workspace.dataset || sample < 0 || sample >= m_workspace.dataset->rows())
+    if (!m_workspace.dataset || sample < 0 || sample >= m_workspace.dataset->sampleCount())
         return;
     m_sample = sample;
     if (m_samples->currentSample() != sample)

@@ -58,11 +58,11 @@ QString ReportExporter::title(const QString &modelFile, const std::string &layer
                            head.displayName())
                        .arg(row);
     if (dataset != nullptr && row >= 0
-        && static_cast<std::size_t>(row) < dataset->rowLabels.size()) {
-        const std::string &label = dataset->rowLabels[static_cast<std::size_t>(row)];
+        && static_cast<std::size_t>(row) < dataset->sampleLabels.size()) {
+        const std::string &label = dataset->sampleLabels[static_cast<std::size_t>(row)];
         if (label != std::to_string(row))
             text += QStringLiteral(" (%1 %2)")
-                        .arg(QString::fromStdString(dataset->rowLabelName),
+                        .arg(QString::fromStdString(dataset->sampleLabelName),
                             QString::fromStdString(label));
     }
     return text;
@@ -90,7 +90,7 @@ QString ReportExporter::write(int layer, const HeadChoice &head, std::int64_t ro
     if (layer != m_labelledLayer || row != m_labelledRow) {
         LabelOptions labelOptions;
         labelOptions.labelFile = m_options.labelFile;
-        labelOptions.row = row;
+        labelOptions.sample = row;
         const AxisText text = presenter::axisText(info, m_dataset, labelOptions);
         m_figure->setAxisTitles(text.keyTitle, text.queryTitle);
         if (text.keys != m_keyLabels || text.queries != m_queryLabels) {
@@ -108,7 +108,7 @@ QString ReportExporter::write(int layer, const HeadChoice &head, std::int64_t ro
 
     exportnaming::ExportName name;
     name.row = row;
-    name.rowCount = m_dataset.rows();
+    name.rowCount = m_dataset.sampleCount();
     name.layerIndex = layer;
     name.layerCount = static_cast<int>(layers.size());
     name.layerName = QString::fromStdString(info.key);

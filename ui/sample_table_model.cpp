@@ -18,10 +18,11 @@ void SampleTableModel::setDataset(std::shared_ptr<const Dataset> dataset)
     m_dataset = std::move(dataset);
     m_predictions.clear();
     m_classifier = false;
-    m_problems.assign(m_dataset ? static_cast<std::size_t>(m_dataset->rows()) : 0, QString());
+    m_problems.assign(
+        m_dataset ? static_cast<std::size_t>(m_dataset->sampleCount()) : 0, QString());
     if (m_dataset) {
-        for (const RowProblem &problem : m_dataset->problems) {
-            const auto row = static_cast<std::size_t>(problem.row);
+        for (const SampleProblem &problem : m_dataset->problems) {
+            const auto row = static_cast<std::size_t>(problem.sample);
             if (row < m_problems.size() && m_problems[row].isEmpty())
                 m_problems[row] = QString::fromStdString(problem.message());
         }
@@ -43,7 +44,7 @@ void SampleTableModel::setPredictions(
 
 int SampleTableModel::rowCount(const QModelIndex &parent) const
 {
-    return parent.isValid() || !m_dataset ? 0 : static_cast<int>(m_dataset->rows());
+    return parent.isValid() || !m_dataset ? 0 : static_cast<int>(m_dataset->sampleCount());
 }
 
 int SampleTableModel::columnCount(const QModelIndex &parent) const
@@ -67,11 +68,11 @@ QVariant SampleTableModel::data(const QModelIndex &index, int role) const
     const Prediction *prediction = row < m_predictions.size() ? &m_predictions[row] : nullptr;
     switch (index.column()) {
     case LabelColumn:
-        if (role == Qt::DisplayRole && row < m_dataset->rowLabels.size())
-            return QString::fromStdString(m_dataset->rowLabels[row]);
+        if (role == Qt::DisplayRole && row < m_dataset->sampleLabels.size())
+            return QString::fromStdString(m_dataset->sampleLabels[row]);
         if (role == kSortRole) {
-            const QString text = row < m_dataset->rowLabels.size()
-                ? QString::fromStdString(m_dataset->rowLabels[row])
+            const QString text = row < m_dataset->sampleLabels.size()
+                ? QString::fromStdString(m_dataset->sampleLabels[row])
                 : QString();
             bool ok = false;
             const double number = text.toDouble(&ok);
@@ -119,8 +120,8 @@ QVariant SampleTableModel::headerData(int section, Qt::Orientation orientation, 
     if (role == Qt::DisplayRole) {
         switch (section) {
         case LabelColumn:
-            return m_dataset && !m_dataset->rowLabelName.empty()
-                ? QString::fromStdString(m_dataset->rowLabelName)
+            return m_dataset && !m_dataset->sampleLabelName.empty()
+                ? QString::fromStdString(m_dataset->sampleLabelName)
                 : tr("row");
         case TargetColumn:
             return m_dataset && !m_dataset->targetName.empty()

@@ -5,6 +5,7 @@
 
 #include "app/cli/commands.h"
 #include "app/cli/session.h"
+#include "core/data/axis_labels.h"
 
 namespace attnlens::cli {
 
@@ -24,17 +25,8 @@ nlohmann::json shapeJson(const Shape &shape)
 
 std::string originName(const AxisOrigin &origin)
 {
-    switch (origin.kind) {
-    case AxisOrigin::Kind::Features:
-        return "features";
-    case AxisOrigin::Kind::TimeSteps:
-        return "time steps";
-    case AxisOrigin::Kind::Tokens:
-        return "tokens";
-    case AxisOrigin::Kind::Unknown:
-        break;
-    }
-    return "unknown";
+    const std::string noun = axisOriginNoun(origin, true);
+    return noun.empty() ? std::string("unknown") : noun;
 }
 
 std::string lengthText(std::int64_t length)

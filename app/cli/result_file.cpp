@@ -4,6 +4,8 @@
 #include <stdexcept>
 #include <system_error>
 
+#include "core/io/hdf5_quiet.h"
+
 namespace attnlens::cli {
 
 namespace {
@@ -69,7 +71,7 @@ ResultFileWriter::ResultFileWriter(std::filesystem::path path, const ResultFileH
     : m_path(std::move(path))
     , m_total(static_cast<std::int64_t>(header.rows.size()))
 {
-    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+    const Hdf5Quiet quiet; // and in every member below: HDF5's print setting is per thread
     std::random_device random;
     const std::filesystem::path directory = m_path.has_parent_path() ? m_path.parent_path() : ".";
     m_temporary = directory
@@ -94,6 +96,7 @@ ResultFileWriter::~ResultFileWriter()
 {
     if (m_committed)
         return;
+    const Hdf5Quiet quiet;
     m_outputs.clear();
     m_attention.clear();
     m_file.reset();
@@ -138,6 +141,7 @@ void ResultFileWriter::writeRows(
 
 void ResultFileWriter::write(std::int64_t firstRow, const RunResult &chunk)
 {
+    const Hdf5Quiet quiet;
     if (!m_created) {
         m_created = true;
         {
@@ -169,6 +173,7 @@ void ResultFileWriter::write(std::int64_t firstRow, const RunResult &chunk)
 
 void ResultFileWriter::commit()
 {
+    const Hdf5Quiet quiet;
     if (H5Fflush(m_file.get(), H5F_SCOPE_GLOBAL) < 0)
         fail("flush");
     m_outputs.clear();

@@ -19,26 +19,6 @@ extern "C" void onSigint(int)
     g_interrupted = 1;
 }
 
-// Rows [begin, end) of every input.
-std::vector<Tensor> gatherRows(
-    const std::vector<Tensor> &inputs, const std::vector<std::int64_t> &rows)
-{
-    std::vector<Tensor> result;
-    result.reserve(inputs.size());
-    for (const Tensor &input : inputs) {
-        Shape shape = input.shape();
-        const std::int64_t n = shape.empty() ? 0 : shape[0];
-        const std::int64_t perRow = n > 0 ? input.size() / n : 0;
-        shape[0] = std::int64_t(rows.size());
-        Tensor out(shape);
-        for (std::size_t i = 0; i < rows.size(); ++i)
-            std::copy_n(
-                input.data() + rows[i] * perRow, perRow, out.data() + std::int64_t(i) * perRow);
-        result.push_back(std::move(out));
-    }
-    return result;
-}
-
 } // namespace
 
 bool interrupted()
@@ -85,24 +65,25 @@ Session openSession(const CliOptions &options)
     Session session;
     session.model = openModel(options);
     session.dataset = loadDataset(options.data, session.model->inputs());
-    const std::int64_t n = session.dataset.rows();
+    const std::int64_t n = session.dataset.sampleCount();
     const std::int64_t begin = options.rows.begin.value_or(0);
     const std::int64_t end = std::min(options.rows.end.value_or(n), n);
     if (begin >= n)
         throw UsageError("--rows: the data has " + std::to_string(n) + " rows (0.."
             + std::to_string(n - 1) + "), none selected");
-    for (const RowProblem &problem : session.dataset.problems) {
-        if (problem.row >= begin && problem.row < end)
-            std::cerr << "note: row " << problem.row << " skipped: " << problem.message() << '\n';
+    for (const SampleProblem &problem : session.dataset.problems) {
+        if (problem.sample >= begin && problem.sample < end)
+            std::cerr << "note: row " << problem.sample << " skipped: " << problem.message()
+                      << '\n';
     }
     for (std::int64_t row = begin; row < end; ++row) {
-        if (session.dataset.rowUsable.empty() || session.dataset.rowUsable[std::size_t(row)])
+        if (session.dataset.sampleUsable.empty() || session.dataset.sampleUsable[std::size_t(row)])
             session.rows.push_back(row);
     }
     if (session.rows.empty())
         throw InputFileError(options.data.front().string()
             + ": every selected row has missing or unreadable values; nothing to compute");
-    session.inputs = gatherRows(session.dataset.inputs, session.rows);
+    session.inputs = session.dataset.inputsOf(session.rows);
     return session;
 }
 

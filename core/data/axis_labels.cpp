@@ -53,9 +53,10 @@ std::vector<std::string> labelsFor(const AxisOrigin &origin, std::int64_t length
             return dataset.featureNames[index];
         return numbered(length);
     case AxisOrigin::Kind::TimeSteps: {
-        if (!dataset.timeValues.empty() && options.row >= 0
-            && options.row < std::int64_t(dataset.windowStart.size())) {
-            const std::int64_t first = dataset.windowStart[static_cast<std::size_t>(options.row)];
+        if (!dataset.timeValues.empty() && options.sample >= 0
+            && options.sample < std::int64_t(dataset.windowStart.size())) {
+            const std::int64_t first
+                = dataset.windowStart[static_cast<std::size_t>(options.sample)];
             if (first + length <= std::int64_t(dataset.timeValues.size()))
                 return {dataset.timeValues.begin() + first,
                     dataset.timeValues.begin() + first + length};
@@ -69,14 +70,14 @@ std::vector<std::string> labelsFor(const AxisOrigin &origin, std::int64_t length
         return out;
     }
     case AxisOrigin::Kind::Tokens: {
-        if (!haveInput || options.row < 0 || options.row >= dataset.rows())
+        if (!haveInput || options.sample < 0 || options.sample >= dataset.sampleCount())
             return numbered(length);
         const Tensor &t = dataset.inputs[index];
         const std::int64_t per = t.size() / t.dim(0);
         if (per != length)
             return numbered(length);
         std::vector<std::string> out;
-        const float *ids = t.data() + options.row * per;
+        const float *ids = t.data() + options.sample * per;
         for (std::int64_t i = 0; i < length; ++i) {
             const float v = ids[i];
             const auto id = static_cast<std::int64_t>(v);
@@ -157,6 +158,25 @@ AxisLabels axisLabels(
     out.key = keyFile ? overridden(*keyFile, keyLength, layer, "key")
                       : labelsFor(layer.keyOrigin, keyLength, dataset, options, vocabulary);
     return out;
+}
+
+std::string axisOriginNoun(const AxisOrigin &origin, bool plural)
+{
+    const char *noun = "";
+    switch (origin.kind) {
+    case AxisOrigin::Kind::Features:
+        noun = "feature";
+        break;
+    case AxisOrigin::Kind::TimeSteps:
+        noun = "time step";
+        break;
+    case AxisOrigin::Kind::Tokens:
+        noun = "token";
+        break;
+    case AxisOrigin::Kind::Unknown:
+        return std::string();
+    }
+    return plural ? std::string(noun) + "s" : std::string(noun);
 }
 
 } // namespace attnlens

@@ -22,7 +22,7 @@ struct LabelOptions
     /// Vocabulary for token axes: line i is the token of id i.
     std::optional<std::filesystem::path> vocabularyFile;
     /// Sample whose token ids / time-column values label Tokens / TimeSteps axes.
-    std::int64_t row = 0;
+    std::int64_t sample = 0;
 };
 
 /// Labels of the query (rows) and key (columns) axes of one attention map.
@@ -34,9 +34,9 @@ struct AxisLabels
 
 /// Labels for every position of both axes of `layer`, from the axis origin the model traced:
 ///  - Features  -> the input's feature names (CSV header, HDF5/NPZ names), else "0".."F-1";
-///  - TimeSteps -> the time column's values for `options.row` (or the file's time labels), else
+///  - TimeSteps -> the time column's values for `options.sample` (or the file's time labels), else
 ///                 "t-(T-1)" ... "t-1", "t0" (steps before the last one);
-///  - Tokens    -> vocabulary[id] of sample `options.row`, else the ids themselves;
+///  - Tokens    -> vocabulary[id] of sample `options.sample`, else the ids themselves;
 ///  - Unknown   -> "0".."T-1".
 /// A label file overrides all of this. An axis whose length is free (-1) takes the dataset's
 /// length along the traced input axis. `dataset` may be empty (model open, no data yet).
@@ -44,6 +44,11 @@ struct AxisLabels
 /// or has a count that does not match the axis.
 AxisLabels axisLabels(
     const AttentionLayerInfo &layer, const Dataset &dataset, const LabelOptions &options = {});
+
+/// What the positions of an axis traced to `origin` are, as a noun for titles and listings:
+/// "feature", "time step" or "token" ("features", "time steps", "tokens" when `plural`); empty
+/// for an axis of unknown origin.
+std::string axisOriginNoun(const AxisOrigin &origin, bool plural = false);
 
 /// Reads a text file of one label per line (UTF-8, optional BOM, \n or \r\n; a final empty line
 /// is ignored). Throws InputFileError naming the file and line of any bytes that are not UTF-8.

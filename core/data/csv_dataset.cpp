@@ -8,6 +8,7 @@
 #include "core/data/dataset_part.h"
 #include "core/data/text_util.h"
 #include "core/errors.h"
+#include "core/tensor/format_bytes.h"
 
 namespace attnlens {
 
@@ -264,7 +265,8 @@ DatasetPart csvPart(const std::filesystem::path &file, const InputInfo &input, i
     const auto F = static_cast<std::int64_t>(features.size());
 
     // Per-row problems in the feature columns.
-    std::vector<RowProblem> csvProblems;
+    // Indexed by CSV data row (the sample, unless the rows are cut into windows below).
+    std::vector<SampleProblem> csvProblems;
     std::vector<int> featureOf(static_cast<std::size_t>(ncols), -1);
     for (std::size_t j = 0; j < features.size(); ++j)
         featureOf[static_cast<std::size_t>(features[j])] = static_cast<int>(j);
@@ -300,7 +302,7 @@ DatasetPart csvPart(const std::filesystem::path &file, const InputInfo &input, i
     if (idColumn >= 0) {
         labels = table.textOf(idColumn);
         checkUtf8(table, labels, idColumn);
-        part.rowLabelName = table.columns[static_cast<std::size_t>(idColumn)].name;
+        part.sampleLabelName = table.columns[static_cast<std::size_t>(idColumn)].name;
     }
     std::vector<std::string> targets;
     if (targetColumn >= 0) {
@@ -345,8 +347,8 @@ DatasetPart csvPart(const std::filesystem::path &file, const InputInfo &input, i
     // NaN feature that no stored issue flags is flagged here, so NaN is never fed silently.
     {
         std::vector<char> flagged(static_cast<std::size_t>(rows), 0);
-        for (const RowProblem &p : csvProblems)
-            flagged[static_cast<std::size_t>(p.row)] = 1;
+        for (const SampleProblem &p : csvProblems)
+            flagged[static_cast<std::size_t>(p.sample)] = 1;
         for (std::int64_t r = 0; r < rows; ++r) {
             if (flagged[static_cast<std::size_t>(r)])
                 continue;
@@ -361,9 +363,10 @@ DatasetPart csvPart(const std::filesystem::path &file, const InputInfo &input, i
             }
         }
     }
-    std::sort(csvProblems.begin(), csvProblems.end(), [](const RowProblem &a, const RowProblem &b) {
-        return a.row != b.row ? a.row < b.row : a.column < b.column;
-    });
+    std::sort(
+        csvProblems.begin(), csvProblems.end(), [](const SampleProblem &a, const SampleProblem &b) {
+            return a.sample != b.sample ? a.sample < b.sample : a.column < b.column;
+        });
 
     std::vector<std::string> names;
     for (const int c : features)
@@ -376,7 +379,7 @@ DatasetPart csvPart(const std::filesystem::path &file, const InputInfo &input, i
         part.rows = rows;
         part.inputs.push_back(
             rank == 1 ? Tensor({rows}, std::move(values)) : Tensor({rows, F}, std::move(values)));
-        part.rowLabels = std::move(labels);
+        part.sampleLabels = std::move(labels);
         part.targets = std::move(targets);
         part.problems = std::move(csvProblems);
     } else {
@@ -405,21 +408,21 @@ DatasetPart csvPart(const std::filesystem::path &file, const InputInfo &input, i
             const std::int64_t last = first + T - 1;
             part.windowStart.push_back(first);
             if (!labels.empty())
-                part.rowLabels.push_back(labels[static_cast<std::size_t>(last)]);
+                part.sampleLabels.push_back(labels[static_cast<std::size_t>(last)]);
             if (!targets.empty())
                 part.targets.push_back(targets[static_cast<std::size_t>(last)]);
         }
         // A window is flagged by the first problem among its rows.
-        for (const RowProblem &p : csvProblems) {
-            const std::int64_t firstWindow = p.row < T ? 0 : (p.row - T + stride) / stride;
-            for (std::int64_t s = firstWindow; s < n && s * stride <= p.row; ++s) {
-                RowProblem q = p;
-                q.row = s;
+        for (const SampleProblem &p : csvProblems) {
+            const std::int64_t firstWindow = p.sample < T ? 0 : (p.sample - T + stride) / stride;
+            for (std::int64_t s = firstWindow; s < n && s * stride <= p.sample; ++s) {
+                SampleProblem q = p;
+                q.sample = s;
                 part.problems.push_back(q);
             }
         }
         std::stable_sort(part.problems.begin(), part.problems.end(),
-            [](const RowProblem &a, const RowProblem &b) { return a.row < b.row; });
+            [](const SampleProblem &a, const SampleProblem &b) { return a.sample < b.sample; });
         part.notes.push_back(where + ": " + std::to_string(rows)
             + " rows as time steps: " + std::to_string(n) + " windows of " + std::to_string(T)
             + " steps, stride " + std::to_string(stride));
@@ -427,7 +430,7 @@ DatasetPart csvPart(const std::filesystem::path &file, const InputInfo &input, i
 
     std::string note = where + ": " + std::to_string(F) + " feature columns ("
         + listColumns(table, features) + ")";
-    note += idColumn >= 0 ? "; row labels from '" + part.rowLabelName + "'"
+    note += idColumn >= 0 ? "; row labels from '" + part.sampleLabelName + "'"
                           : "; rows labelled by number";
     if (targetColumn >= 0)
         note += "; target '" + part.targetName + "'";

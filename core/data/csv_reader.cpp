@@ -10,6 +10,7 @@
 #include "core/data/text_util.h"
 #include "core/errors.h"
 #include "core/io/mapped_file.h"
+#include "core/tensor/format_bytes.h"
 
 namespace attnlens {
 

@@ -234,8 +234,8 @@ DatasetPart arrayPart(const std::filesystem::path &file, ArraySource &source,
         if (std::int64_t(labels->size()) != part.rows)
             throw InputFileError(where + ": 'row_labels' has " + std::to_string(labels->size())
                 + " entries for " + std::to_string(part.rows) + " samples");
-        part.rowLabels = std::move(*labels);
-        part.rowLabelName = "row_labels";
+        part.sampleLabels = std::move(*labels);
+        part.sampleLabelName = "row_labels";
     }
     if (auto targets = metadata(source, names, "targets", where)) {
         if (std::int64_t(targets->size()) != part.rows)
@@ -300,7 +300,7 @@ DatasetPart filePart(const std::filesystem::path &file, const std::vector<InputI
 
 } // namespace
 
-std::string RowProblem::message() const
+std::string SampleProblem::message() const
 {
     std::string out = file.string();
     if (line > 0) {
@@ -308,48 +308,58 @@ std::string RowProblem::message() const
         if (column > 0)
             out += ":" + std::to_string(column);
     }
-    out += " (sample " + std::to_string(row);
+    out += " (sample " + std::to_string(sample);
     if (!columnName.empty())
         out += ", column '" + columnName + "'";
     return out + "): " + reason;
 }
 
-std::int64_t Dataset::rows() const
+std::int64_t Dataset::sampleCount() const
 {
     return inputs.empty() ? 0 : inputs.front().dim(0);
 }
 
-std::int64_t Dataset::usableRows() const
+std::int64_t Dataset::usableSampleCount() const
 {
-    return static_cast<std::int64_t>(std::count(rowUsable.begin(), rowUsable.end(), true));
+    return static_cast<std::int64_t>(std::count(sampleUsable.begin(), sampleUsable.end(), true));
 }
 
-std::vector<std::int64_t> Dataset::usableRowIndices() const
+std::vector<std::int64_t> Dataset::usableSampleIndices() const
 {
     std::vector<std::int64_t> out;
-    for (std::size_t r = 0; r < rowUsable.size(); ++r)
-        if (rowUsable[r])
+    for (std::size_t r = 0; r < sampleUsable.size(); ++r)
+        if (sampleUsable[r])
             out.push_back(static_cast<std::int64_t>(r));
+    return out;
+}
+
+std::vector<Tensor> Dataset::inputsOf(const std::vector<std::int64_t> &samples) const
+{
+    const std::int64_t n = sampleCount();
+    for (const std::int64_t s : samples)
+        if (s < 0 || s >= n)
+            throw ShapeError("sample " + std::to_string(s) + " is out of range; the data has "
+                + std::to_string(n) + " samples");
+    std::vector<Tensor> out;
+    out.reserve(inputs.size());
+    for (const Tensor &t : inputs) {
+        Shape shape = t.shape();
+        const std::int64_t per = shape[0] == 0 ? 0 : t.size() / shape[0];
+        shape[0] = static_cast<std::int64_t>(samples.size());
+        Tensor u = Tensor::uninitialized(shape);
+        for (std::size_t i = 0; i < samples.size(); ++i)
+            std::copy_n(
+                t.data() + samples[i] * per, per, u.data() + static_cast<std::int64_t>(i) * per);
+        out.push_back(std::move(u));
+    }
     return out;
 }
 
 std::vector<Tensor> Dataset::usableInputs() const
 {
-    const std::vector<std::int64_t> keep = usableRowIndices();
-    if (static_cast<std::int64_t>(keep.size()) == rows())
+    if (usableSampleCount() == sampleCount())
         return inputs;
-    std::vector<Tensor> out;
-    for (const Tensor &t : inputs) {
-        Shape shape = t.shape();
-        const std::int64_t per = shape[0] == 0 ? 0 : t.size() / shape[0];
-        shape[0] = static_cast<std::int64_t>(keep.size());
-        Tensor u(shape);
-        for (std::size_t i = 0; i < keep.size(); ++i)
-            std::copy_n(
-                t.data() + keep[i] * per, per, u.data() + static_cast<std::int64_t>(i) * per);
-        out.push_back(std::move(u));
-    }
-    return out;
+    return inputsOf(usableSampleIndices());
 }
 
 Tensor fitArray(ArrayData &&array, const InputInfo &input, const std::string &where)
@@ -400,7 +410,7 @@ Tensor fitArray(ArrayData &&array, const InputInfo &input, const std::string &wh
 }
 
 void flagBadValues(const Tensor &tensor, const InputInfo &input, const std::filesystem::path &file,
-    std::vector<RowProblem> &problems)
+    std::vector<SampleProblem> &problems)
 {
     const std::int64_t n = tensor.rank() == 0 ? 0 : tensor.dim(0);
     const std::int64_t per = n == 0 ? 0 : tensor.size() / n;
@@ -476,9 +486,9 @@ Dataset loadDataset(const std::vector<std::filesystem::path> &files,
             data.featureNames[index] = std::move(part.featureNames[i]);
             data.timeLabels[index] = std::move(part.timeLabels[i]);
         }
-        if (data.rowLabels.empty() && !part.rowLabels.empty()) {
-            data.rowLabels = std::move(part.rowLabels);
-            data.rowLabelName = part.rowLabelName;
+        if (data.sampleLabels.empty() && !part.sampleLabels.empty()) {
+            data.sampleLabels = std::move(part.sampleLabels);
+            data.sampleLabelName = part.sampleLabelName;
         }
         if (data.targets.empty() && !part.targets.empty()) {
             data.targets = std::move(part.targets);
@@ -491,18 +501,18 @@ Dataset loadDataset(const std::vector<std::filesystem::path> &files,
         data.problems.insert(data.problems.end(), part.problems.begin(), part.problems.end());
         data.notes.insert(data.notes.end(), part.notes.begin(), part.notes.end());
     }
-    if (data.rowLabels.empty()) {
-        data.rowLabelName = "row";
-        data.rowLabels.resize(static_cast<std::size_t>(rows));
+    if (data.sampleLabels.empty()) {
+        data.sampleLabelName = "row";
+        data.sampleLabels.resize(static_cast<std::size_t>(rows));
         for (std::int64_t r = 0; r < rows; ++r)
-            data.rowLabels[static_cast<std::size_t>(r)] = std::to_string(r);
+            data.sampleLabels[static_cast<std::size_t>(r)] = std::to_string(r);
     }
     std::stable_sort(data.problems.begin(), data.problems.end(),
-        [](const RowProblem &a, const RowProblem &b) { return a.row < b.row; });
-    data.rowUsable.assign(static_cast<std::size_t>(rows), true);
-    for (const RowProblem &p : data.problems)
-        data.rowUsable[static_cast<std::size_t>(p.row)] = false;
-    const std::int64_t bad = rows - data.usableRows();
+        [](const SampleProblem &a, const SampleProblem &b) { return a.sample < b.sample; });
+    data.sampleUsable.assign(static_cast<std::size_t>(rows), true);
+    for (const SampleProblem &p : data.problems)
+        data.sampleUsable[static_cast<std::size_t>(p.sample)] = false;
+    const std::int64_t bad = rows - data.usableSampleCount();
     if (rows > 0 && bad == rows)
         throw InputFileError("no sample can be used: every one has a problem; the first is "
             + data.problems.front().message());

@@ -11,11 +11,13 @@
 
 namespace attnlens {
 
-/// One problem found in one sample. The sample stays in place (rows after it never shift); it is
-/// flagged unusable and Dataset::usableInputs() leaves it out.
-struct RowProblem
+/// One problem found in one sample. The sample stays in place (samples after it never shift);
+/// it is flagged unusable and Dataset::usableInputs() leaves it out. Words: a *sample* is one
+/// entry of the batch axis of Dataset::inputs; a *row* is a line of a CSV file, which is a sample
+/// for flat inputs and one time step of a sample for (N, T, C) sequence inputs.
+struct SampleProblem
 {
-    std::int64_t row = 0;        ///< 0-based sample index in Dataset::inputs
+    std::int64_t sample = 0;     ///< 0-based sample index in Dataset::inputs
     std::int64_t line = 0;       ///< 1-based line of the file (CSV), 0 when not applicable
     std::int64_t column = 0;     ///< 1-based column of the file (CSV), 0 when the whole row
     std::string columnName;      ///< header name of that column, empty when the whole row
@@ -54,14 +56,14 @@ struct DatasetOptions
 struct Dataset
 {
     /// One tensor per model input, in Model::inputs() order, each (N, ...) with the same N.
-    /// Cells of flagged rows that could not be read hold NaN (never 0).
+    /// Values of flagged samples that could not be read hold NaN (never 0).
     std::vector<Tensor> inputs;
     /// Per input: names of the last axis (features or channels), from the CSV header or the HDF5
     /// / NPZ names; empty when the file has none.
     std::vector<std::vector<std::string>> featureNames;
-    /// N labels: the id column's values, else the row number "0".."N-1".
-    std::vector<std::string> rowLabels;
-    std::string rowLabelName;         ///< "id", or "row" when the row number is used
+    /// N labels: the id column's values, else the sample number "0".."N-1".
+    std::vector<std::string> sampleLabels;
+    std::string sampleLabelName;      ///< "id", or "row" when the sample number is used
     std::string targetName;           ///< empty when there is no target
     std::vector<std::string> targets; ///< N values as written in the file, or empty
     /// (N, T, C) from a CSV with a time column: the time column's value of every CSV row, and
@@ -70,18 +72,21 @@ struct Dataset
     std::vector<std::int64_t> windowStart;
     /// Per input: names of the time steps when the file gives them (HDF5 `time_labels`).
     std::vector<std::vector<std::string>> timeLabels;
-    std::vector<RowProblem> problems; ///< in row order
-    std::vector<bool> rowUsable;      ///< N flags, false for a sample with a problem
+    std::vector<SampleProblem> problems; ///< in sample order
+    std::vector<bool> sampleUsable;      ///< N flags, false for a sample with a problem
     std::vector<std::filesystem::path> files;
     /// What the loader chose, one sentence each ("30 feature columns: mean_radius ... ;
     /// row labels from 'id'; target 'diagnosis'").
     std::vector<std::string> notes;
 
-    std::int64_t rows() const;
-    std::int64_t usableRows() const;
+    std::int64_t sampleCount() const; ///< N
+    std::int64_t usableSampleCount() const;
     /// Indices of the usable samples, ascending.
-    std::vector<std::int64_t> usableRowIndices() const;
-    /// inputs restricted to the usable samples (what to give Model::run).
+    std::vector<std::int64_t> usableSampleIndices() const;
+    /// inputs restricted to the samples `samples` (indices in [0, N), in that order; repeats
+    /// allowed). Throws ShapeError for an index out of range.
+    std::vector<Tensor> inputsOf(const std::vector<std::int64_t> &samples) const;
+    /// inputsOf(usableSampleIndices()): what to give Model::run.
     std::vector<Tensor> usableInputs() const;
 };
 

@@ -18,13 +18,13 @@ struct DatasetPart
     std::vector<Tensor> inputs;
     std::vector<std::vector<std::string>> featureNames; ///< parallel to `inputs`
     std::vector<std::vector<std::string>> timeLabels;   ///< parallel to `inputs`
-    std::vector<std::string> rowLabels;
-    std::string rowLabelName;
+    std::vector<std::string> sampleLabels;
+    std::string sampleLabelName;
     std::string targetName;
     std::vector<std::string> targets;
     std::vector<std::string> timeValues;
     std::vector<std::int64_t> windowStart;
-    std::vector<RowProblem> problems;
+    std::vector<SampleProblem> problems;
     std::vector<std::string> notes;
 };
 
@@ -40,7 +40,7 @@ Tensor fitArray(ArrayData &&array, const InputInfo &input, const std::string &wh
 /// Flags samples holding NaN (missing values) and, for token-id inputs, values that are not
 /// non-negative integers.
 void flagBadValues(const Tensor &tensor, const InputInfo &input, const std::filesystem::path &file,
-    std::vector<RowProblem> &problems);
+    std::vector<SampleProblem> &problems);
 
 /// Names of the id-like columns ("id", "index", "Unnamed: 0", ...) and target-like columns.
 bool isIdLikeName(const std::string &name);

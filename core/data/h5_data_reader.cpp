@@ -8,50 +8,13 @@
 
 #include "core/data/text_util.h"
 #include "core/errors.h"
+#include "core/io/hdf5_quiet.h"
+#include "core/io/hdf5_strings.h"
+#include "core/tensor/format_bytes.h"
 
 namespace attnlens {
 
 namespace {
-
-/// Owns one HDF5 id.
-class Id
-{
-public:
-    Id(hid_t id, herr_t (*close)(hid_t))
-        : m_id(id)
-        , m_close(close)
-    {
-    }
-    ~Id()
-    {
-        if (m_id >= 0)
-            m_close(m_id);
-    }
-    Id(const Id &) = delete;
-    Id &operator=(const Id &) = delete;
-    hid_t get() const { return m_id; }
-    bool valid() const { return m_id >= 0; }
-
-private:
-    hid_t m_id;
-    herr_t (*m_close)(hid_t);
-};
-
-/// HDF5 prints its error stack to stderr by default; our messages say what went wrong instead.
-class SilenceHdf5
-{
-public:
-    SilenceHdf5()
-    {
-        H5Eget_auto2(H5E_DEFAULT, &m_func, &m_data);
-        H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-    }
-    ~SilenceHdf5() { H5Eset_auto2(H5E_DEFAULT, m_func, m_data); }
-
-private:
-    H5E_auto2_t m_func = nullptr;
-    void *m_data = nullptr;
-};
 
 herr_t collect(hid_t, const char *name, const H5O_info_t *info, void *data)
 {
@@ -73,98 +36,53 @@ Shape spaceShape(hid_t space)
     return shape;
 }
 
-/// Reads strings (variable or fixed length) from a dataset or an attribute.
-template <typename ReadFn>
-std::vector<std::string> readStrings(hid_t fileType, std::size_t count, ReadFn &&readInto)
-{
-    std::vector<std::string> out(count);
-    if (H5Tis_variable_str(fileType) > 0) {
-        Id memType(H5Tcopy(H5T_C_S1), H5Tclose);
-        H5Tset_size(memType.get(), H5T_VARIABLE);
-        H5Tset_cset(memType.get(), H5Tget_cset(fileType));
-        std::vector<char *> pointers(count, nullptr);
-        if (readInto(memType.get(), pointers.data()) < 0)
-            return {};
-        for (std::size_t i = 0; i < count; ++i) {
-            if (pointers[i] != nullptr) {
-                out[i] = pointers[i];
-                H5free_memory(pointers[i]);
-            }
-        }
-        return out;
-    }
-    const std::size_t size = H5Tget_size(fileType);
-    Id memType(H5Tcopy(H5T_C_S1), H5Tclose);
-    H5Tset_size(memType.get(), size);
-    H5Tset_strpad(memType.get(), H5T_STR_NULLPAD);
-    std::vector<char> buffer(count * size);
-    if (readInto(memType.get(), buffer.data()) < 0)
-        return {};
-    for (std::size_t i = 0; i < count; ++i) {
-        const char *s = buffer.data() + i * size;
-        std::size_t len = 0;
-        while (len < size && s[len] != '\0')
-            ++len;
-        out[i].assign(s, len);
-        while (!out[i].empty() && out[i].back() == ' ')
-            out[i].pop_back();
-    }
-    return out;
-}
-
 } // namespace
 
 H5DataReader::H5DataReader(const std::filesystem::path &file, std::int64_t memoryCapBytes)
     : m_file(file)
     , m_cap(memoryCapBytes)
 {
-    SilenceHdf5 quiet;
+    const Hdf5Quiet quiet;
     if (!std::filesystem::exists(file))
         throw InputFileError(file.string() + ": no such file; check the path");
     if (H5Fis_hdf5(file.c_str()) <= 0)
         throw InputFileError(
             file.string() + ": not an HDF5 file (or a corrupt one); save the data with h5py");
-    m_id = H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
-    if (m_id < 0)
+    m_fileId = Hdf5Id(H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
+    if (!m_fileId.valid())
         throw InputFileError(file.string() + ": HDF5 cannot open this file; it may be corrupt");
-    H5Ovisit(m_id, H5_INDEX_NAME, H5_ITER_INC, collect, &m_datasets);
-}
-
-H5DataReader::~H5DataReader()
-{
-    if (m_id >= 0)
-        H5Fclose(m_id);
+    H5Ovisit(m_fileId.get(), H5_INDEX_NAME, H5_ITER_INC, collect, &m_datasets);
 }
 
 bool H5DataReader::isText(const std::string &dataset) const
 {
-    SilenceHdf5 quiet;
-    Id d(H5Dopen2(m_id, dataset.c_str(), H5P_DEFAULT), H5Dclose);
+    const Hdf5Quiet quiet;
+    Hdf5Id d(H5Dopen2(m_fileId.get(), dataset.c_str(), H5P_DEFAULT), H5Dclose);
     if (!d.valid())
         return false;
-    Id type(H5Dget_type(d.get()), H5Tclose);
+    Hdf5Id type(H5Dget_type(d.get()), H5Tclose);
     return H5Tget_class(type.get()) == H5T_STRING;
 }
 
 Shape H5DataReader::shape(const std::string &dataset) const
 {
-    SilenceHdf5 quiet;
-    Id d(H5Dopen2(m_id, dataset.c_str(), H5P_DEFAULT), H5Dclose);
+    const Hdf5Quiet quiet;
+    Hdf5Id d(H5Dopen2(m_fileId.get(), dataset.c_str(), H5P_DEFAULT), H5Dclose);
     if (!d.valid())
         throw InputFileError(m_file.string() + ": no dataset '" + dataset + "'");
-    Id space(H5Dget_space(d.get()), H5Sclose);
+    Hdf5Id space(H5Dget_space(d.get()), H5Sclose);
     return spaceShape(space.get());
 }
 
 ArrayData H5DataReader::read(const std::string &dataset) const
 {
-    SilenceHdf5 quiet;
+    const Hdf5Quiet quiet;
     const std::string where = m_file.string() + ": dataset '" + dataset + "'";
-    Id d(H5Dopen2(m_id, dataset.c_str(), H5P_DEFAULT), H5Dclose);
+    Hdf5Id d(H5Dopen2(m_fileId.get(), dataset.c_str(), H5P_DEFAULT), H5Dclose);
     if (!d.valid())
         throw InputFileError(where + " cannot be opened");
-    Id space(H5Dget_space(d.get()), H5Sclose);
-    Id type(H5Dget_type(d.get()), H5Tclose);
+    Hdf5Id space(H5Dget_space(d.get()), H5Sclose);
+    Hdf5Id type(H5Dget_type(d.get()), H5Tclose);
     ArrayData array;
     array.shape = spaceShape(space.get());
     const std::int64_t count = shapeSize(array.shape);
@@ -175,12 +93,13 @@ ArrayData H5DataReader::read(const std::string &dataset) const
     if (cls == H5T_STRING) {
         array.isText = true;
         array.dtype = "string";
-        array.strings = readStrings(
-            type.get(), static_cast<std::size_t>(count), [&](hid_t memType, void *buffer) {
-                return H5Dread(d.get(), memType, H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer);
+        auto strings = readStrings(
+            type.get(), static_cast<std::size_t>(count), [&](hid_t memoryType, void *buffer) {
+                return H5Dread(d.get(), memoryType, H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer);
             });
-        if (array.strings.size() != static_cast<std::size_t>(count))
+        if (!strings)
             throw InputFileError(where + ": its strings cannot be read");
+        array.strings = std::move(*strings);
         return array;
     }
     if (cls == H5T_INTEGER || cls == H5T_ENUM) {
@@ -213,16 +132,17 @@ ArrayData H5DataReader::read(const std::string &dataset) const
 std::optional<std::vector<std::string>> H5DataReader::stringAttribute(
     const std::string &dataset, const std::string &attribute) const
 {
-    SilenceHdf5 quiet;
+    const Hdf5Quiet quiet;
     const std::string object = dataset.empty() ? "/" : dataset;
-    if (H5Aexists_by_name(m_id, object.c_str(), attribute.c_str(), H5P_DEFAULT) <= 0)
+    if (H5Aexists_by_name(m_fileId.get(), object.c_str(), attribute.c_str(), H5P_DEFAULT) <= 0)
         return std::nullopt;
-    Id a(H5Aopen_by_name(m_id, object.c_str(), attribute.c_str(), H5P_DEFAULT, H5P_DEFAULT),
+    Hdf5Id a(H5Aopen_by_name(
+                 m_fileId.get(), object.c_str(), attribute.c_str(), H5P_DEFAULT, H5P_DEFAULT),
         H5Aclose);
     if (!a.valid())
         return std::nullopt;
-    Id type(H5Aget_type(a.get()), H5Tclose);
-    Id space(H5Aget_space(a.get()), H5Sclose);
+    Hdf5Id type(H5Aget_type(a.get()), H5Tclose);
+    Hdf5Id space(H5Aget_space(a.get()), H5Sclose);
     const Shape shape = spaceShape(space.get());
     std::int64_t count = 1;
     for (const auto d : shape)
@@ -232,7 +152,7 @@ std::optional<std::vector<std::string>> H5DataReader::stringAttribute(
     const H5T_class_t cls = H5Tget_class(type.get());
     if (cls == H5T_STRING) {
         return readStrings(type.get(), static_cast<std::size_t>(count),
-            [&](hid_t memType, void *buffer) { return H5Aread(a.get(), memType, buffer); });
+            [&](hid_t memoryType, void *buffer) { return H5Aread(a.get(), memoryType, buffer); });
     }
     if (cls == H5T_INTEGER || cls == H5T_FLOAT) {
         std::vector<float> values(static_cast<std::size_t>(count));

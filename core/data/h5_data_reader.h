@@ -7,20 +7,19 @@
 #include <vector>
 
 #include "core/data/array_data.h"
+#include "core/io/hdf5_id.h"
 
 namespace attnlens {
 
 /// Reads arrays and names from an HDF5 data file (see core/data/README.md for the convention).
-/// Every HDF5 id is owned here and closed on destruction.
+/// Owns the open file (move-only). Every member silences HDF5's error printing on the calling
+/// thread (core/io/hdf5_quiet.h) and reports failures as InputFileError.
 class H5DataReader
 {
 public:
     /// Throws InputFileError when the file is missing or not HDF5.
     explicit H5DataReader(
         const std::filesystem::path &file, std::int64_t memoryCapBytes = std::int64_t(8) << 30);
-    ~H5DataReader();
-    H5DataReader(const H5DataReader &) = delete;
-    H5DataReader &operator=(const H5DataReader &) = delete;
 
     /// Paths of every dataset in the file, without the leading '/', in name order.
     const std::vector<std::string> &datasets() const { return m_datasets; }
@@ -37,7 +36,7 @@ public:
 private:
     std::filesystem::path m_file;
     std::int64_t m_cap;
-    std::int64_t m_id = -1; ///< hid_t of the open file
+    Hdf5Id m_fileId; ///< the open file
     std::vector<std::string> m_datasets;
 };
 

@@ -8,6 +8,7 @@
 #include "core/errors.h"
 #include "core/io/mapped_file.h"
 #include "core/io/zip_archive.h"
+#include "core/tensor/format_bytes.h"
 
 namespace attnlens {
 

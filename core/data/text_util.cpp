@@ -56,20 +56,6 @@ std::string formatNumber(float value)
     return std::string(buffer, result.ptr);
 }
 
-std::string formatBytes(std::int64_t bytes)
-{
-    char buffer[64];
-    if (bytes < 1024)
-        std::snprintf(buffer, sizeof(buffer), "%lld bytes", static_cast<long long>(bytes));
-    else if (bytes < (std::int64_t(1) << 20))
-        std::snprintf(buffer, sizeof(buffer), "%.1f KB", static_cast<double>(bytes) / 1024.0);
-    else if (bytes < (std::int64_t(1) << 30))
-        std::snprintf(buffer, sizeof(buffer), "%.1f MB", static_cast<double>(bytes) / 1048576.0);
-    else
-        std::snprintf(buffer, sizeof(buffer), "%.1f GB", static_cast<double>(bytes) / 1073741824.0);
-    return buffer;
-}
-
 std::string shortened(std::string_view text, std::size_t maxChars)
 {
     if (text.size() <= maxChars)

@@ -13,9 +13,6 @@ std::size_t findInvalidUtf8(std::string_view text);
 /// Shortest text that reads back as `value` ("0.1", "842302", "nan").
 std::string formatNumber(float value);
 
-/// "1.5 MB", "300 bytes": sizes in messages.
-std::string formatBytes(std::int64_t bytes);
-
 /// `text` cut to `maxChars` bytes (on a UTF-8 boundary) with "..." appended when cut; for
 /// quoting cell contents in messages.
 std::string shortened(std::string_view text, std::size_t maxChars = 40);

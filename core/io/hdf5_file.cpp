@@ -2,21 +2,14 @@
 
 #include <algorithm>
 #include <cstring>
-#include <mutex>
 
 #include "core/errors.h"
+#include "core/io/hdf5_quiet.h"
+#include "core/io/hdf5_strings.h"
 
 namespace attnlens {
 
 namespace {
-
-/// HDF5 prints a stack trace to stderr on every failed call by default; we report errors
-/// ourselves, once, as exceptions.
-void silenceHdf5()
-{
-    static std::once_flag once;
-    std::call_once(once, [] { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); });
-}
 
 std::vector<std::string> splitPath(const std::string &path)
 {
@@ -47,22 +40,12 @@ herr_t collectName(hid_t, const char *name, const H5L_info_t *, void *data)
     return 0;
 }
 
-std::string trimFixed(const char *data, std::size_t size)
-{
-    std::size_t n = 0;
-    while (n < size && data[n] != '\0')
-        ++n;
-    while (n > 0 && data[n - 1] == ' ')
-        --n;
-    return std::string(data, n);
-}
-
 } // namespace
 
 Hdf5File::Hdf5File(const std::filesystem::path &file)
     : m_name(file.string())
 {
-    silenceHdf5();
+    const Hdf5Quiet quiet;
     if (H5Fis_hdf5(file.c_str()) <= 0)
         throw InputFileError(m_name + ": not a readable HDF5 file (truncated or corrupt?)");
     m_file = Hdf5Id(H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
@@ -74,7 +57,7 @@ Hdf5File::Hdf5File(const std::filesystem::path &file)
 Hdf5File::Hdf5File(const std::string &bytes, std::string displayName)
     : m_name(std::move(displayName))
 {
-    silenceHdf5();
+    const Hdf5Quiet quiet;
     Hdf5Id fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
     if (!fapl.valid() || H5Pset_fapl_core(fapl.get(), 1 << 20, 0) < 0
         || H5Pset_file_image(fapl.get(), const_cast<char *>(bytes.data()), bytes.size()) < 0)
@@ -92,6 +75,7 @@ void Hdf5File::fail(const std::string &object, const std::string &what) const
 
 bool Hdf5File::exists(const std::string &path) const
 {
+    const Hdf5Quiet quiet;
     std::string prefix;
     for (const std::string &part : splitPath(path)) {
         prefix += (prefix.empty() ? "" : "/") + part;
@@ -101,28 +85,30 @@ bool Hdf5File::exists(const std::string &path) const
     return true;
 }
 
-bool Hdf5File::isGroup(const std::string &path) const
+H5O_type_t Hdf5File::objectType(const std::string &path) const
 {
+    const Hdf5Quiet quiet;
     if (!exists(path))
-        return false;
+        return H5O_TYPE_UNKNOWN;
     H5O_info_t info;
     if (H5Oget_info_by_name(m_file.get(), objectPath(path).c_str(), &info, H5P_DEFAULT) < 0)
-        return false;
-    return info.type == H5O_TYPE_GROUP;
+        return H5O_TYPE_UNKNOWN;
+    return info.type;
+}
+
+bool Hdf5File::isGroup(const std::string &path) const
+{
+    return objectType(path) == H5O_TYPE_GROUP;
 }
 
 bool Hdf5File::isDataset(const std::string &path) const
 {
-    if (!exists(path))
-        return false;
-    H5O_info_t info;
-    if (H5Oget_info_by_name(m_file.get(), objectPath(path).c_str(), &info, H5P_DEFAULT) < 0)
-        return false;
-    return info.type == H5O_TYPE_DATASET;
+    return objectType(path) == H5O_TYPE_DATASET;
 }
 
 std::vector<std::string> Hdf5File::children(const std::string &path) const
 {
+    const Hdf5Quiet quiet;
     std::vector<std::string> names;
     if (!isGroup(path))
         return names;
@@ -137,6 +123,7 @@ std::vector<std::string> Hdf5File::children(const std::string &path) const
 
 bool Hdf5File::hasAttribute(const std::string &object, const std::string &name) const
 {
+    const Hdf5Quiet quiet;
     if (!exists(object))
         return false;
     return H5Aexists_by_name(m_file.get(), objectPath(object).c_str(), name.c_str(), H5P_DEFAULT)
@@ -160,45 +147,22 @@ std::vector<std::string> Hdf5File::readStringAttribute(
     if (count < 0)
         fail(where, "cannot read the attribute's size");
     const auto n = static_cast<std::size_t>(count);
-    std::vector<std::string> out;
     if (H5Tget_class(type.get()) != H5T_STRING) {
         if (n == 0)
-            return out; // h5py writes an empty list as a float64 array of shape (0,)
+            return {}; // h5py writes an empty list as a float64 array of shape (0,)
         fail(where, "expected a string attribute");
     }
-    if (n == 0)
-        return out;
-    const H5T_cset_t cset = H5Tget_cset(type.get());
-    if (H5Tis_variable_str(type.get()) > 0) {
-        Hdf5Id memType(H5Tcopy(H5T_C_S1), H5Tclose);
-        H5Tset_size(memType.get(), H5T_VARIABLE);
-        H5Tset_cset(memType.get(), cset);
-        std::vector<char *> buffer(n, nullptr);
-        if (H5Aread(attr.get(), memType.get(), buffer.data()) < 0)
-            fail(where, "cannot read the string attribute");
-        for (char *s : buffer)
-            out.emplace_back(s != nullptr ? s : "");
-        H5Dvlen_reclaim(memType.get(), space.get(), H5P_DEFAULT, buffer.data());
-    } else {
-        const std::size_t size = H5Tget_size(type.get());
-        if (size == 0)
-            fail(where, "string attribute of size 0");
-        Hdf5Id memType(H5Tcopy(H5T_C_S1), H5Tclose);
-        H5Tset_size(memType.get(), size);
-        H5Tset_cset(memType.get(), cset);
-        H5Tset_strpad(memType.get(), H5T_STR_NULLPAD);
-        std::vector<char> buffer(n * size, '\0');
-        if (H5Aread(attr.get(), memType.get(), buffer.data()) < 0)
-            fail(where, "cannot read the string attribute");
-        for (std::size_t i = 0; i < n; ++i)
-            out.push_back(trimFixed(buffer.data() + i * size, size));
-    }
-    return out;
+    auto strings = readStrings(type.get(), n,
+        [&](hid_t memoryType, void *buffer) { return H5Aread(attr.get(), memoryType, buffer); });
+    if (!strings)
+        fail(where, "cannot read the string attribute");
+    return std::move(*strings);
 }
 
 std::optional<std::vector<std::string>> Hdf5File::stringList(
     const std::string &object, const std::string &name) const
 {
+    const Hdf5Quiet quiet;
     if (hasAttribute(object, name))
         return readStringAttribute(object, name);
     // Keras splits long lists into name0, name1, ... (HDF5 object header limit of 64 KiB).
@@ -215,6 +179,7 @@ std::optional<std::vector<std::string>> Hdf5File::stringList(
 std::optional<std::string> Hdf5File::string(
     const std::string &object, const std::string &name) const
 {
+    const Hdf5Quiet quiet;
     if (!hasAttribute(object, name))
         return std::nullopt;
     const auto list = readStringAttribute(object, name);
@@ -225,6 +190,7 @@ std::optional<std::string> Hdf5File::string(
 
 Tensor Hdf5File::readTensor(const std::string &path) const
 {
+    const Hdf5Quiet quiet;
     if (!isDataset(path))
         fail(path, "is not a dataset");
     Hdf5Id dataset(H5Dopen2(m_file.get(), path.c_str(), H5P_DEFAULT), H5Dclose);

@@ -13,7 +13,8 @@ namespace attnlens {
 /// A read-only HDF5 file, opened from disk or from bytes in memory (the weights inside a
 /// `.keras` zip). Object paths are relative to the root and use '/' as separator; a link name
 /// may itself contain a backslash (tf-keras on Windows writes `layers\dense`).
-/// Every failure throws InputFileError naming the file and the object.
+/// Every failure throws InputFileError naming the file and the object. Every member silences
+/// HDF5's error printing on the calling thread while it runs (core/io/hdf5_quiet.h).
 class Hdf5File
 {
 public:
@@ -46,6 +47,8 @@ public:
     Tensor readTensor(const std::string &path) const;
 
 private:
+    /// The kind of object at `path`; H5O_TYPE_UNKNOWN when there is none.
+    H5O_type_t objectType(const std::string &path) const;
     std::vector<std::string> readStringAttribute(
         const std::string &object, const std::string &name) const;
     [[noreturn]] void fail(const std::string &object, const std::string &what) const;

@@ -12,6 +12,7 @@
 #include "core/layers/activation_function.h"
 #include "core/layers/registry.h"
 #include "core/runtime/model_impl.h"
+#include "core/tensor/format_bytes.h"
 
 namespace attnlens {
 
@@ -34,19 +35,6 @@ std::string withContext(const std::string &message, const std::string &file,
     if (!contains(out, file))
         out = file + ": " + out;
     return out;
-}
-
-std::string formatBytes(std::int64_t bytes)
-{
-    const double b = static_cast<double>(bytes);
-    char buffer[64];
-    if (b >= 1024.0 * 1024.0 * 1024.0)
-        std::snprintf(buffer, sizeof buffer, "%.1f GiB", b / (1024.0 * 1024.0 * 1024.0));
-    else if (b >= 1024.0 * 1024.0)
-        std::snprintf(buffer, sizeof buffer, "%.1f MiB", b / (1024.0 * 1024.0));
-    else
-        std::snprintf(buffer, sizeof buffer, "%lld bytes", static_cast<long long>(bytes));
-    return buffer;
 }
 
 /// LayerInfo::activation of `spec`. The layer itself was built from the same setting, so an

@@ -17,6 +17,7 @@ extern "C" __m256 _ZGVdN8v_erff(__m256);
 
 #include "core/errors.h"
 #include "core/layers/layer_util.h"
+#include "core/tensor/ops.h"
 
 namespace attnlens {
 
@@ -93,22 +94,6 @@ void geluErf(float *data, std::int64_t n)
 #endif
     for (; i < n; ++i)
         data[i] = 0.5f * data[i] * (1.0f + std::erf(data[i] * invSqrt2));
-}
-
-void softmaxRows(float *data, std::int64_t rows, std::int64_t cols, bool logarithm)
-{
-    using RowArray = Eigen::Map<Eigen::ArrayXf>;
-    for (std::int64_t r = 0; r < rows; ++r) {
-        RowArray row(data + r * cols, cols);
-        const float max = row.maxCoeff();
-        if (logarithm) {
-            row -= max;
-            row -= std::log(row.exp().sum());
-        } else {
-            row = (row - max).exp();
-            row *= 1.0f / row.sum();
-        }
-    }
 }
 
 } // namespace
@@ -240,10 +225,10 @@ void ActivationFunction::applySerial(float *data, std::int64_t rows, std::int64_
         a = a.tanh();
         return;
     case Kind::Softmax:
-        softmaxRows(data, rows, cols, false);
+        softmaxRows(data, rows, cols);
         return;
     case Kind::LogSoftmax:
-        softmaxRows(data, rows, cols, true);
+        logSoftmaxRows(data, rows, cols);
         return;
     case Kind::Softplus:
         a = a.unaryExpr([](float x) { return softplus(x); });

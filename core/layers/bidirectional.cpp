@@ -2,8 +2,8 @@
 
 #include "core/errors.h"
 #include "core/layers/layer_util.h"
-#include "core/layers/numpy_kernels.h"
 #include "core/layers/registry.h"
+#include "core/tensor/ops.h"
 
 namespace attnlens {
 
@@ -177,13 +177,16 @@ CallResult Bidirectional::call(const CallArgs &args, const CallContext &) const
         break;
     }
     case Merge::Sum:
-        result.outputs.push_back(binaryOp(y.output, yRev.output, BinaryOp::Add, where));
+        result.outputs.push_back(broadcastBinary(
+            y.output, yRev.output, [](float a, float b) { return a + b; }, where));
         break;
     case Merge::Mul:
-        result.outputs.push_back(binaryOp(y.output, yRev.output, BinaryOp::Multiply, where));
+        result.outputs.push_back(broadcastBinary(
+            y.output, yRev.output, [](float a, float b) { return a * b; }, where));
         break;
     case Merge::Ave: {
-        Tensor sum = binaryOp(y.output, yRev.output, BinaryOp::Add, where);
+        Tensor sum = broadcastBinary(
+            y.output, yRev.output, [](float a, float b) { return a + b; }, where);
         for (float &v : sum.values())
             v *= 0.5f;
         result.outputs.push_back(std::move(sum));

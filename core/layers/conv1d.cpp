@@ -2,7 +2,7 @@
 
 #include "core/errors.h"
 #include "core/layers/layer_util.h"
-#include "core/layers/numpy_kernels.h"
+#include "core/tensor/ops.h"
 
 namespace attnlens {
 
@@ -74,7 +74,7 @@ CallResult Conv1D::call(const CallArgs &args, const CallContext &) const
     if (input.rank() != 3)
         throw ShapeError(where + ": input of shape " + shapeToString(input.shape())
             + " is not a sequence; the layer needs rank 3.");
-    const Tensor x = m_channelsFirst ? transpose(input, {0, 2, 1}, where) : input;
+    const Tensor x = m_channelsFirst ? permuteAxes(input, {0, 2, 1}) : input;
     if (x.dim(2) != channels)
         throw ShapeError(where + ": input of shape " + shapeToString(input.shape()) + " has "
             + std::to_string(x.dim(2)) + " channels; the kernel needs " + std::to_string(channels)
@@ -128,7 +128,7 @@ CallResult Conv1D::call(const CallArgs &args, const CallContext &) const
     Tensor result({n, outLength, m_filters});
     result.matrix() = out;
     CallResult r;
-    r.outputs.push_back(m_channelsFirst ? transpose(result, {0, 2, 1}, where) : std::move(result));
+    r.outputs.push_back(m_channelsFirst ? permuteAxes(result, {0, 2, 1}) : std::move(result));
     return r;
 }
 

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/runtime/layer.h"
+#include "core/tensor/ops.h"
 
 // Small helpers shared by the layer implementations: reading a layer's Keras config with
 // validation, checking weight shapes, and version-dependent behaviour.
@@ -59,17 +60,8 @@ SequenceDims sequenceDims(const Tensor &x, bool channelsFirst, const std::string
 /// Axis `axis` of a rank-`rank` tensor, negative counting from the end. Throws ShapeError.
 int normalizeAxis(std::int64_t axis, int rank, const std::string &where);
 
-/// How a masked softmax treats masked logits, which changed across Keras versions
-/// (docs/keras-format.md §2).
-enum class MaskedSoftmaxMode
-{
-    AdditiveKeep, ///< Keras 2, Keras 3.0-3.9: x - 1e9; a fully masked row is near uniform
-    AdditiveZero, ///< Keras 3.10-3.12: x - 1e9, then masked outputs set to 0
-    WhereZero,    ///< Keras >= 3.13 (and unknown versions): where(mask, x, -1e9), then 0
-};
-
-/// The mode for a "major.minor.patch" Keras version; an empty or unparsable version is taken
-/// as the newest Keras.
+/// The masked-softmax mode (core/tensor/ops.h) of a "major.minor.patch" Keras version, which
+/// changed it (docs/keras-format.md §2); an empty or unparsable version is taken as the newest.
 MaskedSoftmaxMode maskedSoftmaxMode(const std::string &kerasVersion);
 
 /// True for Keras 2 / tf.keras versions ("2.15.0"); false for Keras 3 or unknown.

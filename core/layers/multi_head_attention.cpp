@@ -8,7 +8,6 @@
 #include <omp.h>
 
 #include "core/errors.h"
-#include "core/layers/masked_softmax.h"
 #include "core/tensor/ops.h"
 
 namespace attnlens {
@@ -460,7 +459,7 @@ CallResult MultiHeadAttention::compute(
             const std::uint8_t *maskRows = maskData
                 ? maskData + ((bg * maskHeads + (maskHeads == 1 ? 0 : n)) * tq + r0) * tk
                 : nullptr;
-            maskedSoftmaxRows(s, rn, tk, maskRows, mode);
+            softmaxRows(s, rn, tk, maskRows, mode);
             StridedMap cm(
                 context.data() + (bg * tq + r0) * heads * hv + n * hv, rn, hv, Stride(heads * hv));
             cm.noalias() = sm * vm;

@@ -12,72 +12,6 @@ namespace {
 
 constexpr std::int64_t maxConstantValues = std::int64_t(1) << 24;
 
-/// Strides of `shape` (C order) aligned to the last `rank` axes of a broadcast result; a
-/// broadcast (size-1 or missing) axis gets stride 0.
-std::vector<std::int64_t> broadcastStrides(const Shape &shape, const Shape &out)
-{
-    const std::size_t rank = out.size();
-    std::vector<std::int64_t> strides(rank, 0);
-    std::int64_t stride = 1;
-    for (std::size_t i = 0; i < shape.size(); ++i) {
-        const std::size_t src = shape.size() - 1 - i;
-        const std::size_t dst = rank - 1 - i;
-        strides[dst] = shape[src] == 1 ? 0 : stride;
-        stride *= shape[src];
-    }
-    return strides;
-}
-
-template <typename F>
-Tensor broadcastApply(const Tensor &a, const Tensor &b, const std::string &where, F f)
-{
-    if (a.shape() == b.shape()) {
-        Tensor out = Tensor::uninitialized(a.shape());
-        const float *pa = a.data();
-        const float *pb = b.data();
-        float *po = out.data();
-        for (std::int64_t i = 0; i < out.size(); ++i)
-            po[i] = f(pa[i], pb[i]);
-        return out;
-    }
-    const Shape shape = broadcastShapes(a.shape(), b.shape(), where);
-    Tensor out(shape);
-    if (out.size() == 0)
-        return out;
-    const std::vector<std::int64_t> sa = broadcastStrides(a.shape(), shape);
-    const std::vector<std::int64_t> sb = broadcastStrides(b.shape(), shape);
-    const std::size_t rank = shape.size();
-    if (rank == 0) {
-        out.data()[0] = f(a.data()[0], b.data()[0]);
-        return out;
-    }
-    // Walk the output in C order; the innermost axis is a tight loop.
-    std::vector<std::int64_t> index(rank, 0);
-    const std::int64_t inner = shape[rank - 1];
-    const std::int64_t ia = sa[rank - 1];
-    const std::int64_t ib = sb[rank - 1];
-    std::int64_t offsetA = 0;
-    std::int64_t offsetB = 0;
-    float *po = out.data();
-    const float *pa = a.data();
-    const float *pb = b.data();
-    for (std::int64_t done = 0; done < out.size(); done += inner) {
-        for (std::int64_t j = 0; j < inner; ++j)
-            *po++ = f(pa[offsetA + j * ia], pb[offsetB + j * ib]);
-        for (std::size_t d = rank - 1; d-- > 0;) {
-            ++index[d];
-            offsetA += sa[d];
-            offsetB += sb[d];
-            if (index[d] < shape[d])
-                break;
-            offsetA -= sa[d] * shape[d];
-            offsetB -= sb[d] * shape[d];
-            index[d] = 0;
-        }
-    }
-    return out;
-}
-
 float sigmoid(float x)
 {
     return 1.0f / (1.0f + std::exp(-x));
@@ -108,38 +42,30 @@ void parseNested(const nlohmann::json &value, std::size_t depth, Shape &shape,
 
 } // namespace
 
-Shape broadcastShapes(const Shape &a, const Shape &b, const std::string &where)
-{
-    const std::size_t rank = std::max(a.size(), b.size());
-    Shape out(rank, 1);
-    for (std::size_t i = 0; i < rank; ++i) {
-        const std::int64_t da = i < a.size() ? a[a.size() - 1 - i] : 1;
-        const std::int64_t db = i < b.size() ? b[b.size() - 1 - i] : 1;
-        if (da != db && da != 1 && db != 1)
-            throw ShapeError(where + ": shapes " + shapeToString(a) + " and " + shapeToString(b)
-                + " cannot be broadcast together.");
-        out[rank - 1 - i] = da == 1 ? db : da;
-    }
-    return out;
-}
-
 Tensor binaryOp(const Tensor &a, const Tensor &b, BinaryOp op, const std::string &where)
 {
     switch (op) {
     case BinaryOp::Add:
-        return broadcastApply(a, b, where, [](float x, float y) { return x + y; });
+        return broadcastBinary(
+            a, b, [](float x, float y) { return x + y; }, where);
     case BinaryOp::Subtract:
-        return broadcastApply(a, b, where, [](float x, float y) { return x - y; });
+        return broadcastBinary(
+            a, b, [](float x, float y) { return x - y; }, where);
     case BinaryOp::Multiply:
-        return broadcastApply(a, b, where, [](float x, float y) { return x * y; });
+        return broadcastBinary(
+            a, b, [](float x, float y) { return x * y; }, where);
     case BinaryOp::Divide:
-        return broadcastApply(a, b, where, [](float x, float y) { return x / y; });
+        return broadcastBinary(
+            a, b, [](float x, float y) { return x / y; }, where);
     case BinaryOp::Power:
-        return broadcastApply(a, b, where, [](float x, float y) { return std::pow(x, y); });
+        return broadcastBinary(
+            a, b, [](float x, float y) { return std::pow(x, y); }, where);
     case BinaryOp::Maximum:
-        return broadcastApply(a, b, where, [](float x, float y) { return std::max(x, y); });
+        return broadcastBinary(
+            a, b, [](float x, float y) { return std::max(x, y); }, where);
     case BinaryOp::Minimum:
-        return broadcastApply(a, b, where, [](float x, float y) { return std::min(x, y); });
+        return broadcastBinary(
+            a, b, [](float x, float y) { return std::min(x, y); }, where);
     }
     return {};
 }
@@ -219,66 +145,6 @@ std::vector<bool> axisFlags(const nlohmann::json &axis, int rank, const std::str
     return flags;
 }
 
-Tensor reduce(const Tensor &x, const std::vector<bool> &axes, bool keepdims, ReduceOp op)
-{
-    const Shape &in = x.shape();
-    const std::size_t rank = in.size();
-    Shape kept(rank);
-    Shape outShape;
-    std::int64_t count = 1;
-    for (std::size_t d = 0; d < rank; ++d) {
-        const bool reduced = d < axes.size() && axes[d];
-        kept[d] = reduced ? 1 : in[d];
-        if (reduced)
-            count *= in[d];
-        if (!reduced || keepdims)
-            outShape.push_back(kept[d]);
-    }
-    float init = 0.0f;
-    if (op == ReduceOp::Max)
-        init = -std::numeric_limits<float>::infinity();
-    else if (op == ReduceOp::Min)
-        init = std::numeric_limits<float>::infinity();
-    Tensor out(outShape, init);
-    // Output strides over the input's axes (0 along reduced axes).
-    const std::vector<std::int64_t> strides = broadcastStrides(kept, in);
-    std::vector<std::int64_t> index(rank, 0);
-    std::int64_t offset = 0;
-    float *po = out.data();
-    const float *pi = x.data();
-    for (std::int64_t i = 0; i < x.size(); ++i) {
-        float &acc = po[offset];
-        const float v = pi[i];
-        switch (op) {
-        case ReduceOp::Sum:
-        case ReduceOp::Mean:
-            acc += v;
-            break;
-        case ReduceOp::Max:
-            acc = (v > acc || std::isnan(v)) ? v : acc;
-            break;
-        case ReduceOp::Min:
-            acc = (v < acc || std::isnan(v)) ? v : acc;
-            break;
-        }
-        for (std::size_t d = rank; d-- > 0;) {
-            ++index[d];
-            offset += strides[d];
-            if (index[d] < in[d])
-                break;
-            offset -= strides[d] * in[d];
-            index[d] = 0;
-        }
-    }
-    if (op == ReduceOp::Mean) {
-        const float scale = count == 0 ? std::numeric_limits<float>::quiet_NaN()
-                                       : 1.0f / static_cast<float>(count);
-        for (std::int64_t i = 0; i < out.size(); ++i)
-            po[i] = count == 0 ? scale : po[i] * scale;
-    }
-    return out;
-}
-
 Tensor transpose(const Tensor &x, std::vector<int> perm, const std::string &where)
 {
     const int rank = x.rank();
@@ -297,35 +163,10 @@ Tensor transpose(const Tensor &x, std::vector<int> perm, const std::string &wher
                 + std::to_string(rank - 1) + ".");
         seen[static_cast<std::size_t>(p)] = true;
     }
-    const Shape &in = x.shape();
-    Shape outShape(static_cast<std::size_t>(rank));
-    std::vector<std::int64_t> inStrides(static_cast<std::size_t>(rank), 1);
-    for (int d = rank - 2; d >= 0; --d)
-        inStrides[static_cast<std::size_t>(d)]
-            = inStrides[static_cast<std::size_t>(d + 1)] * in[static_cast<std::size_t>(d + 1)];
-    std::vector<std::int64_t> strides(static_cast<std::size_t>(rank));
-    for (int d = 0; d < rank; ++d) {
-        outShape[static_cast<std::size_t>(d)] = in[static_cast<std::size_t>(perm[d])];
-        strides[static_cast<std::size_t>(d)] = inStrides[static_cast<std::size_t>(perm[d])];
-    }
-    Tensor out(outShape);
-    std::vector<std::int64_t> index(static_cast<std::size_t>(rank), 0);
-    std::int64_t offset = 0;
-    for (std::int64_t i = 0; i < out.size(); ++i) {
-        out.data()[i] = x.data()[offset];
-        for (std::size_t d = static_cast<std::size_t>(rank); d-- > 0;) {
-            ++index[d];
-            offset += strides[d];
-            if (index[d] < outShape[d])
-                break;
-            offset -= strides[d] * outShape[d];
-            index[d] = 0;
-        }
-    }
-    return out;
+    return permuteAxes(x, perm);
 }
 
-Tensor expandDims(const Tensor &x, const nlohmann::json &axis, const std::string &where)
+Tensor expandDimsAt(const Tensor &x, const nlohmann::json &axis, const std::string &where)
 {
     const int outRank = x.rank() + (axis.is_array() ? static_cast<int>(axis.size()) : 1);
     const std::vector<bool> inserted = axisFlags(axis, outRank, where);
@@ -374,7 +215,7 @@ Tensor matmul(const Tensor &a, const Tensor &b, const std::string &where)
             + shapeToString(b.shape()) + ", the inner dimensions differ.");
     const Shape batchA(ma.shape().begin(), ma.shape().end() - 2);
     const Shape batchB(mb.shape().begin(), mb.shape().end() - 2);
-    const Shape batch = broadcastShapes(batchA, batchB, where);
+    const Shape batch = broadcastResultShape(batchA, batchB, where);
     Shape outShape = batch;
     outShape.push_back(n);
     outShape.push_back(m);
@@ -387,9 +228,8 @@ Tensor matmul(const Tensor &a, const Tensor &b, const std::string &where)
         indexA.data()[i] = static_cast<float>(i);
     for (std::int64_t i = 0; i < indexB.size(); ++i)
         indexB.data()[i] = static_cast<float>(i);
-    const Tensor zeros(batch, 0.0f);
-    const Tensor pickA = binaryOp(zeros, indexA, BinaryOp::Add, where);
-    const Tensor pickB = binaryOp(zeros, indexB, BinaryOp::Add, where);
+    const Tensor pickA = broadcastTo(indexA, batch, where);
+    const Tensor pickB = broadcastTo(indexB, batch, where);
     for (std::int64_t i = 0; i < batches; ++i) {
         const auto ia = static_cast<std::int64_t>(pickA.data()[i]);
         const auto ib = static_cast<std::int64_t>(pickB.data()[i]);
@@ -420,12 +260,9 @@ Tensor tensorFromJson(const nlohmann::json &value, const std::string &where)
 
 Tensor softmax(const Tensor &x, int axis, const std::string &where)
 {
-    const nlohmann::json axisJson = axis;
-    const std::vector<bool> flags = axisFlags(axisJson, x.rank(), where);
-    const Tensor shifted
-        = binaryOp(x, reduce(x, flags, true, ReduceOp::Max), BinaryOp::Subtract, where);
-    const Tensor e = unaryOp(shifted, UnaryOp::Exp);
-    return binaryOp(e, reduce(e, flags, true, ReduceOp::Sum), BinaryOp::Divide, where);
+    const std::vector<bool> flags = axisFlags(nlohmann::json(axis), x.rank(), where);
+    const auto a = static_cast<int>(std::find(flags.begin(), flags.end(), true) - flags.begin());
+    return attnlens::softmax(x, {a}, Tensor(), MaskedSoftmaxMode::WhereZero, where);
 }
 
 Tensor applyOperator(const OperatorSpec &spec, const Tensor &x, const Tensor *y,
@@ -469,7 +306,7 @@ Tensor applyOperator(const OperatorSpec &spec, const Tensor &x, const Tensor *y,
         return transpose(x, perm, where);
     }
     case Kind::ExpandDims:
-        return expandDims(x, param("axis"), where);
+        return expandDimsAt(x, param("axis"), where);
     case Kind::Squeeze:
         return squeeze(x, param("axis"), where);
     case Kind::Reshape:

@@ -8,13 +8,15 @@
 #include <nlohmann/json.hpp>
 
 #include "core/runtime/layer.h"
+#include "core/tensor/ops.h"
 #include "core/tensor/tensor.h"
 
-// NumPy-style tensor arithmetic shared by the Keras 3 operator layers (keras.src.ops.numpy) and
-// the Keras 2 TFOpLambda layer: broadcasting element-wise maths, reductions over axes, the
-// shape operations (transpose, expand_dims, squeeze, matmul, concatenate, stack) and basic
-// indexing (x[:, -1, :], used by GetItem / SlicingOpLambda). Every function takes `where` (the
-// layer, for messages) and throws ShapeError naming it when the shapes do not fit.
+// The NumPy side of the Keras 3 operator layers (keras.src.ops.numpy) and the Keras 2 TFOpLambda
+// layer: NumPy operator names and axis arguments (JSON ints, lists, null) resolved onto the
+// kernels of core/tensor/ops.h, the shape operations (transpose, expand_dims, squeeze, matmul,
+// concatenate, stack), constants from JSON and basic indexing (x[:, -1, :], used by GetItem /
+// SlicingOpLambda). Every function takes `where` (the layer, for messages) and throws ShapeError
+// naming it when the shapes do not fit.
 namespace attnlens {
 
 enum class BinaryOp
@@ -42,18 +44,8 @@ enum class UnaryOp
     Reciprocal,
     Identity
 };
-enum class ReduceOp
-{
-    Sum,
-    Mean,
-    Max,
-    Min
-};
-
-/// The shape NumPy broadcasting gives `a` op `b`, e.g. (2, 1, 4) and (3, 1) -> (2, 3, 4).
-Shape broadcastShapes(const Shape &a, const Shape &b, const std::string &where);
-
-/// Element-wise `a op b` with NumPy broadcasting. A rank-0 tensor is a scalar.
+/// Element-wise `a op b` with NumPy broadcasting (ops.h broadcastBinary). A rank-0 tensor is a
+/// scalar.
 Tensor binaryOp(const Tensor &a, const Tensor &b, BinaryOp op, const std::string &where);
 
 /// Element-wise f(x); shape unchanged.
@@ -64,14 +56,13 @@ Tensor unaryOp(const Tensor &x, UnaryOp op);
 /// Throws ShapeError when an axis is out of range or repeated.
 std::vector<bool> axisFlags(const nlohmann::json &axis, int rank, const std::string &where);
 
-/// Reduces the flagged axes; keepdims leaves them as size 1. Mean of nothing is NaN, like NumPy.
-Tensor reduce(const Tensor &x, const std::vector<bool> &axes, bool keepdims, ReduceOp op);
-
-/// Permutes the axes: output axis i is input axis perm[i]; an empty perm reverses the axes.
+/// NumPy transpose: output axis i is input axis perm[i] (negative counts from the end); an empty
+/// perm reverses the axes. Throws ShapeError naming `where` unless perm is a permutation.
 Tensor transpose(const Tensor &x, std::vector<int> perm, const std::string &where);
 
-/// Inserts size-1 axes at the positions `axis` (an int or a list) names in the output.
-Tensor expandDims(const Tensor &x, const nlohmann::json &axis, const std::string &where);
+/// NumPy expand_dims: inserts size-1 axes at the positions `axis` (an int or a list) names in
+/// the output (ops.h expandDims inserts one at an int position).
+Tensor expandDimsAt(const Tensor &x, const nlohmann::json &axis, const std::string &where);
 
 /// Removes the size-1 axes `axis` names (null = every size-1 axis).
 Tensor squeeze(const Tensor &x, const nlohmann::json &axis, const std::string &where);
@@ -89,7 +80,8 @@ Tensor tensorFromJson(const nlohmann::json &value, const std::string &where);
 /// the node (`x * 2.0`). Throws ShapeError naming `where` when it is neither.
 Tensor operandTensor(const CallArgs &args, const std::string &parameter, const std::string &where);
 
-/// Softmax along `axis` (exp(x - max) / sum), as keras.ops.softmax and tf.nn.softmax.
+/// Softmax along `axis` (negative counts from the end), as keras.ops.softmax and tf.nn.softmax:
+/// ops.h softmax on one axis.
 Tensor softmax(const Tensor &x, int axis, const std::string &where);
 
 /// One operator of an operator layer (Keras 3 `keras.src.ops.numpy.*`, Keras 2 `TFOpLambda`).

@@ -11,19 +11,12 @@
 
 #include "core/errors.h"
 #include "core/runtime/model_impl.h"
+#include "core/tensor/format_bytes.h"
 #include "core/tensor/large_block_pool.h"
 
 namespace attnlens {
 
 namespace {
-
-std::string formatBytes(std::int64_t bytes)
-{
-    char buffer[64];
-    std::snprintf(
-        buffer, sizeof buffer, "%.1f MiB", static_cast<double>(bytes) / (1024.0 * 1024.0));
-    return buffer;
-}
 
 /// Models alive in the process. When the last one goes, the blocks the engine cached for its runs
 /// go back to the system (a desktop session that opens another model then does not keep the

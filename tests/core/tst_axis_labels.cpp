@@ -77,7 +77,7 @@ private slots:
             = loadDataset({write("t.csv", csv)}, {InputInfo {"series", {-1, 3, 1}, false}}, o);
         using K = AxisOrigin::Kind;
         LabelOptions lo;
-        lo.row = 2; // window of rows 2..4
+        lo.sample = 2; // window of rows 2..4
         const AxisLabels l = axisLabels(layer(K::TimeSteps, K::TimeSteps, 3, 3), d, lo);
         QCOMPARE(l.query, (std::vector<std::string> {"2024-01-03", "2024-01-04", "2024-01-05"}));
     }
@@ -99,12 +99,12 @@ private slots:
         using K = AxisOrigin::Kind;
         const AttentionLayerInfo info = layer(K::Tokens, K::Tokens, 3, 3);
         LabelOptions o;
-        o.row = 1;
+        o.sample = 1;
         QCOMPARE(axisLabels(info, d, o).query, (std::vector<std::string> {"1", "1", "7"}));
         o.vocabularyFile = write("vocab.txt", "[PAD]\nthe\ncat\n");
-        o.row = 0;
+        o.sample = 0;
         QCOMPARE(axisLabels(info, d, o).key, (std::vector<std::string> {"cat", "[PAD]", "the"}));
-        o.row = 1; // id 7 is past the vocabulary: its number
+        o.sample = 1; // id 7 is past the vocabulary: its number
         QCOMPARE(axisLabels(info, d, o).key, (std::vector<std::string> {"the", "the", "7"}));
     }
 
@@ -150,6 +150,17 @@ private slots:
             const QString what = QString::fromUtf8(e.what());
             QVERIFY2(what.contains("bad.txt:2:3: the label is not UTF-8"), qPrintable(what));
         }
+    }
+
+    void originNouns()
+    {
+        using Kind = AxisOrigin::Kind;
+        QCOMPARE(axisOriginNoun({Kind::Features, 0}), std::string("feature"));
+        QCOMPARE(axisOriginNoun({Kind::TimeSteps, 0}), std::string("time step"));
+        QCOMPARE(axisOriginNoun({Kind::Tokens, 1}, true), std::string("tokens"));
+        QCOMPARE(axisOriginNoun({Kind::TimeSteps, 0}, true), std::string("time steps"));
+        QCOMPARE(axisOriginNoun({Kind::Unknown, -1}), std::string());
+        QCOMPARE(axisOriginNoun({Kind::Unknown, -1}, true), std::string());
     }
 };
 

@@ -167,7 +167,7 @@ private slots:
         QElapsedTimer timer;
         timer.start();
         const QString what = errorOf(p);
-        QVERIFY2(what.contains("big.csv:1: the first line is 100.0 MB long"), qPrintable(what));
+        QVERIFY2(what.contains("big.csv:1: the first line is 100.0 MiB long"), qPrintable(what));
         QVERIFY2(timer.elapsed() < 3000, qPrintable(QString::number(timer.elapsed())));
         std::filesystem::remove(p);
     }

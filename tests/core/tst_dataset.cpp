@@ -49,13 +49,13 @@ private slots:
         const Dataset d = loadDataset(
             {std::filesystem::path(ATTNLENS_TEST_DATA) / "../../resources/demo/breast_cancer.csv"},
             {flat("features", 30)});
-        QCOMPARE(d.rows(), std::int64_t(569));
+        QCOMPARE(d.sampleCount(), std::int64_t(569));
         QCOMPARE(d.inputs[0].shape(), (Shape {569, 30}));
         QCOMPARE(d.featureNames[0].size(), std::size_t(30));
         QCOMPARE(d.featureNames[0].front(), std::string("mean_radius"));
         QCOMPARE(d.featureNames[0].back(), std::string("worst_fractal_dimension"));
-        QCOMPARE(d.rowLabelName, std::string("id"));
-        QCOMPARE(d.rowLabels[1], std::string("1"));
+        QCOMPARE(d.sampleLabelName, std::string("id"));
+        QCOMPARE(d.sampleLabels[1], std::string("1"));
         QCOMPARE(d.targetName, std::string("diagnosis"));
         QCOMPARE(d.targets[0], std::string("malignant"));
         // Row 0: 17.99,10.38,... ; last feature 0.1189.
@@ -74,8 +74,8 @@ private slots:
             = loadDataset({testData("keras/tabular_tokens/data.npy")}, {flat("tabular", 30)});
         QCOMPARE(c.inputs[0].shape(), (Shape {12, 30}));
         QCOMPARE(c.featureNames[0][3], std::string("feature_3"));
-        QCOMPARE(c.rowLabelName, std::string("row"));
-        QCOMPARE(c.rowLabels[11], std::string("11"));
+        QCOMPARE(c.sampleLabelName, std::string("row"));
+        QCOMPARE(c.sampleLabels[11], std::string("11"));
         QVERIFY(c.inputs[0].values() == n.inputs[0].values()); // shortest repr round-trips
         QVERIFY(n.featureNames[0].empty());
     }
@@ -90,7 +90,7 @@ private slots:
             QCOMPARE(d.inputs[0].values(), (std::vector<float> {1.5f, 2, 3, 4}));
             QVERIFY(d.targets.empty());
         }
-        QCOMPARE(loadDataset({b}, {flat("in", 2)}).rowLabels[1], std::string("20"));
+        QCOMPARE(loadDataset({b}, {flat("in", 2)}).sampleLabels[1], std::string("20"));
         // When the width says the increasing column is a feature, it is one.
         QCOMPARE(loadDataset({b}, {flat("in", 3)}).inputs[0].values()[0], 10.0f);
     }
@@ -135,8 +135,8 @@ private slots:
     {
         const auto f = write("m.csv", "id,a,b\n1,1,2\n2,,4\n3,NA,6\n4,7,8\n");
         const Dataset d = loadDataset({f}, {flat("in", 2)});
-        QCOMPARE(d.rows(), std::int64_t(4));
-        QCOMPARE(d.rowUsable, (std::vector<bool> {true, false, false, true}));
+        QCOMPARE(d.sampleCount(), std::int64_t(4));
+        QCOMPARE(d.sampleUsable, (std::vector<bool> {true, false, false, true}));
         QCOMPARE(d.problems.size(), std::size_t(2));
         QCOMPARE(d.problems[0].line, std::int64_t(3));
         QCOMPARE(d.problems[0].column, std::int64_t(2));
@@ -146,7 +146,21 @@ private slots:
         QVERIFY(std::isnan(d.inputs[0].values()[2]));
         const auto usable = d.usableInputs();
         QCOMPARE(usable[0].values(), (std::vector<float> {1, 2, 7, 8}));
-        QCOMPARE(d.usableRowIndices(), (std::vector<std::int64_t> {0, 3}));
+        QCOMPARE(d.usableSampleIndices(), (std::vector<std::int64_t> {0, 3}));
+    }
+
+    void inputsOfTakesTheChosenSamplesInOrder()
+    {
+        Dataset d;
+        d.inputs = {Tensor({3, 2, 1}, std::vector<float> {0, 1, 10, 11, 20, 21}),
+            Tensor({3}, std::vector<float> {5, 6, 7})};
+        const std::vector<Tensor> picked = d.inputsOf({2, 0, 2});
+        QCOMPARE(picked[0].shape(), (Shape {3, 2, 1}));
+        QCOMPARE(picked[0].values(), (std::vector<float> {20, 21, 0, 1, 20, 21}));
+        QCOMPARE(picked[1].values(), (std::vector<float> {7, 5, 7}));
+        QCOMPARE(d.inputsOf({})[0].shape(), (Shape {0, 2, 1}));
+        QVERIFY_EXCEPTION_THROWN(d.inputsOf({3}), ShapeError);
+        QVERIFY_EXCEPTION_THROWN(d.inputsOf({-1}), ShapeError);
     }
 
     void rowsPastTheIssueLimitAreStillFlagged()
@@ -157,8 +171,8 @@ private slots:
                          : "NA,NA\n"; // 100,100 missing cells: more than the 100,000 stored
         const Dataset d = loadDataset({write("many.csv", csv)}, {flat("in", 2)});
         QCOMPARE(d.usableRows(), std::int64_t(50050));
-        QVERIFY(!d.rowUsable[100098]);
-        QVERIFY(d.rowUsable[100099]);
+        QVERIFY(!d.sampleUsable[100098]);
+        QVERIFY(d.sampleUsable[100099]);
     }
 
     void textInAFeatureColumnFlagsThatRow()
@@ -167,10 +181,10 @@ private slots:
         for (int i = 0; i < 20; ++i)
             csv += std::to_string(i) + ".5," + (i == 7 ? "oops" : std::to_string(i)) + "\n";
         const Dataset d = loadDataset({write("x.csv", csv)}, {flat("in", 2)});
-        QCOMPARE(d.rows(), std::int64_t(20));
+        QCOMPARE(d.sampleCount(), std::int64_t(20));
         QCOMPARE(d.usableRows(), std::int64_t(19));
         QCOMPARE(d.problems.size(), std::size_t(1));
-        QCOMPARE(d.problems[0].row, std::int64_t(7));
+        QCOMPARE(d.problems[0].sample, std::int64_t(7));
         QCOMPARE(d.problems[0].line, std::int64_t(9));
         QCOMPARE(d.problems[0].column, std::int64_t(2));
         QVERIFY(QString::fromStdString(d.problems[0].reason).contains("text 'oops'"));
@@ -190,7 +204,7 @@ private slots:
     {
         const auto f = write("r.csv", "a,b,c\n1,2,3\n4,5\n7,8,9\n");
         const Dataset d = loadDataset({f}, {flat("in", 3)});
-        QCOMPARE(d.rowUsable, (std::vector<bool> {true, false, true}));
+        QCOMPARE(d.sampleUsable, (std::vector<bool> {true, false, true}));
         QVERIFY2(QString::fromStdString(d.problems[0].message())
                      .contains("r.csv:3 (sample 1): the line has 2 fields, the header has 3"),
             d.problems[0].message().c_str());
@@ -233,7 +247,7 @@ private slots:
         QCOMPARE(d.timeValues[5], std::string("d5"));
         QCOMPARE(d.featureNames[0], (std::vector<std::string> {"c0", "c1"}));
         o.windowStride = 4;
-        QCOMPARE(loadDataset({write("s.csv", csv)}, {seq}, o).rows(), std::int64_t(1));
+        QCOMPARE(loadDataset({write("s.csv", csv)}, {seq}, o).sampleCount(), std::int64_t(1));
         const QString shortFile = errorOf<ShapeError>({write("s2.csv", "a,b\n1,2\n")}, {seq});
         QVERIFY2(shortFile.contains("has 1 rows") && shortFile.contains("4 time steps"),
             qPrintable(shortFile));
@@ -268,7 +282,7 @@ private slots:
     {
         const InputInfo ids {"tokens", {-1, 3}, true};
         const Dataset ok = loadDataset({testData("datasets/i1.npy")}, {ids});
-        QCOMPARE(ok.rowUsable, (std::vector<bool> {false, true})); // -3 in row 0
+        QCOMPARE(ok.sampleUsable, (std::vector<bool> {false, true})); // -3 in row 0
         QVERIFY(QString::fromStdString(ok.problems[0].reason).contains("token id -3"));
     }
 
@@ -298,12 +312,12 @@ private slots:
             {"queries", {-1, 6, 8}, false}, {"memory", {-1, 11, 8}, false}};
         const Dataset z = loadDataset({testData("datasets/multi.npz")}, inputs);
         QCOMPARE(z.inputs[1].values()[0], 2.0f);
-        QCOMPARE(z.rowLabels[3], std::string("r3"));
+        QCOMPARE(z.sampleLabels[3], std::string("r3"));
         QCOMPARE(z.targets[1], std::string("1"));
 
         const Dataset h = loadDataset({testData("datasets/named.h5")}, {flat("tabular", 3)});
         QCOMPARE(h.featureNames[0], (std::vector<std::string> {"alpha", "beta", "gamma"}));
-        QCOMPARE(h.rowLabels[2], std::string("p3"));
+        QCOMPARE(h.sampleLabels[2], std::string("p3"));
         QCOMPARE(h.targetName, std::string("outcome"));
         QCOMPARE(h.targets[1], std::string("yes"));
         QCOMPARE(h.inputs[0].values()[11], 11.0f);

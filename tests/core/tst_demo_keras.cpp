@@ -38,8 +38,8 @@ private slots:
             QFETCH(QString, file);
             const auto model = Model::open(demoFile(file.toStdString()));
             const Dataset data = loadDataset({demoFile("breast_cancer.csv")}, model->inputs());
-            QCOMPARE(data.rows(), std::int64_t(569));
-            QCOMPARE(data.usableRowIndices().size(), std::size_t(569));
+            QCOMPARE(data.sampleCount(), std::int64_t(569));
+            QCOMPARE(data.usableSampleIndices().size(), std::size_t(569));
             const RunResult result = model->run(data.inputs);
             const Hdf5File expected(
                 std::filesystem::path(ATTNLENS_TEST_DATA) / "demo" / "expected.h5");
@@ -56,8 +56,9 @@ private slots:
     }
 
     // An independent oracle: the model was trained to 0.95 held-out accuracy, so its predictions
-    // over the whole file must agree with the recorded diagnosis ("benign" = class 0, "malignant" = class 1) for
-    // at least 90 % of the rows. Wrong weights or a wrong column order cannot pass this.
+    // over the whole file must agree with the recorded diagnosis ("benign" = class 0, "malignant" =
+    // class 1) for at least 90 % of the rows. Wrong weights or a wrong column order cannot pass
+    // this.
     void predictsTheDiagnosis()
     {
         guarded([&] {

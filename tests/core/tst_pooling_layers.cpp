@@ -15,6 +15,7 @@
 #include "core/errors.h"
 #include "core/layers/registry.h"
 #include "core/runtime/layer.h"
+#include "tests/core/keras_compare.h"
 #include "tests/core/tensor_compare.h"
 
 using namespace attnlens;
@@ -63,22 +64,6 @@ Tensor runOne(const std::string &className, const json &config, const Tensor &x)
     return run(*build(className, config), x).outputs.at(0);
 }
 
-bool near(const Tensor &actual, const Shape &shape, const std::vector<float> &expected)
-{
-    if (actual.shape() != shape || actual.size() != static_cast<std::int64_t>(expected.size())) {
-        qWarning("shape %s, expected %s", shapeToString(actual.shape()).c_str(),
-            shapeToString(shape).c_str());
-        return false;
-    }
-    for (std::size_t i = 0; i < expected.size(); ++i)
-        if (!(std::abs(actual.data()[i] - expected[i]) <= 1e-5f)) {
-            qWarning(
-                "element %zu is %g, expected %g", i, double(actual.data()[i]), double(expected[i]));
-            return false;
-        }
-    return true;
-}
-
 bool throwsWith(const std::function<void()> &f, const std::string &type, const std::string &text)
 {
     try {
@@ -116,8 +101,8 @@ private slots:
         // x = {-11, 3, -6, 8, -1, -10, 4, -5, 9, 0, -9, 5, -4, 10} as (1, 7, 2)
         const Tensor x = pattern({1, 7, 2});
         const json config = {{"pool_size", {3}}, {"strides", {2}}, {"padding", "valid"}};
-        QVERIFY(near(runOne("MaxPool1D", config, x), {1, 3, 2}, {-1, 8, 9, 0, 9, 10}));
-        QVERIFY(near(
+        QVERIFY(matches(runOne("MaxPool1D", config, x), {1, 3, 2}, {-1, 8, 9, 0, 9, 10}));
+        QVERIFY(matches(
             runOne("AvgPool1D", config, x), {1, 3, 2}, {-6, 0.3333333f, 4, -5, -1.333333f, 5}));
     }
 
@@ -127,17 +112,19 @@ private slots:
         // Keras 3 writes 1-tuples; tf.keras 2.15 too. strides 2 < pool_size 3: overlapping.
         json config = {{"pool_size", {3}}, {"strides", {2}}, {"padding", "valid"},
             {"data_format", "channels_last"}};
-        QVERIFY(near(runOne("MaxPooling1D", config, x), {1, 3, 2}, {-1, 8, 9, 0, 9, 10}));
-        QVERIFY(near(runOne("AveragePooling1D", config, x), {1, 3, 2},
+        QVERIFY(matches(runOne("MaxPooling1D", config, x), {1, 3, 2}, {-1, 8, 9, 0, 9, 10}));
+        QVERIFY(matches(runOne("AveragePooling1D", config, x), {1, 3, 2},
             {-6, 0.3333333f, 4, -5, -1.333333f, 5}));
         // strides null = pool_size; 7 steps, pool 2: the last step is dropped
         config = {{"pool_size", 2}, {"strides", nullptr}, {"padding", "valid"}};
-        QVERIFY(near(runOne("MaxPooling1D", config, x), {1, 3, 2}, {-6, 8, 4, -5, 9, 5}));
+        QVERIFY(matches(runOne("MaxPooling1D", config, x), {1, 3, 2}, {-6, 8, 4, -5, 9, 5}));
         // strides 3 > pool_size 2: steps 2 and 5 are skipped
         config = {{"pool_size", {2}}, {"strides", {3}}};
-        QVERIFY(near(runOne("AveragePooling1D", config, x), {1, 2, 2}, {-8.5f, 5.5f, 6.5f, -2.5f}));
+        QVERIFY(
+            matches(runOne("AveragePooling1D", config, x), {1, 2, 2}, {-8.5f, 5.5f, 6.5f, -2.5f}));
         // defaults: pool_size 2, strides = pool_size, valid
-        QVERIFY(near(runOne("MaxPooling1D", json::object(), x), {1, 3, 2}, {-6, 8, 4, -5, 9, 5}));
+        QVERIFY(
+            matches(runOne("MaxPooling1D", json::object(), x), {1, 3, 2}, {-6, 8, 4, -5, 9, 5}));
     }
 
     void samePadding()
@@ -145,21 +132,21 @@ private slots:
         const Tensor x = pattern({1, 7, 2});
         // 7 steps, pool 3, strides 2: 4 outputs, pad_total 2 -> one step each side
         json config = {{"pool_size", {3}}, {"strides", {2}}, {"padding", "same"}};
-        QVERIFY(near(runOne("MaxPooling1D", config, x), {1, 4, 2}, {-6, 8, 4, 8, 9, 5, -4, 10}));
+        QVERIFY(matches(runOne("MaxPooling1D", config, x), {1, 4, 2}, {-6, 8, 4, 8, 9, 5, -4, 10}));
         // the average divides by the real elements of each window (2 at both ends), not by 3
-        QVERIFY(near(runOne("AveragePooling1D", config, x), {1, 4, 2},
+        QVERIFY(matches(runOne("AveragePooling1D", config, x), {1, 4, 2},
             {-8.5f, 5.5f, -1, -2.333333f, 1.333333f, 0, -6.5f, 7.5f}));
         // pool 2, strides 1: pad_total 1 goes to the right, so the last window is step 6 alone
         config = {{"pool_size", {2}}, {"strides", {1}}, {"padding", "same"}};
-        QVERIFY(near(runOne("AveragePooling1D", config, x), {1, 7, 2},
+        QVERIFY(matches(runOne("AveragePooling1D", config, x), {1, 7, 2},
             {-8.5f, 5.5f, -3.5f, -1, 1.5f, -7.5f, 6.5f, -2.5f, 0, 2.5f, -6.5f, 7.5f, -4, 10}));
         // pool 4, strides 3: pad_total 3, one on the left and two on the right
         config = {{"pool_size", {4}}, {"strides", {3}}, {"padding", "same"}};
-        QVERIFY(near(runOne("AveragePooling1D", config, x), {1, 3, 2},
+        QVERIFY(matches(runOne("AveragePooling1D", config, x), {1, 3, 2},
             {-6, 0.3333333f, 0.75f, -2.5f, -6.5f, 7.5f}));
         // 'same' with a pool longer than the input still gives ceil(T / s) steps
         config = {{"pool_size", {9}}, {"strides", {9}}, {"padding", "same"}};
-        QVERIFY(near(runOne("MaxPooling1D", config, x), {1, 1, 2}, {9, 10}));
+        QVERIFY(matches(runOne("MaxPooling1D", config, x), {1, 1, 2}, {9, 10}));
     }
 
     void channelsFirst()
@@ -167,12 +154,12 @@ private slots:
         const Tensor x = pattern({2, 3, 7}); // (batch, channels, steps)
         json config = {{"pool_size", {3}}, {"strides", {2}}, {"padding", "same"},
             {"data_format", "channels_first"}};
-        QVERIFY(near(runOne("AveragePooling1D", config, x), {2, 3, 4},
+        QVERIFY(matches(runOne("AveragePooling1D", config, x), {2, 3, 4},
             {-4, 1.666667f, -1, -3, 2, 0, -2.666667f, 3, -3.5f, -1.666667f, 3.333333f, -2.5f, 2.5f,
                 -3.333333f, 1.666667f, 3.5f, -3, 2.666667f, 0, -2, 3, 1, -1.666667f, 4}));
         config = {{"pool_size", {2}}, {"strides", {2}}, {"padding", "valid"},
             {"data_format", "channels_first"}};
-        QVERIFY(near(runOne("MaxPooling1D", config, x), {2, 3, 3},
+        QVERIFY(matches(runOne("MaxPooling1D", config, x), {2, 3, 3},
             {3, 8, -1, 9, 0, 5, 1, 6, 11, 7, 3, 8, 4, 9, 0, 10, 1, 6}));
     }
 
@@ -182,7 +169,7 @@ private slots:
         const CallResult result = run(*layer, pattern({1, 4, 2}), Mask({1, 4}, {1, 1, 1, 0}));
         QVERIFY(result.masks.empty() || result.masks[0].empty());
         // the mask does not change the values (Keras pooling ignores it)
-        QVERIFY(near(result.outputs.at(0), {1, 2, 2}, {-6, 8, 4, -5}));
+        QVERIFY(matches(result.outputs.at(0), {1, 2, 2}, {-6, 8, 4, -5}));
     }
 
     void nanPropagatesThroughMax()
@@ -219,7 +206,7 @@ private slots:
     {
         const auto layer = build("MaxPooling1D", {{"pool_size", {8}}, {"padding", "valid"}});
         QVERIFY(throwsWith([&] { run(*layer, pattern({1, 7, 2})); }, "Shape", "7 steps"));
-        QVERIFY(near(run(*layer, pattern({1, 8, 1})).outputs.at(0), {1, 1, 1}, {8}));
+        QVERIFY(matches(run(*layer, pattern({1, 8, 1})).outputs.at(0), {1, 1, 1}, {8}));
         QVERIFY(throwsWith([&] { run(*layer, pattern({2, 8})); }, "Shape", "rank 3"));
         const auto cf = build("AveragePooling1D",
             {{"pool_size", {4}}, {"padding", "valid"}, {"data_format", "channels_first"}});
@@ -229,23 +216,23 @@ private slots:
     void zeroPadding()
     {
         const Tensor x = arange({1, 3, 2});
-        QVERIFY(near(runOne("ZeroPadding1D", {{"padding", {1, 2}}}, x), {1, 6, 2},
+        QVERIFY(matches(runOne("ZeroPadding1D", {{"padding", {1, 2}}}, x), {1, 6, 2},
             {0, 0, 0, 1, 2, 3, 4, 5, 0, 0, 0, 0}));
-        QVERIFY(near(runOne("ZeroPadding1D", {{"padding", 2}}, x), {1, 7, 2},
+        QVERIFY(matches(runOne("ZeroPadding1D", {{"padding", 2}}, x), {1, 7, 2},
             {0, 0, 0, 0, 0, 1, 2, 3, 4, 5, 0, 0, 0, 0}));
-        QVERIFY(
-            near(runOne("ZeroPadding1D", {{"padding", {0, 0}}}, x), {1, 3, 2}, {0, 1, 2, 3, 4, 5}));
+        QVERIFY(matches(
+            runOne("ZeroPadding1D", {{"padding", {0, 0}}}, x), {1, 3, 2}, {0, 1, 2, 3, 4, 5}));
         // default padding 1
-        QVERIFY(
-            near(runOne("ZeroPadding1D", json::object(), arange({1, 1, 1})), {1, 3, 1}, {0, 0, 0}));
+        QVERIFY(matches(
+            runOne("ZeroPadding1D", json::object(), arange({1, 1, 1})), {1, 3, 1}, {0, 0, 0}));
         // Keras 3's data_format channels_first pads the last axis
-        QVERIFY(
-            near(runOne("ZeroPadding1D", {{"padding", {1, 0}}, {"data_format", "channels_first"}},
-                     arange({1, 2, 3})),
-                {1, 2, 4}, {0, 0, 1, 2, 0, 3, 4, 5}));
+        QVERIFY(matches(
+            runOne("ZeroPadding1D", {{"padding", {1, 0}}, {"data_format", "channels_first"}},
+                arange({1, 2, 3})),
+            {1, 2, 4}, {0, 0, 1, 2, 0, 3, 4, 5}));
         // two samples
-        QVERIFY(near(runOne("ZeroPadding1D", {{"padding", {0, 1}}}, arange({2, 1, 2})), {2, 2, 2},
-            {0, 1, 0, 0, 2, 3, 0, 0}));
+        QVERIFY(matches(runOne("ZeroPadding1D", {{"padding", {0, 1}}}, arange({2, 1, 2})),
+            {2, 2, 2}, {0, 1, 0, 0, 2, 3, 0, 0}));
         const auto layer = build("ZeroPadding1D", {{"padding", 1}});
         const CallResult r = run(*layer, x, Mask({1, 3}, {1, 1, 0}));
         QVERIFY(r.masks.empty() || r.masks[0].empty());
@@ -254,11 +241,12 @@ private slots:
     void cropping()
     {
         const Tensor x = arange({1, 3, 2});
-        QVERIFY(near(runOne("Cropping1D", {{"cropping", {1, 0}}}, x), {1, 2, 2}, {2, 3, 4, 5}));
-        QVERIFY(near(runOne("Cropping1D", {{"cropping", {0, 2}}}, x), {1, 1, 2}, {0, 1}));
-        QVERIFY(near(runOne("Cropping1D", {{"cropping", 1}}, x), {1, 1, 2}, {2, 3}));
-        QVERIFY(near(runOne("Cropping1D", json::object(), x), {1, 1, 2}, {2, 3})); // default (1, 1)
-        QVERIFY(near(runOne("Cropping1D", {{"cropping", {1, 1}}}, arange({2, 4, 1})), {2, 2, 1},
+        QVERIFY(matches(runOne("Cropping1D", {{"cropping", {1, 0}}}, x), {1, 2, 2}, {2, 3, 4, 5}));
+        QVERIFY(matches(runOne("Cropping1D", {{"cropping", {0, 2}}}, x), {1, 1, 2}, {0, 1}));
+        QVERIFY(matches(runOne("Cropping1D", {{"cropping", 1}}, x), {1, 1, 2}, {2, 3}));
+        QVERIFY(
+            matches(runOne("Cropping1D", json::object(), x), {1, 1, 2}, {2, 3})); // default (1, 1)
+        QVERIFY(matches(runOne("Cropping1D", {{"cropping", {1, 1}}}, arange({2, 4, 1})), {2, 2, 1},
             {1, 2, 5, 6}));
         // Keras: cropping must leave at least one step
         const auto layer = build("Cropping1D", {{"cropping", {2, 1}}});
@@ -268,11 +256,12 @@ private slots:
 
     void upSampling()
     {
-        QVERIFY(near(runOne("UpSampling1D", {{"size", 3}}, arange({1, 2, 2})), {1, 6, 2},
+        QVERIFY(matches(runOne("UpSampling1D", {{"size", 3}}, arange({1, 2, 2})), {1, 6, 2},
             {0, 1, 0, 1, 0, 1, 2, 3, 2, 3, 2, 3}));
-        QVERIFY(near(runOne("UpSampling1D", json::object(), arange({2, 1, 1})), {2, 2, 1},
+        QVERIFY(matches(runOne("UpSampling1D", json::object(), arange({2, 1, 1})), {2, 2, 1},
             {0, 0, 1, 1})); // default size 2
-        QVERIFY(near(runOne("UpSampling1D", {{"size", 1}}, arange({1, 2, 1})), {1, 2, 1}, {0, 1}));
+        QVERIFY(
+            matches(runOne("UpSampling1D", {{"size", 1}}, arange({1, 2, 1})), {1, 2, 1}, {0, 1}));
     }
 
     void badPaddingCroppingUpSamplingConfigs()

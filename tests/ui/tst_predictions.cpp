@@ -131,7 +131,7 @@ void TestPredictions::tableShowsFirstValueAndTooltipAll()
     data->inputs.push_back(Tensor({2, 3}));
     data->rowLabels = {"0", "1"};
     data->rowLabelName = "row";
-    data->rowUsable = {true, true};
+    data->sampleUsable = {true, true};
     SampleTableModel model;
     model.setDataset(data);
     model.setPredictions(predictionsFromOutput(forecast(), {0, 1}, 2, false), {});
