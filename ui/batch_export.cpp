@@ -15,6 +15,8 @@ ReportPlan planOf(const Workspace &workspace, const BatchExportRequest &request)
         throw std::invalid_argument(
             "Nothing to export: open a model with an attention layer and a data set first.");
     const Dataset &data = *workspace.dataset;
+    if (data.rows() == 0)
+        throw std::invalid_argument("Nothing to export: the data set has no samples.");
     const auto calls = static_cast<int>(workspace.model->attentionLayers().size());
     ReportPlan plan;
     if (request.attention >= calls)

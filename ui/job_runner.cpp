@@ -194,11 +194,9 @@ void JobRunner::computeSample(const Workspace &workspace, std::int64_t sample)
 
 bool JobRunner::exportBatch(const Workspace &workspace, const BatchExportRequest &request)
 {
-    if (isLoading() || isExporting()) {
-        emit refused(isExporting()
-                ? tr("A batch export is already running.")
-                : tr("A model or data set is being opened: start the batch export when it is "
-                     "open."));
+    const QString conflict = batchExportConflict();
+    if (!conflict.isEmpty()) {
+        emit refused(conflict);
         return false;
     }
     BatchExport *job = nullptr;
@@ -220,6 +218,15 @@ bool JobRunner::exportBatch(const Workspace &workspace, const BatchExportRequest
     emit batchProgress(0, job->total());
     job->start();
     return true;
+}
+
+QString JobRunner::batchExportConflict() const
+{
+    if (isExporting())
+        return tr("A batch export is already running.");
+    if (isLoading())
+        return tr("A model or data set is being opened: start the batch export when it is open.");
+    return {};
 }
 
 void JobRunner::cancelBatchExport()

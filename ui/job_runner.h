@@ -51,6 +51,8 @@ public:
     /// runs, or when there is nothing to export (no usable sample, no head choice, folder not
     /// writable).
     bool exportBatch(const Workspace &workspace, const BatchExportRequest &request);
+    /// Why exportBatch() would be refused now because of a running job, empty when it would not.
+    QString batchExportConflict() const;
     /// Stops the running batch export after its current image (batchExportFinished() with
     /// `cancelled`). No effect when none runs.
     void cancelBatchExport();

@@ -99,7 +99,7 @@ MainWindow::MainWindow(QWidget *parent)
         if (!busy)
             m_status->setText(tr("Ready"));
     });
-    connect(m_modelPanel, &ModelPanel::attentionLayerChosen, this, &MainWindow::selectAttention);
+    connect(m_modelPanel, &ModelPanel::attentionChosen, this, &MainWindow::selectAttention);
     connect(m_samples, &SampleTable::sampleChosen, this, &MainWindow::selectSample);
     connect(m_heads, &HeadList::headChosen, this, &MainWindow::selectHead);
     connect(
@@ -621,11 +621,10 @@ void MainWindow::copyImage()
 
 void MainWindow::batchExportDialog()
 {
-    if (m_runner->isLoading() || m_runner->isExporting()) {
-        m_lastError = m_runner->isExporting()
-            ? tr("A batch export is already running.")
-            : tr("A model or data set is being opened: start the batch export when it is open.");
-        m_status->setText(m_lastError);
+    const QString conflict = m_runner->batchExportConflict();
+    if (!conflict.isEmpty()) {
+        m_lastError = conflict;
+        m_status->setText(conflict);
         return;
     }
     if (!m_workspace.dataset || m_workspace.model->attentionLayers().empty()) {
@@ -753,11 +752,13 @@ bool MainWindow::reopenLastSession()
                                         .arg(s.modelFile));
         return false;
     }
+    // A new workspace: the model with exactly the data it had (none if it had none).
+    if (!m_runner->load(s.modelFile, s.configFile, s.dataFiles, m_workspace))
+        return false; // refused during a batch export (status bar); the view stays as it is
     m_head = s.head;
     m_sample = std::max(0, s.sample);
     m_pendingAttentionKey = s.attentionKey;
-    // A new workspace: the model with exactly the data it had (none if it had none).
-    return m_runner->load(s.modelFile, s.configFile, s.dataFiles, m_workspace);
+    return true;
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

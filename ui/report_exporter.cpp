@@ -113,9 +113,9 @@ QString ReportExporter::write(
     exportnaming::ExportName name;
     name.row = sample;
     name.rowCount = m_dataset->rows();
-    name.layerIndex = attention;
-    name.layerCount = static_cast<int>(calls.size());
-    name.layerName = QString::fromStdString(info.key);
+    name.attention = attention;
+    name.attentionCount = static_cast<int>(calls.size());
+    name.attentionKey = QString::fromStdString(info.key);
     name.head = head;
     name.headCount = heads;
     const QString path = m_options.directory + QLatin1Char('/')
