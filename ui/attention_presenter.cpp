@@ -29,13 +29,13 @@ QString originTitle(const AxisOrigin &origin, const QString &fallback)
 
 } // namespace
 
-AxisText axisText(const Workspace &workspace, int layer, std::int64_t row)
+AxisText axisText(const Workspace &workspace, int attention, std::int64_t sample)
 {
     const AttentionLayerInfo &info
-        = workspace.model->attentionLayers().at(static_cast<std::size_t>(layer));
+        = workspace.model->attentionLayers().at(static_cast<std::size_t>(attention));
     static const Dataset noData;
     LabelOptions options;
-    options.sample = std::max<std::int64_t>(row, 0);
+    options.sample = std::max<std::int64_t>(sample, 0);
     return axisText(info, workspace.dataset ? *workspace.dataset : noData, options);
 }
 
@@ -47,59 +47,61 @@ AxisText axisText(
         originTitle(info.queryOrigin, QObject::tr("query"))};
 }
 
-QString title(const Workspace &workspace, int layer, const HeadChoice &head, std::int64_t row)
+QString title(
+    const Workspace &workspace, int attention, const HeadChoice &head, std::int64_t sample)
 {
     const AttentionLayerInfo &info
-        = workspace.model->attentionLayers().at(static_cast<std::size_t>(layer));
-    return ReportExporter::title(workspace.modelFile, info.key, head, row, workspace.dataset.get());
+        = workspace.model->attentionLayers().at(static_cast<std::size_t>(attention));
+    return ReportExporter::title(
+        workspace.modelFile, info.key, head, sample, workspace.dataset.get());
 }
 
-HeatmapContent content(const Workspace &workspace, const SampleAttention &scores, int layer,
+HeatmapContent content(const Workspace &workspace, const SampleAttention &scores, int attention,
     const HeadChoice &head, RangeMode range)
 {
-    const Tensor &layerScores = scores.layers.at(static_cast<std::size_t>(layer));
+    const Tensor &callScores = scores.calls.at(static_cast<std::size_t>(attention));
     HeatmapContent c;
-    c.matrix = headMatrix(layerScores, head);
-    c.range = valueRange(c.matrix, layerScores, range);
-    c.title = title(workspace, layer, head, scores.row);
+    c.matrix = headMatrix(callScores, head);
+    c.range = valueRange(c.matrix, callScores, range);
+    c.title = title(workspace, attention, head, scores.sample);
     return c;
 }
 
-std::vector<QImage> headThumbnails(
-    const Tensor &layerScores, const QString &colorMap, RangeMode range, int side)
+HeadThumbnails headThumbnails(
+    const Tensor &callScores, const QString &colorMap, RangeMode range, int side)
 {
     // Thumbnails show at most side x side cells, so sample every head down first and reduce
-    // (mean, max) on the samples: a 2048 x 2048 layer costs a few side^2 passes, not 2048^2.
-    const std::int64_t heads = layerScores.dim(0);
-    const std::int64_t queries = layerScores.dim(1);
-    const std::int64_t keys = layerScores.dim(2);
+    // (mean, max) on the samples: a 2048 x 2048 call costs a few side^2 passes, not 2048^2.
+    const std::int64_t heads = callScores.dim(0);
+    const std::int64_t queries = callScores.dim(1);
+    const std::int64_t keys = callScores.dim(2);
     const std::int64_t rows = std::min<std::int64_t>(queries, side);
     const std::int64_t cols = std::min<std::int64_t>(keys, side);
     Tensor small({heads, rows, cols});
     float *out = small.data();
     for (std::int64_t h = 0; h < heads; ++h) {
-        const float *head = layerScores.data() + h * queries * keys;
+        const float *head = callScores.data() + h * queries * keys;
         for (std::int64_t y = 0; y < rows; ++y) {
             const float *line = head + (y * queries / rows) * keys;
             for (std::int64_t x = 0; x < cols; ++x)
                 *out++ = line[x * keys / cols];
         }
     }
-    // The shared range is over every cell of the layer, as on the big map.
+    // The shared range is over every cell of the call, as on the big map.
     const std::pair<double, double> shared = range == RangeMode::SharedHeads
-        ? valueRange(RowMatrix(), layerScores, RangeMode::SharedHeads)
+        ? valueRange(RowMatrix(), callScores, RangeMode::SharedHeads)
         : std::pair<double, double>(0.0, 1.0);
-    std::vector<QImage> images;
-    for (std::int64_t h = 0; h <= heads + 1; ++h) {
-        const HeadChoice choice = h < heads
-            ? HeadChoice {HeadChoice::Kind::Head, static_cast<int>(h)}
-            : HeadChoice {
-                h == heads ? HeadChoice::Kind::MeanOfHeads : HeadChoice::Kind::MaxOfHeads, 0};
+    const auto thumbnail = [&](const HeadChoice &choice) {
         const RowMatrix matrix = headMatrix(small, choice);
         const auto cellRange
             = range == RangeMode::SharedHeads ? shared : valueRange(matrix, small, range);
-        images.push_back(renderThumbnail(matrix, colorMap, cellRange, side));
-    }
+        return renderThumbnail(matrix, colorMap, cellRange, side);
+    };
+    HeadThumbnails images;
+    for (std::int64_t h = 0; h < heads; ++h)
+        images.heads.push_back(thumbnail({HeadChoice::Kind::Head, static_cast<int>(h)}));
+    images.mean = thumbnail({HeadChoice::Kind::MeanOfHeads, 0});
+    images.max = thumbnail({HeadChoice::Kind::MaxOfHeads, 0});
     return images;
 }
 

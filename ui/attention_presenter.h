@@ -12,7 +12,7 @@
 
 namespace attnlens {
 
-/// Everything the heatmap shows for one (layer, head, sample) choice, computed from cached
+/// Everything the heatmap shows for one (attention call, head, sample) choice, computed from cached
 /// scores without touching widgets, so it can be tested and timed on its own.
 struct HeatmapContent
 {
@@ -21,7 +21,7 @@ struct HeatmapContent
     QString title;
 };
 
-/// Axis tick labels and titles of one attention call for sample `row`.
+/// Axis tick labels and titles of one attention call for one sample.
 struct AxisText
 {
     QStringList keys;
@@ -30,25 +30,38 @@ struct AxisText
     QString queryTitle;
 };
 
+/// What the head list shows: one thumbnail per head, then the reductions over heads.
+struct HeadThumbnails
+{
+    std::vector<QImage> heads; ///< heads[h] for head h
+    QImage mean;
+    QImage max;
+};
+
 namespace presenter {
 
 /// Labels from the data set (feature names, time values, tokens) as core/data traces them.
 /// Throws what axisLabels throws.
-AxisText axisText(const Workspace &workspace, int layer, std::int64_t row);
+/// `attention` indexes Model::attentionLayers().
+AxisText axisText(const Workspace &workspace, int attention, std::int64_t sample);
 /// The same for attention call `info` of a model reading `dataset`, with label files or a
 /// vocabulary when `options` names them (attnlens-cli --labels). Throws what axisLabels throws.
 AxisText axisText(
     const AttentionLayerInfo &info, const Dataset &dataset, const LabelOptions &options);
 
 /// The same title attnlens-cli export writes (see ReportExporter::title).
-QString title(const Workspace &workspace, int layer, const HeadChoice &head, std::int64_t row);
+QString title(
+    const Workspace &workspace, int attention, const HeadChoice &head, std::int64_t sample);
 
-HeatmapContent content(const Workspace &workspace, const SampleAttention &scores, int layer,
+/// Matrix, colour range and title of `head` of call `attention` from `scores`. Throws
+/// std::out_of_range when `scores` has no such call.
+HeatmapContent content(const Workspace &workspace, const SampleAttention &scores, int attention,
     const HeadChoice &head, RangeMode range);
 
-/// Thumbnails of every head of `layerScores` (heads, T_q, T_k), then mean and max (last two).
-std::vector<QImage> headThumbnails(
-    const Tensor &layerScores, const QString &colorMap, RangeMode range, int side);
+/// Thumbnails (side x side at most) of every head of `callScores` (heads, T_q, T_k), of their
+/// mean and of their max.
+HeadThumbnails headThumbnails(
+    const Tensor &callScores, const QString &colorMap, RangeMode range, int side);
 
 } // namespace presenter
 } // namespace attnlens

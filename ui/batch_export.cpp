@@ -1,124 +1,155 @@
 #include "ui/batch_export.h"
 
 #include <algorithm>
-#include <climits>
+#include <stdexcept>
 
-#include <QCoreApplication>
-#include <QEventLoop>
-#include <QFutureWatcher>
-#include <QProgressDialog>
-#include <QtConcurrent/QtConcurrentRun>
-
-#include "ui/background_task.h"
-#include "ui/inference_controller.h"
-#include "ui/report_exporter.h"
+#include <QMetaObject>
 
 namespace attnlens {
 
 namespace {
 
-std::vector<HeadChoice> choicesFor(const BatchExportRequest &request, int heads)
+ReportPlan planOf(const Workspace &workspace, const BatchExportRequest &request)
 {
-    // The same order as attnlens-cli export: the heads, then the reductions.
-    std::vector<HeadChoice> choices;
-    if (request.allHeads)
-        for (int h = 0; h < heads; ++h)
-            choices.push_back({HeadChoice::Kind::Head, h});
-    if (request.mean)
-        choices.push_back({HeadChoice::Kind::MeanOfHeads, 0});
-    if (request.max)
-        choices.push_back({HeadChoice::Kind::MaxOfHeads, 0});
-    return choices;
-}
-
-// Scores of one sample, computed on the thread pool while this thread keeps handling events.
-SampleAttention scoresOf(const Workspace &workspace, std::int64_t row)
-{
-    QFutureWatcher<TaskResult<SampleAttention>> watcher;
-    QEventLoop loop;
-    QObject::connect(&watcher, &QFutureWatcherBase::finished, &loop, &QEventLoop::quit);
-    watcher.setFuture(QtConcurrent::run([workspace, row]() {
-        TaskResult<SampleAttention> result;
-        try {
-            result.value = InferenceController::sampleAttention(workspace, row);
-        } catch (const std::exception &e) {
-            result.error = QString::fromUtf8(e.what());
-        }
-        return result;
-    }));
-    if (!watcher.isFinished())
-        loop.exec();
-    TaskResult<SampleAttention> result = watcher.result();
-    if (!result.value)
-        throw std::runtime_error(result.error.toStdString());
-    return std::move(*result.value);
+    if (!workspace.model || !workspace.dataset || workspace.model->attentionLayers().empty())
+        throw std::invalid_argument(
+            "Nothing to export: open a model with an attention layer and a data set first.");
+    const Dataset &data = *workspace.dataset;
+    if (data.sampleCount() == 0)
+        throw std::invalid_argument("Nothing to export: the data set has no samples.");
+    const auto calls = static_cast<int>(workspace.model->attentionLayers().size());
+    ReportPlan plan;
+    if (request.attention >= calls)
+        throw std::invalid_argument(
+            "the model has no attention call " + std::to_string(request.attention));
+    for (int call = 0; call < calls; ++call)
+        if (request.attention < 0 || request.attention == call)
+            plan.calls.push_back(call);
+    const std::int64_t first = std::clamp<std::int64_t>(request.firstSample, 0, data.sampleCount() - 1);
+    const std::int64_t last = std::clamp<std::int64_t>(request.lastSample, first, data.sampleCount() - 1);
+    for (std::int64_t sample = first; sample <= last; ++sample) {
+        const auto s = static_cast<std::size_t>(sample);
+        if (s >= data.sampleUsable.size() || data.sampleUsable[s])
+            plan.samples.push_back(sample);
+    }
+    if (plan.samples.empty())
+        throw std::invalid_argument("Nothing to export: samples " + std::to_string(first) + " to "
+            + std::to_string(last) + " cannot run (see the Samples panel).");
+    plan.heads = request.heads;
+    return plan;
 }
 
 } // namespace
 
-std::int64_t runBatchExport(const Workspace &workspace, const BatchExportRequest &request,
-    QWidget *parent, QString *error, bool *cancelled)
+BatchExport::BatchExport(
+    const Workspace &workspace, const BatchExportRequest &request, QObject *parent)
+    : QObject(parent)
+    , m_workspace(workspace)
 {
-    *cancelled = false;
-    error->clear();
-    if (!workspace.model || !workspace.dataset || workspace.model->attentionLayers().empty()) {
-        *error = QObject::tr(
-            "Nothing to export: open a model with an attention layer and a data set first.");
-        return 0;
-    }
-    const Model &model = *workspace.model;
-    const Dataset &data = *workspace.dataset;
-    const int layerCount = static_cast<int>(model.attentionLayers().size());
-    const std::int64_t first
-        = std::clamp<std::int64_t>(request.firstRow, 0, data.sampleCount() - 1);
-    const std::int64_t last
-        = std::clamp<std::int64_t>(request.lastRow, first, data.sampleCount() - 1);
-    std::int64_t perRow = 0;
-    for (int l = 0; l < layerCount; ++l) {
-        if (request.layer < 0 || request.layer == l)
-            perRow += static_cast<std::int64_t>(
-                choicesFor(request, model.attentionLayers()[static_cast<std::size_t>(l)].heads)
-                    .size());
-    }
-    const std::int64_t total = perRow * (last - first + 1);
+    m_job
+        = std::make_unique<ReportJob>(m_workspace.model, m_workspace.dataset, m_workspace.modelFile,
+            m_workspace.modelSha256, request.report, planOf(m_workspace, request));
+    m_outcome.total = m_job->imageCount();
+    m_outcome.directory = request.report.directory;
+}
 
-    QProgressDialog progress(QObject::tr("Exporting heatmaps…"), QObject::tr("Cancel"), 0,
-        static_cast<int>(std::min<std::int64_t>(total, INT_MAX)), parent);
-    progress.setWindowModality(Qt::WindowModal);
-    progress.setMinimumDuration(300);
+BatchExport::~BatchExport() = default;
 
-    std::int64_t written = 0;
-    try {
-        ReportExporter exporter(model, data, workspace.modelFile, request.report);
-        for (std::int64_t row = first; row <= last; ++row) {
-            if (static_cast<std::size_t>(row) < data.sampleUsable.size()
-                && !data.sampleUsable[static_cast<std::size_t>(row)])
-                continue;
-            const SampleAttention scores = scoresOf(workspace, row);
-            for (int l = 0; l < layerCount; ++l) {
-                if (request.layer >= 0 && request.layer != l)
-                    continue;
-                const Tensor &layerScores = scores.layers[static_cast<std::size_t>(l)];
-                const int heads = static_cast<int>(layerScores.dim(0));
-                for (const HeadChoice &choice : choicesFor(request, heads)) {
-                    QCoreApplication::processEvents();
-                    if (progress.wasCanceled()) {
-                        *cancelled = true;
-                        return written;
-                    }
-                    exporter.write(l, choice, row, layerScores.data(), heads,
-                        static_cast<int>(layerScores.dim(1)), static_cast<int>(layerScores.dim(2)));
-                    ++written;
-                    progress.setValue(static_cast<int>(std::min<std::int64_t>(written, INT_MAX)));
-                }
+void BatchExport::start()
+{
+    requestChunk();
+}
+
+void BatchExport::cancel()
+{
+    end(QString(), true);
+}
+
+void BatchExport::requestChunk()
+{
+    if (m_computing || m_nextChunk >= m_job->chunkCount())
+        return;
+    m_computing = true;
+    // The job runs on a pool thread and reads only what its input holds (shared_ptrs), so a
+    // cancelled export may be deleted while it still runs: its result is then dropped.
+    const ReportChunkInput input = m_job->chunkInput(m_nextChunk++);
+    runInBackground<ReportChunk>(
+        this, [input] { return ReportJob::compute(input); },
+        [this](TaskResult<ReportChunk> result) { onChunk(std::move(result)); });
+}
+
+void BatchExport::onChunk(TaskResult<ReportChunk> result)
+{
+    m_computing = false;
+    if (m_ended)
+        return;
+    if (!result.value) {
+        end(result.error, false);
+        return;
+    }
+    if (!m_current) {
+        m_current = std::move(result.value);
+        m_image = 0;
+        requestChunk(); // compute ahead while this one is drawn
+    } else {
+        m_next = std::move(result.value);
+    }
+    scheduleWrite();
+}
+
+void BatchExport::scheduleWrite()
+{
+    if (m_writeScheduled || m_ended)
+        return;
+    m_writeScheduled = true;
+    QMetaObject::invokeMethod(
+        this, [this] { writeNext(); }, Qt::QueuedConnection); // dropped if this object goes
+}
+
+void BatchExport::writeNext()
+{
+    m_writeScheduled = false;
+    if (m_ended)
+        return;
+    if (m_current && m_image >= m_job->imagesIn(*m_current)) {
+        m_current.reset();
+        if (m_next) {
+            m_current = std::move(m_next);
+            m_next.reset();
+            m_image = 0;
+            requestChunk();
+        }
+    }
+    if (!m_current) {
+        if (!m_computing && m_nextChunk >= m_job->chunkCount()) {
+            try {
+                m_job->finish();
+                end(QString(), false);
+            } catch (const std::exception &e) {
+                end(QString::fromUtf8(e.what()), false);
             }
         }
-        exporter.finish();
-    } catch (const std::exception &e) {
-        *error = QString::fromUtf8(e.what());
+        return; // else the next chunk is on its way; onChunk schedules the write
     }
-    progress.setValue(progress.maximum());
-    return written;
+    try {
+        m_job->write(*m_current, m_image++);
+    } catch (const std::exception &e) {
+        end(QString::fromUtf8(e.what()), false);
+        return;
+    }
+    ++m_outcome.written;
+    emit progress(m_outcome.written, m_outcome.total);
+    scheduleWrite();
+}
+
+void BatchExport::end(const QString &error, bool cancelled)
+{
+    if (m_ended)
+        return;
+    m_ended = true;
+    m_outcome.error = error;
+    m_outcome.cancelled = cancelled;
+    emit finished(m_outcome);
 }
 
 } // namespace attnlens

@@ -16,7 +16,7 @@
 
 namespace attnlens {
 
-BatchExportDialog::BatchExportDialog(const Workspace &workspace, int currentLayer,
+BatchExportDialog::BatchExportDialog(const Workspace &workspace, int currentAttention,
     int currentSample, const QString &colorMap, QWidget *parent)
     : QDialog(parent)
     , m_colorMap(colorMap)
@@ -46,12 +46,12 @@ BatchExportDialog::BatchExportDialog(const Workspace &workspace, int currentLaye
     rowRange->addWidget(m_first);
     rowRange->addWidget(new QLabel(tr("to"), this));
     rowRange->addWidget(m_last);
-    m_layers = new QComboBox(this);
-    m_layers->addItem(tr("All attention layers"), -1);
+    m_calls = new QComboBox(this);
+    m_calls->addItem(tr("All attention calls"), -1);
     int index = 0;
-    for (const AttentionLayerInfo &layer : workspace.model->attentionLayers())
-        m_layers->addItem(QString::fromStdString(layer.key), index++);
-    m_layers->setCurrentIndex(m_layers->findData(currentLayer));
+    for (const AttentionLayerInfo &call : workspace.model->attentionLayers())
+        m_calls->addItem(QString::fromStdString(call.key), index++);
+    m_calls->setCurrentIndex(m_calls->findData(currentAttention));
     m_heads = new QCheckBox(tr("every head"), this);
     m_heads->setChecked(true);
     m_mean = new QCheckBox(tr("mean over heads"), this);
@@ -67,7 +67,7 @@ BatchExportDialog::BatchExportDialog(const Workspace &workspace, int currentLaye
 
     form->addRow(tr("Folder:"), dirRow);
     form->addRow(tr("Samples:"), rowRange);
-    form->addRow(tr("Layers:"), m_layers);
+    form->addRow(tr("Attention calls:"), m_calls);
     form->addRow(tr("Heads:"), heads);
     m_image = std::make_unique<ImageSettingsFields>(this, form, ImageExportSettings {});
     form->addRow(tr("Matrices:"), m_matrix);
@@ -90,12 +90,12 @@ BatchExportRequest BatchExportDialog::request() const
     r.report.dpi = image.dpi;
     r.report.colorMap = m_colorMap;
     r.report.matrix = m_matrix->currentData().toString();
-    r.firstRow = std::min(m_first->value(), m_last->value());
-    r.lastRow = std::max(m_first->value(), m_last->value());
-    r.layer = m_layers->currentData().toInt();
-    r.allHeads = m_heads->isChecked();
-    r.mean = m_mean->isChecked();
-    r.max = m_max->isChecked();
+    r.firstSample = std::min(m_first->value(), m_last->value());
+    r.lastSample = std::max(m_first->value(), m_last->value());
+    r.attention = m_calls->currentData().toInt();
+    r.heads.allHeads = m_heads->isChecked();
+    r.heads.mean = m_mean->isChecked();
+    r.heads.max = m_max->isChecked();
     return r;
 }
 

@@ -14,12 +14,15 @@ class QSpinBox;
 
 namespace attnlens {
 
-/// Asks what a batch export writes (folder, samples, layers, heads, format, size, matrix files).
+/// Asks what a batch export writes (folder, samples, attention calls, heads, format, size,
+/// matrix files).
 class BatchExportDialog : public QDialog
 {
     Q_OBJECT
 public:
-    BatchExportDialog(const Workspace &workspace, int currentLayer, int currentSample,
+    /// `workspace` is the snapshot the request is for; `currentAttention` indexes its
+    /// Model::attentionLayers().
+    BatchExportDialog(const Workspace &workspace, int currentAttention, int currentSample,
         const QString &colorMap, QWidget *parent = nullptr);
     ~BatchExportDialog() override;
     BatchExportRequest request() const;
@@ -28,7 +31,7 @@ private:
     QLineEdit *m_directory = nullptr;
     QSpinBox *m_first = nullptr;
     QSpinBox *m_last = nullptr;
-    QComboBox *m_layers = nullptr;
+    QComboBox *m_calls = nullptr;
     QCheckBox *m_heads = nullptr;
     QCheckBox *m_mean = nullptr;
     QCheckBox *m_max = nullptr;

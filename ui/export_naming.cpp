@@ -54,8 +54,8 @@ QString headTag(const HeadChoice &head, int headCount)
 QString fileName(const ExportName &name, const QString &extension)
 {
     return QLatin1Char('r') + padded(name.row, name.rowCount, 6) + QStringLiteral("_L")
-        + padded(name.layerIndex + 1, name.layerCount + 1, 2) + QLatin1Char('-')
-        + sanitize(name.layerName) + QLatin1Char('_') + headTag(name.head, name.headCount)
+        + padded(name.attention + 1, name.attentionCount + 1, 2) + QLatin1Char('-')
+        + sanitize(name.attentionKey) + QLatin1Char('_') + headTag(name.head, name.headCount)
         + QLatin1Char('.') + extension;
 }
 

@@ -9,13 +9,13 @@ namespace attnlens::exportnaming {
 /// What one exported file shows; the counts set the zero padding so names sort in a listing.
 struct ExportName
 {
-    qint64 row = 0;      ///< dataset row index (0-based)
-    qint64 rowCount = 1; ///< number of rows in the dataset (pads to at least 6 digits)
-    int layerIndex = 0;  ///< 0-based position among the attention layers; printed 1-based
-    int layerCount = 1;  ///< number of attention layers (pads to at least 2 digits)
-    QString layerName;   ///< Keras name or attention key ("enc@1"); sanitised
-    HeadChoice head;     ///< one head, or the mean / max over heads
-    int headCount = 1;   ///< heads of the layer (pads to at least 2 digits)
+    qint64 row = 0;         ///< dataset row index (0-based)
+    qint64 rowCount = 1;    ///< number of rows in the dataset (pads to at least 6 digits)
+    int attention = 0;      ///< index in Model::attentionLayers() (the call); printed 1-based
+    int attentionCount = 1; ///< number of attention calls (pads to at least 2 digits)
+    QString attentionKey;   ///< the call's key ("enc", "enc@1" for a second call); sanitised
+    HeadChoice head;        ///< one head, or the mean / max over heads
+    int headCount = 1;      ///< heads of the layer (pads to at least 2 digits)
 };
 
 /// "name" with every character outside [A-Za-z0-9_.-] replaced by '_' (so "enc@1" gives

@@ -1,6 +1,7 @@
 #include "ui/main_window.h"
 
 #include <algorithm>
+#include <climits>
 
 #include <QAction>
 #include <QApplication>
@@ -17,13 +18,13 @@
 #include <QMessageBox>
 #include <QMimeData>
 #include <QProgressBar>
+#include <QProgressDialog>
 #include <QScreen>
 #include <QStatusBar>
 #include <QTableView>
 #include <QToolBar>
 #include <qcustomplot.h>
 
-#include "core/tensor/large_block_pool.h"
 #include "ui/attention_presenter.h"
 #include "ui/batch_export.h"
 #include "ui/batch_export_dialog.h"
@@ -31,7 +32,7 @@
 #include "ui/export_dialog.h"
 #include "ui/head_list.h"
 #include "ui/heatmap_view.h"
-#include "ui/inference_controller.h"
+#include "ui/job_runner.h"
 #include "ui/keyboard_help.h"
 #include "ui/model_panel.h"
 #include "ui/overview_grid.h"
@@ -68,7 +69,7 @@ MainWindow::MainWindow(QWidget *parent)
     setAcceptDrops(true);
     setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks);
     // Every widget below is created with a parent (or handed to a dock/layout) that owns it.
-    m_controller = new InferenceController(this);
+    m_runner = new JobRunner(this);
     m_heatmap = new HeatmapView(this);
     m_heatmap->setObjectName(QStringLiteral("heatmapView"));
     setCentralWidget(m_heatmap);
@@ -83,23 +84,29 @@ MainWindow::MainWindow(QWidget *parent)
     statusBar()->addWidget(m_status, 1);
     statusBar()->addPermanentWidget(m_progress);
 
-    connect(m_controller, &InferenceController::loaded, this, &MainWindow::onLoaded);
-    connect(m_controller, &InferenceController::predicted, this, &MainWindow::onPredicted);
-    connect(m_controller, &InferenceController::sampleReady, this, &MainWindow::onSampleReady);
-    connect(m_controller, &InferenceController::failed, this, &MainWindow::onFailed);
-    connect(m_controller, &InferenceController::progress, this, &MainWindow::onProgress);
-    connect(m_controller, &InferenceController::busyChanged, this, [this](bool busy) {
+    connect(m_runner, &JobRunner::loaded, this, &MainWindow::onLoaded);
+    connect(m_runner, &JobRunner::predicted, this, &MainWindow::onPredicted);
+    connect(m_runner, &JobRunner::sampleReady, this, &MainWindow::onSampleReady);
+    connect(m_runner, &JobRunner::failed, this, &MainWindow::onFailed);
+    connect(m_runner, &JobRunner::progress, this, &MainWindow::onProgress);
+    connect(m_runner, &JobRunner::refused, this, [this](const QString &message) {
+        m_lastError = message;
+        m_status->setText(message);
+    });
+    connect(m_runner, &JobRunner::batchExportFinished, this, &MainWindow::onBatchExportFinished);
+    connect(m_runner, &JobRunner::busyChanged, this, [this](bool busy) {
         m_progress->setVisible(busy);
         if (!busy)
             m_status->setText(tr("Ready"));
     });
-    connect(m_modelPanel, &ModelPanel::attentionLayerChosen, this, &MainWindow::selectLayer);
+    connect(m_modelPanel, &ModelPanel::attentionChosen, this, &MainWindow::selectAttention);
     connect(m_samples, &SampleTable::sampleChosen, this, &MainWindow::selectSample);
     connect(m_heads, &HeadList::headChosen, this, &MainWindow::selectHead);
-    connect(m_overview, &OverviewGrid::cellChosen, this, [this](int layer, const HeadChoice &head) {
-        m_head = head;
-        selectLayer(layer);
-    });
+    connect(
+        m_overview, &OverviewGrid::cellChosen, this, [this](int attention, const HeadChoice &head) {
+            m_head = head;
+            selectAttention(attention);
+        });
     connect(m_heatmap, &HeatmapView::sampleStepRequested, m_samples, &SampleTable::step);
     connect(m_heatmap, &HeatmapView::hoverChanged, this, [this](const QString &text) {
         if (!text.isEmpty())
@@ -147,10 +154,11 @@ void MainWindow::createToolBar()
     QToolBar *bar = addToolBar(tr("View"));
     bar->setObjectName(QStringLiteral("viewToolBar"));
     bar->setMovable(false);
-    m_layerBox = new QComboBox(bar);
-    m_layerBox->setObjectName(QStringLiteral("layerBox"));
-    m_layerBox->setMinimumContentsLength(18);
-    m_layerBox->setToolTip(tr("Attention layer (Ctrl+] / Ctrl+[)"));
+    m_attentionBox = new QComboBox(bar);
+    m_attentionBox->setObjectName(QStringLiteral("attentionBox"));
+    m_attentionBox->setMinimumContentsLength(18);
+    m_attentionBox->setToolTip(
+        tr("Attention call: one call of an attention layer (Ctrl+] / Ctrl+[)"));
     m_colorBox = new QComboBox(bar);
     m_colorBox->setObjectName(QStringLiteral("colorBox"));
     m_colorBox->addItems(colormaps::names());
@@ -159,13 +167,13 @@ void MainWindow::createToolBar()
     m_rangeBox->addItem(tr("Range per head"), static_cast<int>(RangeMode::PerHead));
     m_rangeBox->addItem(tr("Range shared across heads"), static_cast<int>(RangeMode::SharedHeads));
     m_rangeBox->addItem(tr("Fixed range 0..1"), static_cast<int>(RangeMode::Fixed01));
-    bar->addWidget(new QLabel(tr(" Layer: "), bar));
-    bar->addWidget(m_layerBox);
+    bar->addWidget(new QLabel(tr(" Attention: "), bar));
+    bar->addWidget(m_attentionBox);
     bar->addSeparator();
     bar->addWidget(new QLabel(tr(" Colours: "), bar));
     bar->addWidget(m_colorBox);
     bar->addWidget(m_rangeBox);
-    connect(m_layerBox, &QComboBox::activated, this, &MainWindow::selectLayer);
+    connect(m_attentionBox, &QComboBox::activated, this, &MainWindow::selectAttention);
     connect(m_colorBox, &QComboBox::activated, this,
         [this](int) { setColorMap(m_colorBox->currentText()); });
     connect(m_rangeBox, &QComboBox::activated, this,
@@ -208,13 +216,13 @@ void MainWindow::createActions()
     add(tr("Previous Head"),
         {QKeySequence(Qt::Key_BracketLeft), QKeySequence(Qt::CTRL | Qt::Key_Left)},
         [this] { m_heads->selectPrevious(); });
-    add(tr("Next Layer"), {QKeySequence(Qt::CTRL | Qt::Key_BracketRight)}, [this] {
-        if (m_layerBox->count() > 0)
-            selectLayer((m_layer + 1) % m_layerBox->count());
+    add(tr("Next Attention Call"), {QKeySequence(Qt::CTRL | Qt::Key_BracketRight)}, [this] {
+        if (m_attentionBox->count() > 0)
+            selectAttention((m_attention + 1) % m_attentionBox->count());
     });
-    add(tr("Previous Layer"), {QKeySequence(Qt::CTRL | Qt::Key_BracketLeft)}, [this] {
-        if (m_layerBox->count() > 0)
-            selectLayer((m_layer + m_layerBox->count() - 1) % m_layerBox->count());
+    add(tr("Previous Attention Call"), {QKeySequence(Qt::CTRL | Qt::Key_BracketLeft)}, [this] {
+        if (m_attentionBox->count() > 0)
+            selectAttention((m_attention + m_attentionBox->count() - 1) % m_attentionBox->count());
     });
     add(tr("Next Sample"), {QKeySequence(Qt::CTRL | Qt::Key_Down)}, [this] { m_samples->step(1); });
     add(tr("Previous Sample"), {QKeySequence(Qt::CTRL | Qt::Key_Up)},
@@ -257,7 +265,7 @@ void MainWindow::open(
     const QString config = modelFile.isEmpty() ? m_workspace.configFile : configFile;
     // A new model keeps the data that is open, if it fits.
     const QStringList files = dataFiles.isEmpty() ? m_workspace.dataFiles : dataFiles;
-    m_controller->load(model, config, files, m_workspace);
+    m_runner->load(model, config, files, m_workspace); // refused (status bar) during an export
 }
 
 void MainWindow::onLoaded(const Workspace &workspace)
@@ -274,38 +282,38 @@ void MainWindow::onLoaded(const Workspace &workspace)
     const Model &model = *workspace.model;
     if (!sameModel) {
         m_modelPanel->showModel(model);
-        m_layerBox->clear();
+        m_attentionBox->clear();
         for (const AttentionLayerInfo &layer : model.attentionLayers())
-            m_layerBox->addItem(QString::fromStdString(layer.key));
-        m_layer = 0;
+            m_attentionBox->addItem(QString::fromStdString(layer.key));
+        m_attention = 0;
     }
-    for (int i = 0; i < m_layerBox->count(); ++i) {
-        if (!m_pendingLayerKey.isEmpty() && m_layerBox->itemText(i) == m_pendingLayerKey)
-            m_layer = i;
+    for (int i = 0; i < m_attentionBox->count(); ++i) {
+        if (!m_pendingAttentionKey.isEmpty()
+            && m_attentionBox->itemText(i) == m_pendingAttentionKey)
+            m_attention = i;
     }
-    m_pendingLayerKey.clear();
-    m_layerBox->setCurrentIndex(m_layer);
+    m_pendingAttentionKey.clear();
+    m_attentionBox->setCurrentIndex(m_attention);
     if (!sameData)
         m_samples->setDataset(workspace.dataset);
     m_scores = {};
-    // The previous model's results are gone: give the engine's cache of freed blocks back to
-    // the system rather than keep memory sized for a model that is closed.
-    if (!sameModel)
-        LargeBlockPool::instance().trim();
     if (workspace.dataset && workspace.dataset->sampleCount() > 0) {
-        m_sample
-            = std::clamp<int>(m_sample, 0, static_cast<int>(workspace.dataset->sampleCount()) - 1);
+        m_sample = std::clamp<int>(m_sample, 0, static_cast<int>(workspace.dataset->sampleCount()) - 1);
         m_samples->setCurrentSample(m_sample);
-        m_controller->predict(workspace);
+        m_runner->predict(workspace);
         requestSample();
     }
     if (!workspace.droppedDataReason.isEmpty())
         showError(tr("The open data does not fit this model"),
             workspace.droppedDataReason
                 + tr("\n\nThe model is open without data; open a matching data file."));
+    QStringList warnings;
     for (const std::string &warning : model.warnings())
-        m_status->setText(QString::fromStdString(warning));
-    refreshLayer();
+        warnings << QString::fromStdString(warning);
+    m_status->setText(warnings.join(QLatin1Char(' ')));
+    m_status->setToolTip(warnings.join(QLatin1Char('\n')));
+    m_overview->clear();
+    refreshAttention();
 }
 
 void MainWindow::onPredicted(const std::vector<Prediction> &predictions)
@@ -325,10 +333,11 @@ void MainWindow::onPredicted(const std::vector<Prediction> &predictions)
 
 void MainWindow::onSampleReady(const SampleAttention &scores)
 {
-    if (scores.row != m_sample)
+    if (scores.sample != m_sample)
         return;
     m_scores = scores;
-    refreshLayer();
+    refreshOverview();
+    refreshAttention();
 }
 
 void MainWindow::onFailed(const QString &title, const QString &message)
@@ -360,13 +369,13 @@ void MainWindow::requestSample()
         return;
     const auto row = static_cast<std::size_t>(m_sample);
     if (row < m_workspace.dataset->sampleUsable.size() && !m_workspace.dataset->sampleUsable[row]) {
-        refreshLayer(); // says why this sample cannot run
+        refreshAttention(); // says why this sample cannot run
         return;
     }
-    m_controller->computeSample(m_workspace, m_sample);
+    m_runner->computeSample(m_workspace, m_sample);
 }
 
-void MainWindow::refreshLayer()
+void MainWindow::refreshAttention()
 {
     if (!m_workspace.model) {
         m_heatmap->showMessage(tr("Open a model (File > Open Model) to see its attention."));
@@ -393,42 +402,48 @@ void MainWindow::refreshLayer()
         emit viewUpdated();
         return;
     }
-    if (m_scores.row != m_sample || m_scores.layers.size() <= static_cast<std::size_t>(m_layer))
+    if (m_scores.sample != m_sample
+        || m_scores.calls.size() <= static_cast<std::size_t>(m_attention))
         return; // the scores are on their way; keep the current picture until then
     try {
-        const AxisText text = presenter::axisText(m_workspace, m_layer, m_sample);
+        const AxisText text = presenter::axisText(m_workspace, m_attention, m_sample);
         m_heatmap->setLabels(text.keys, text.queries, text.keyTitle, text.queryTitle);
-        std::vector<QImage> thumbs
-            = presenter::headThumbnails(m_scores.layers[static_cast<std::size_t>(m_layer)],
+        const HeadThumbnails thumbs
+            = presenter::headThumbnails(m_scores.calls[static_cast<std::size_t>(m_attention)],
                 m_colorMap, m_range, kHeadThumbnail);
-        const QImage max = thumbs.back();
-        thumbs.pop_back();
-        const QImage mean = thumbs.back();
-        thumbs.pop_back();
-        m_heads->setThumbnails(thumbs, mean, max);
-        QStringList names;
-        std::vector<std::vector<QImage>> grid;
-        for (std::size_t l = 0; l < m_scores.layers.size(); ++l) {
-            names << QString::fromStdString(m_workspace.model->attentionLayers()[l].key);
-            std::vector<QImage> layer = presenter::headThumbnails(
-                m_scores.layers[l], m_colorMap, m_range, kOverviewThumbnail);
-            layer.resize(layer.size() - 2); // heads only
-            grid.push_back(std::move(layer));
-        }
-        m_overview->setThumbnails(names, grid);
+        m_heads->setThumbnails(thumbs.heads, thumbs.mean, thumbs.max);
     } catch (const std::exception &e) {
         showError(tr("Cannot label the heatmap"), QString::fromUtf8(e.what()));
     }
     refreshHeatmap();
 }
 
+void MainWindow::refreshOverview()
+{
+    // Every call's heads for the current sample: rebuilt when the scores, the colour map or the
+    // range change, not when another attention call is chosen.
+    if (!m_workspace.model || m_scores.sample != m_sample
+        || m_scores.calls.size() != m_workspace.model->attentionLayers().size())
+        return;
+    QStringList names;
+    std::vector<std::vector<QImage>> grid;
+    for (std::size_t call = 0; call < m_scores.calls.size(); ++call) {
+        names << QString::fromStdString(m_workspace.model->attentionLayers()[call].key);
+        grid.push_back(
+            presenter::headThumbnails(m_scores.calls[call], m_colorMap, m_range, kOverviewThumbnail)
+                .heads);
+    }
+    m_overview->setThumbnails(names, grid);
+}
+
 void MainWindow::refreshHeatmap()
 {
-    if (m_scores.row != m_sample || m_scores.layers.size() <= static_cast<std::size_t>(m_layer))
+    if (m_scores.sample != m_sample
+        || m_scores.calls.size() <= static_cast<std::size_t>(m_attention))
         return;
     try {
         const HeatmapContent content
-            = presenter::content(m_workspace, m_scores, m_layer, m_head, m_range);
+            = presenter::content(m_workspace, m_scores, m_attention, m_head, m_range);
         m_heatmap->setColorMap(m_colorMap);
         m_heatmap->setValueRange(content.range.first, content.range.second);
         m_heatmap->showMatrix(content.matrix, content.title);
@@ -437,19 +452,19 @@ void MainWindow::refreshHeatmap()
         return;
     }
     m_heads->setCurrent(m_head);
-    m_overview->setCurrent(m_layer, m_head);
-    m_modelPanel->setCurrentAttention(m_layer);
-    m_layerBox->setCurrentIndex(m_layer);
+    m_overview->setCurrent(m_attention, m_head);
+    m_modelPanel->setCurrentAttention(m_attention);
+    m_attentionBox->setCurrentIndex(m_attention);
     emit viewUpdated();
 }
 
-void MainWindow::selectLayer(int attentionIndex)
+void MainWindow::selectAttention(int attentionIndex)
 {
     if (!m_workspace.model || attentionIndex < 0
         || attentionIndex >= static_cast<int>(m_workspace.model->attentionLayers().size()))
         return;
-    m_layer = attentionIndex;
-    refreshLayer();
+    m_attention = attentionIndex;
+    refreshAttention();
 }
 
 void MainWindow::selectHead(const HeadChoice &choice)
@@ -472,19 +487,21 @@ void MainWindow::setColorMap(const QString &name)
 {
     m_colorMap = colormaps::isKnown(name) ? name.toLower() : QStringLiteral("viridis");
     m_colorBox->setCurrentText(m_colorMap);
-    refreshLayer();
+    refreshOverview();
+    refreshAttention();
 }
 
 void MainWindow::setRangeMode(RangeMode mode)
 {
     m_range = mode;
     m_rangeBox->setCurrentIndex(m_rangeBox->findData(static_cast<int>(mode)));
-    refreshLayer();
+    refreshOverview();
+    refreshAttention();
 }
 
 bool MainWindow::isBusy() const
 {
-    return m_controller->isBusy();
+    return m_runner->isBusy();
 }
 
 bool MainWindow::exportImage(
@@ -495,11 +512,11 @@ bool MainWindow::exportImage(
             showError(tr("Nothing to export"), tr("There is no heatmap on screen to export."));
         return false;
     }
-    const AttentionLayerInfo &layer
-        = m_workspace.model->attentionLayers().at(static_cast<std::size_t>(m_layer));
-    const ImageMetadata metadata = ReportExporter::metadata(m_workspace.modelFile,
-        fileSha256Hex(m_workspace.modelFile), layer.key, m_head, layer.heads, m_sample,
-        presenter::title(m_workspace, m_layer, m_head, m_sample));
+    const AttentionLayerInfo &call
+        = m_workspace.model->attentionLayers().at(static_cast<std::size_t>(m_attention));
+    const ImageMetadata metadata
+        = ReportExporter::metadata(m_workspace.modelFile, m_workspace.modelSha256, call.key, m_head,
+            call.heads, m_sample, presenter::title(m_workspace, m_attention, m_head, m_sample));
     QString error;
     if (imageexport::savePlot(m_heatmap->plot(), path, format, size, dpi, metadata, &error)) {
         m_status->setText(tr("Wrote %1").arg(path));
@@ -520,7 +537,7 @@ bool MainWindow::exportMatrixCsv(const QString &path, bool quiet)
         error = tr("There is no heatmap on screen to export.");
     } else {
         try {
-            const AxisText text = presenter::axisText(m_workspace, m_layer, m_sample);
+            const AxisText text = presenter::axisText(m_workspace, m_attention, m_sample);
             ok = imageexport::saveMatrixCsv(path, matrix.data(), static_cast<int>(matrix.rows()),
                 static_cast<int>(matrix.cols()), text.keys, text.queries, &error);
         } catch (const std::exception &e) {
@@ -565,11 +582,11 @@ void MainWindow::openDataDialog()
 
 void MainWindow::exportImageDialog()
 {
-    static ImageExportSettings last;
-    ExportDialog dialog(last, this);
+    ExportDialog dialog(m_imageExportSettings, this);
     if (dialog.exec() != QDialog::Accepted)
         return;
-    last = dialog.settings();
+    m_imageExportSettings = dialog.settings();
+    const ImageExportSettings &last = m_imageExportSettings;
     const QString extension = imageFormatExtension(last.format);
     const QString suggested = (m_lastExportDir.isEmpty() ? QDir::homePath() : m_lastExportDir)
         + QLatin1Char('/') + QStringLiteral("attention.") + extension;
@@ -604,24 +621,55 @@ void MainWindow::copyImage()
 
 void MainWindow::batchExportDialog()
 {
+    const QString conflict = m_runner->batchExportConflict();
+    if (!conflict.isEmpty()) {
+        m_lastError = conflict;
+        m_status->setText(conflict);
+        return;
+    }
     if (!m_workspace.dataset || m_workspace.model->attentionLayers().empty()) {
         showError(tr("Nothing to export"),
             tr("Open a model with an attention layer and a data set first."));
         return;
     }
-    BatchExportDialog dialog(m_workspace, m_layer, m_sample, m_colorMap, this);
+    // The request is chosen for this snapshot and applied to it, whatever is opened meanwhile.
+    const Workspace snapshot = m_workspace;
+    BatchExportDialog dialog(snapshot, m_attention, m_sample, m_colorMap, this);
     if (dialog.exec() != QDialog::Accepted)
         return;
-    QString error;
-    bool cancelled = false;
-    const std::int64_t written
-        = runBatchExport(m_workspace, dialog.request(), this, &error, &cancelled);
-    if (!error.isEmpty())
-        showError(tr("Batch export stopped"), error);
-    m_status->setText(cancelled ? tr("Batch export cancelled after %1 images").arg(written)
-                                : tr("Batch export wrote %1 images to %2")
-                                      .arg(written)
-                                      .arg(dialog.request().report.directory));
+    startBatchExport(snapshot, dialog.request());
+}
+
+bool MainWindow::startBatchExport(const Workspace &workspace, const BatchExportRequest &request)
+{
+    if (!m_runner->exportBatch(workspace, request))
+        return false;
+    // Not modal: a modal QProgressDialog runs processEvents() inside setValue(). The window stays
+    // usable while the export runs; the runner refuses loads until it ends.
+    auto *progress = new QProgressDialog(
+        tr("Exporting heatmaps…"), tr("Cancel"), 0, 0, this); // closed when the export ends
+    progress->setObjectName(QStringLiteral("batchExportProgress"));
+    progress->setAttribute(Qt::WA_DeleteOnClose);
+    progress->setAutoClose(false);
+    progress->setAutoReset(false);
+    progress->setMinimumDuration(300);
+    connect(progress, &QProgressDialog::canceled, m_runner, &JobRunner::cancelBatchExport);
+    connect(m_runner, &JobRunner::batchProgress, progress, [progress](qint64 done, qint64 total) {
+        progress->setMaximum(static_cast<int>(std::min<qint64>(total, INT_MAX)));
+        progress->setValue(static_cast<int>(std::min<qint64>(done, INT_MAX)));
+    });
+    connect(m_runner, &JobRunner::batchExportFinished, progress, &QWidget::close);
+    return true;
+}
+
+void MainWindow::onBatchExportFinished(const BatchExportOutcome &outcome)
+{
+    if (!outcome.error.isEmpty())
+        showError(tr("Batch export stopped"), outcome.error);
+    m_status->setText(outcome.cancelled
+            ? tr("Batch export cancelled after %1 images").arg(outcome.written)
+            : tr("Batch export wrote %1 images to %2").arg(outcome.written).arg(outcome.directory));
+    emit batchExportFinished(outcome);
 }
 
 void MainWindow::showKeyboardHelp()
@@ -645,7 +693,7 @@ Session MainWindow::currentSession() const
     s.modelFile = m_workspace.modelFile;
     s.configFile = m_workspace.configFile;
     s.dataFiles = m_workspace.dataFiles;
-    s.layerKey = m_layerBox->currentText();
+    s.attentionKey = m_attentionBox->currentText();
     s.head = m_head;
     s.sample = m_sample;
     s.colorMap = m_colorMap;
@@ -689,7 +737,7 @@ void MainWindow::openDemo(const Session &last, const QString &demoModel, const Q
     if (lastWasDemo) {
         m_head = last.head;
         m_sample = std::max(0, last.sample);
-        m_pendingLayerKey = last.layerKey;
+        m_pendingAttentionKey = last.attentionKey;
     }
     open(demoModel, QString(), {demoData});
 }
@@ -704,11 +752,12 @@ bool MainWindow::reopenLastSession()
                                         .arg(s.modelFile));
         return false;
     }
+    // A new workspace: the model with exactly the data it had (none if it had none).
+    if (!m_runner->load(s.modelFile, s.configFile, s.dataFiles, m_workspace))
+        return false; // refused during a batch export (status bar); the view stays as it is
     m_head = s.head;
     m_sample = std::max(0, s.sample);
-    m_pendingLayerKey = s.layerKey;
-    // A new workspace: the model with exactly the data it had (none if it had none).
-    m_controller->load(s.modelFile, s.configFile, s.dataFiles, m_workspace);
+    m_pendingAttentionKey = s.attentionKey;
     return true;
 }
 
@@ -744,7 +793,7 @@ void MainWindow::dropEvent(QDropEvent *event)
             ambiguous << file;
     }
     for (const QString &file : std::as_const(ambiguous)) {
-        if (model.isEmpty() && (!m_workspace.model || dataFiles.isEmpty()) && !m_workspace.model)
+        if (model.isEmpty() && !m_workspace.model)
             model = file;
         else if (model.isEmpty() && dataFiles.isEmpty() && m_workspace.model)
             dataFiles << file;

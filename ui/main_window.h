@@ -3,8 +3,10 @@
 #include <QMainWindow>
 #include <QStringList>
 
+#include "ui/batch_export.h"
 #include "ui/head_matrix.h"
 #include "ui/image_export.h"
+#include "ui/image_settings_fields.h"
 #include "ui/predictions.h"
 #include "ui/session_settings.h"
 #include "ui/workspace.h"
@@ -18,14 +20,14 @@ namespace attnlens {
 
 class HeadList;
 class HeatmapView;
-class InferenceController;
+class JobRunner;
 class ModelPanel;
 class OverviewGrid;
 class SampleTable;
 
 /// The desktop window. It composes the panels and routes choices between them; the work is done
-/// by InferenceController (background loading and inference), presenter:: (what to draw) and the
-/// panels. Every user action that can fail is caught here, once, and reported in a dialog; a
+/// by JobRunner (every long job: loading, inference, batch export), presenter:: (what to draw) and
+/// the panels. Every user action that can fail is caught here, once, and reported in a dialog; a
 /// failed open leaves the previous model, data and view untouched.
 class MainWindow : public QMainWindow
 {
@@ -38,20 +40,22 @@ public:
     /// background. An empty model file keeps the current model and only reads new data.
     void open(const QString &modelFile, const QString &configFile, const QStringList &dataFiles);
     /// Restores what the last run saved: window geometry, dock layout, colour map and range,
-    /// recent files, always; with `openFiles` also its files and its layer, head and sample.
+    /// recent files, always; with `openFiles` also its files and its attention call, head and
+    /// sample.
     /// Remembers `session` for File > Reopen Last Session.
     void restoreSession(const Session &session, bool openFiles);
     /// What `attnlens` without arguments shows: the bundled demo (`demoModel`, `demoData`), so
     /// the first screen is a labelled heatmap. `last` is restored as by restoreSession(); its
-    /// layer, head and sample too when the demo was what it had open. Its files stay reachable
-    /// through File > Reopen Last Session and File > Open Recent.
+    /// attention call, head and sample too when the demo was what it had open. Its files stay
+    /// reachable through File > Reopen Last Session and File > Open Recent.
     void openDemo(const Session &last, const QString &demoModel, const QString &demoData);
     /// Opens the files and view of the session restored at start-up (File > Reopen Last
-    /// Session). False when there is none or its model file no longer exists.
+    /// Session). False when there is none, its model file no longer exists or a batch export runs.
     bool reopenLastSession();
 
     /// Selections (also used by the tests).
-    void selectLayer(int attentionIndex);
+    /// `attention` is an index into Model::attentionLayers() (an attention call).
+    void selectAttention(int attention);
     void selectHead(const HeadChoice &choice);
     void selectSample(int sample);
     void setColorMap(const QString &name);
@@ -61,13 +65,18 @@ public:
     bool exportImage(
         const QString &path, ImageFormat format, QSize size, int dpi, bool quiet = false);
     bool exportMatrixCsv(const QString &path, bool quiet = false);
+    /// Starts File > Batch Export of `request` on `workspace` (a snapshot: what the request was
+    /// chosen for) with a progress dialog that can cancel it. False when the runner refused it
+    /// (a load or an export runs, nothing to export): the reason is in the status bar and
+    /// lastError(). batchExportFinished() follows a true.
+    bool startBatchExport(const Workspace &workspace, const BatchExportRequest &request);
 
     const Workspace &workspace() const { return m_workspace; }
     const SampleAttention &sampleScores() const { return m_scores; }
-    int currentLayer() const { return m_layer; }
+    int currentAttention() const { return m_attention; }
     HeadChoice currentHead() const { return m_head; }
     int currentSample() const { return m_sample; }
-    /// True while loading or inference runs in the background.
+    /// True while loading, inference or a batch export runs in the background.
     bool isBusy() const;
     /// The text of the last error dialog (for tests), empty if none.
     QString lastError() const { return m_lastError; }
@@ -77,10 +86,13 @@ public:
     SampleTable *sampleTable() const { return m_samples; }
     ModelPanel *modelPanel() const { return m_modelPanel; }
     OverviewGrid *overviewGrid() const { return m_overview; }
+    JobRunner *jobRunner() const { return m_runner; }
 
 signals:
     /// The heatmap shows what the current selection asks for (after any background work).
     void viewUpdated();
+    /// A batch export started by startBatchExport() ended (written, cancelled or failed).
+    void batchExportFinished(const attnlens::BatchExportOutcome &outcome);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -98,9 +110,11 @@ private:
     void onSampleReady(const SampleAttention &scores);
     void onFailed(const QString &title, const QString &message);
     void onProgress(const QString &what, qint64 done, qint64 total);
+    void onBatchExportFinished(const BatchExportOutcome &outcome);
 
     void requestSample();
-    void refreshLayer();
+    void refreshAttention();
+    void refreshOverview();
     void refreshHeatmap();
     void showError(const QString &title, const QString &message);
 
@@ -114,13 +128,13 @@ private:
     void showAbout();
     Session currentSession() const;
 
-    InferenceController *m_controller = nullptr;
+    JobRunner *m_runner = nullptr;
     HeatmapView *m_heatmap = nullptr;
     ModelPanel *m_modelPanel = nullptr;
     SampleTable *m_samples = nullptr;
     HeadList *m_heads = nullptr;
     OverviewGrid *m_overview = nullptr;
-    QComboBox *m_layerBox = nullptr;
+    QComboBox *m_attentionBox = nullptr;
     QComboBox *m_colorBox = nullptr;
     QComboBox *m_rangeBox = nullptr;
     QLabel *m_status = nullptr;
@@ -130,17 +144,18 @@ private:
 
     Workspace m_workspace;
     SampleAttention m_scores;
-    int m_layer = 0;
+    int m_attention = 0; ///< index into Model::attentionLayers()
     HeadChoice m_head;
     int m_sample = 0;
     QString m_colorMap = QStringLiteral("viridis");
     RangeMode m_range = RangeMode::PerHead;
-    QString m_pendingLayerKey; ///< layer to choose when the next model arrives (session restore)
-    Session m_lastSession;     ///< saved by the previous run, for File > Reopen Last Session
+    QString m_pendingAttentionKey; ///< call to choose when the next model arrives (restore)
+    Session m_lastSession;         ///< saved by the previous run, for File > Reopen Last Session
     QStringList m_recentModels;
     QStringList m_recentData;
     QString m_lastError;
     QString m_lastExportDir;
+    ImageExportSettings m_imageExportSettings; ///< what File > Export Image chose last
 };
 
 } // namespace attnlens

@@ -52,7 +52,7 @@ ModelPanel::ModelPanel(QWidget *parent)
             return;
         const int index = item->data(0, kAttentionRole).toInt();
         if (index >= 0)
-            emit attentionLayerChosen(index);
+            emit attentionChosen(index);
     };
     connect(m_tree, &QTreeWidget::currentItemChanged, this, choose);
     connect(m_tree, &QTreeWidget::itemActivated, this, choose);

@@ -11,8 +11,9 @@ namespace attnlens {
 
 /// The model at a glance: name, file format, Keras version, parameter count, and its layers
 /// (name, class, output shape, parameters) with the attention layers marked. Choosing an
-/// attention layer (click or Enter) emits attentionLayerChosen with its index in
-/// Model::attentionLayers() (the first call of a layer called more than once).
+/// attention layer (click or Enter) emits attentionChosen with the index in
+/// Model::attentionLayers() of its attention call (the first one of a layer called more than
+/// once).
 class ModelPanel : public QWidget
 {
     Q_OBJECT
@@ -28,7 +29,7 @@ public:
     QString summaryText() const;
 
 signals:
-    void attentionLayerChosen(int attentionIndex);
+    void attentionChosen(int attention);
 
 protected:
     /// Refits the columns when the tree's viewport changes size (dock resized, or the vertical

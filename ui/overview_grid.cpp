@@ -29,7 +29,7 @@ OverviewGrid::OverviewGrid(QWidget *parent)
     m_table->verticalHeader()->setDefaultSectionSize(kThumbnailSide + 8);
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Fixed);
     m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
-    m_table->setToolTip(tr("Every head (rows) of every attention layer (columns) for this sample; "
+    m_table->setToolTip(tr("Every head (rows) of every attention call (columns) for this sample; "
                            "click one to show it"));
     layout->addWidget(m_table);
     connect(m_table, &QTableWidget::cellClicked, this, [this](int row, int column) {
@@ -39,27 +39,27 @@ OverviewGrid::OverviewGrid(QWidget *parent)
 }
 
 void OverviewGrid::setThumbnails(
-    const QStringList &layerNames, const std::vector<std::vector<QImage>> &thumbnails)
+    const QStringList &callNames, const std::vector<std::vector<QImage>> &thumbnails)
 {
     m_quiet = true;
     std::size_t heads = 0;
-    for (const auto &layer : thumbnails)
-        heads = std::max(heads, layer.size());
+    for (const auto &call : thumbnails)
+        heads = std::max(heads, call.size());
     m_table->clear();
     m_table->setColumnCount(static_cast<int>(thumbnails.size()));
     m_table->setRowCount(static_cast<int>(heads));
-    m_table->setHorizontalHeaderLabels(layerNames);
+    m_table->setHorizontalHeaderLabels(callNames);
     QStringList rowNames;
     for (std::size_t h = 0; h < heads; ++h)
         rowNames << tr("head %1").arg(h);
     m_table->setVerticalHeaderLabels(rowNames);
-    for (std::size_t l = 0; l < thumbnails.size(); ++l) {
-        for (std::size_t h = 0; h < thumbnails[l].size(); ++h) {
+    for (std::size_t c = 0; c < thumbnails.size(); ++c) {
+        for (std::size_t h = 0; h < thumbnails[c].size(); ++h) {
             auto *item = new QTableWidgetItem; // owned by the table
-            item->setIcon(thumbnailIcon(thumbnails[l][h]));
+            item->setIcon(thumbnailIcon(thumbnails[c][h]));
             item->setToolTip(
-                QStringLiteral("%1, head %2").arg(layerNames.value(static_cast<int>(l))).arg(h));
-            m_table->setItem(static_cast<int>(h), static_cast<int>(l), item);
+                QStringLiteral("%1, head %2").arg(callNames.value(static_cast<int>(c))).arg(h));
+            m_table->setItem(static_cast<int>(h), static_cast<int>(c), item);
         }
     }
     m_quiet = false;
@@ -74,11 +74,11 @@ void OverviewGrid::clear()
     m_quiet = false;
 }
 
-void OverviewGrid::setCurrent(int layer, const HeadChoice &choice)
+void OverviewGrid::setCurrent(int attention, const HeadChoice &choice)
 {
     m_quiet = true;
-    if (choice.kind == HeadChoice::Kind::Head && m_table->item(choice.head, layer) != nullptr)
-        m_table->setCurrentCell(choice.head, layer);
+    if (choice.kind == HeadChoice::Kind::Head && m_table->item(choice.head, attention) != nullptr)
+        m_table->setCurrentCell(choice.head, attention);
     else
         m_table->clearSelection();
     m_quiet = false;

@@ -26,16 +26,19 @@ QString fileSha256Hex(const QString &file)
     return QString::fromLatin1(hash.result().toHex());
 }
 
-ReportExporter::ReportExporter(
-    const Model &model, const Dataset &dataset, const QString &modelFile, ReportOptions options)
-    : m_model(model)
-    , m_dataset(dataset)
+ReportExporter::ReportExporter(std::shared_ptr<const Model> model,
+    std::shared_ptr<const Dataset> dataset, const QString &modelFile, const QString &modelSha256,
+    ReportOptions options)
+    : m_model(std::move(model))
+    , m_dataset(std::move(dataset))
     , m_modelFile(modelFile)
-    , m_modelSha256(fileSha256Hex(modelFile))
+    , m_modelSha256(modelSha256)
     , m_options(std::move(options))
     , m_plot(std::make_unique<QCustomPlot>())
     , m_encoder(std::make_unique<RasterEncoder>())
 {
+    if (!m_model || !m_dataset)
+        throw std::invalid_argument("a report needs a model and a data set");
     if (!QDir().mkpath(m_options.directory) || !QFileInfo(m_options.directory).isDir())
         throw std::runtime_error("cannot create the output directory "
             + m_options.directory.toStdString() + ": check that the path is writable");
@@ -50,11 +53,11 @@ ReportExporter::~ReportExporter()
     m_encoder->drain(); // before the plot goes: the jobs hold only images, but finish first
 }
 
-QString ReportExporter::title(const QString &modelFile, const std::string &layerKey,
+QString ReportExporter::title(const QString &modelFile, const std::string &attentionKey,
     const HeadChoice &head, std::int64_t row, const Dataset *dataset)
 {
     QString text = QStringLiteral("%1 — %2 — %3 — row %4")
-                       .arg(QFileInfo(modelFile).fileName(), QString::fromStdString(layerKey),
+                       .arg(QFileInfo(modelFile).fileName(), QString::fromStdString(attentionKey),
                            head.displayName())
                        .arg(row);
     if (dataset != nullptr && row >= 0
@@ -69,55 +72,56 @@ QString ReportExporter::title(const QString &modelFile, const std::string &layer
 }
 
 ImageMetadata ReportExporter::metadata(const QString &modelFile, const QString &modelSha256,
-    const std::string &layerKey, const HeadChoice &head, int heads, std::int64_t row,
+    const std::string &attentionKey, const HeadChoice &head, int heads, std::int64_t row,
     const QString &title)
 {
     ImageMetadata m;
     m.modelFile = QFileInfo(modelFile).fileName();
     m.modelSha256 = modelSha256;
-    m.layer = QString::fromStdString(layerKey);
+    m.layer = QString::fromStdString(attentionKey);
     m.head = exportnaming::headTag(head, heads);
     m.row = QString::number(row);
     m.title = title;
     return m;
 }
 
-QString ReportExporter::write(int layer, const HeadChoice &head, std::int64_t row,
-    const float *scores, int heads, int queries, int keys)
+QString ReportExporter::write(
+    int attention, const HeadChoice &head, std::int64_t sample, const Tensor &scores)
 {
-    const auto &layers = m_model.attentionLayers();
-    const AttentionLayerInfo &info = layers.at(static_cast<std::size_t>(layer));
-    if (layer != m_labelledLayer || row != m_labelledRow) {
+    const auto &calls = m_model->attentionLayers();
+    const AttentionLayerInfo &info = calls.at(static_cast<std::size_t>(attention));
+    if (attention != m_labelledCall || sample != m_labelledSample) {
         LabelOptions labelOptions;
         labelOptions.labelFile = m_options.labelFile;
-        labelOptions.sample = row;
-        const AxisText text = presenter::axisText(info, m_dataset, labelOptions);
+        labelOptions.row = sample;
+        const AxisText text = presenter::axisText(info, *m_dataset, labelOptions);
         m_figure->setAxisTitles(text.keyTitle, text.queryTitle);
         if (text.keys != m_keyLabels || text.queries != m_queryLabels) {
             m_figure->setLabels(text.keys, text.queries); // lays out again: only on change
             m_keyLabels = text.keys;
             m_queryLabels = text.queries;
         }
-        m_labelledLayer = layer;
-        m_labelledRow = row;
+        m_labelledCall = attention;
+        m_labelledSample = sample;
     }
-    const RowMatrix matrix = headMatrix(scores, heads, queries, keys, head);
+    const RowMatrix matrix = headMatrix(scores, head);
+    const int heads = static_cast<int>(scores.dim(0));
     m_figure->setMatrix(matrix);
-    const QString figureTitle = title(m_modelFile, info.key, head, row, &m_dataset);
+    const QString figureTitle = title(m_modelFile, info.key, head, sample, m_dataset.get());
     m_figure->setTitle(figureTitle);
 
     exportnaming::ExportName name;
-    name.row = row;
-    name.rowCount = m_dataset.sampleCount();
-    name.layerIndex = layer;
-    name.layerCount = static_cast<int>(layers.size());
-    name.layerName = QString::fromStdString(info.key);
+    name.row = sample;
+    name.rowCount = m_dataset->sampleCount();
+    name.attention = attention;
+    name.attentionCount = static_cast<int>(calls.size());
+    name.attentionKey = QString::fromStdString(info.key);
     name.head = head;
     name.headCount = heads;
     const QString path = m_options.directory + QLatin1Char('/')
         + exportnaming::fileName(name, imageFormatExtension(m_options.format));
     const ImageMetadata imageMetadata
-        = metadata(m_modelFile, m_modelSha256, info.key, head, heads, row, figureTitle);
+        = metadata(m_modelFile, m_modelSha256, info.key, head, heads, sample, figureTitle);
     QString error;
     if (m_options.format == ImageFormat::Png || m_options.format == ImageFormat::Jpg) {
         m_encoder->push(imageexport::render(m_plot.get(), m_options.size, m_options.dpi), path,
@@ -127,6 +131,8 @@ QString ReportExporter::write(int layer, const HeadChoice &head, std::int64_t ro
         throw std::runtime_error(error.toStdString());
     }
     if (!m_options.matrix.isEmpty()) {
+        const auto queries = static_cast<int>(matrix.rows());
+        const auto keys = static_cast<int>(matrix.cols());
         const QString matrixPath = m_options.directory + QLatin1Char('/')
             + exportnaming::fileName(name, m_options.matrix);
         const bool ok = m_options.matrix == QLatin1String("csv")

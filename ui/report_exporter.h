@@ -33,61 +33,63 @@ struct ReportOptions
     std::optional<std::filesystem::path> labelFile;
 };
 
-/// Writes one figure per (attention layer, head choice, data row), the same way for the CLI and
-/// the GUI so the two cannot drift: matrix from the sample's scores, axis titles and tick labels
-/// (presenter::axisText), title (title()), file name (exportnaming::fileName), PNG text chunks
-/// (metadata()), optional CSV/NPY matrix. Draws on its own offscreen QCustomPlot, so it must be
-/// used on the GUI thread; PNG/JPG encoding runs on worker threads (RasterEncoder).
+/// Writes one figure per (attention call, head choice, sample), the same way for the CLI and
+/// the GUI (both through ReportJob) so the two cannot drift: matrix from the sample's scores, axis
+/// titles and tick labels (presenter::axisText), title (title()), file name
+/// (exportnaming::fileName), PNG text chunks (metadata()), optional CSV/NPY matrix. Draws on its
+/// own offscreen QCustomPlot, so it must be used on the GUI thread; PNG/JPG encoding runs on worker
+/// threads (RasterEncoder).
 ///
 /// Usage:
-///   ReportExporter exporter(model, dataset, "/path/model.keras", options);  // throws
-///   for (...) exporter.write(layer, head, row, scores, heads, queries, keys);
-///   exporter.finish();                                            // throws the first error
+///   ReportExporter exporter(model, dataset, "/path/model.keras", sha256, options); // throws
+///   for (...) exporter.write(attention, head, sample, scores);
+///   exporter.finish();                                                   // throws the first error
 class ReportExporter
 {
 public:
-    /// `model` and `dataset` must outlive the exporter; `modelFile` names the model in titles
-    /// and PNG chunks (file name and SHA-256 of its bytes). Creates options.directory; throws
-    /// std::runtime_error when it cannot.
-    ReportExporter(const Model &model, const Dataset &dataset, const QString &modelFile,
-        ReportOptions options);
+    /// Keeps `model` and `dataset` alive for its own lifetime. `modelFile` names the model in
+    /// titles and PNG chunks, `modelSha256` is the SHA-256 of its bytes (hashed once per opened
+    /// model by the caller, see fileSha256Hex). Creates options.directory; throws
+    /// std::runtime_error when it cannot, std::invalid_argument for a null model or data set.
+    ReportExporter(std::shared_ptr<const Model> model, std::shared_ptr<const Dataset> dataset,
+        const QString &modelFile, const QString &modelSha256, ReportOptions options);
     /// Waits for images still being encoded (their errors are dropped: call finish()).
     ~ReportExporter();
     ReportExporter(const ReportExporter &) = delete;
     ReportExporter &operator=(const ReportExporter &) = delete;
 
-    /// Writes the figure of `head` for dataset row `row` and attention layer `layer` (index in
-    /// Model::attentionLayers()). `scores` is that sample's scores of the layer, row-major
-    /// (heads, queries, keys). Returns the image path (the matrix file has the same name with
-    /// the matrix extension). Throws std::runtime_error when a vector image or a matrix cannot
-    /// be written (raster errors come from finish()), and what axisLabels throws.
-    QString write(int layer, const HeadChoice &head, std::int64_t row, const float *scores,
-        int heads, int queries, int keys);
+    /// Writes the figure of `head` for sample `sample` (index in Dataset::inputs) and attention
+    /// call `attention` (index in Model::attentionLayers()). `scores` is that sample's scores of
+    /// that call, (heads, T_query, T_key). Returns the image path (the matrix file has the same
+    /// name with the matrix extension). Throws std::runtime_error when a vector image or a matrix
+    /// cannot be written (raster errors come from finish()), ShapeError when `scores` is not
+    /// rank 3, and what axisLabels throws.
+    QString write(int attention, const HeadChoice &head, std::int64_t sample, const Tensor &scores);
     /// Waits for every image; throws std::runtime_error with the first error, if any.
     void finish();
 
     /// "model.keras — feature_attention — head 2 — row 12", plus " (<row label name> <label>)"
     /// when `dataset` labels the row with something other than its index. `modelFile` may be a
     /// path: only its file name is shown.
-    static QString title(const QString &modelFile, const std::string &layerKey,
+    static QString title(const QString &modelFile, const std::string &attentionKey,
         const HeadChoice &head, std::int64_t row, const Dataset *dataset);
-    /// PNG text chunks of a figure: model file name and SHA-256, layer key, head tag ("h02",
-    /// "mean", "max"), row, title.
+    /// PNG text chunks of a figure: model file name and SHA-256, attention key (chunk "Layer"),
+    /// head tag ("h02", "mean", "max"), sample (chunk "Row"), title.
     static ImageMetadata metadata(const QString &modelFile, const QString &modelSha256,
-        const std::string &layerKey, const HeadChoice &head, int heads, std::int64_t row,
+        const std::string &attentionKey, const HeadChoice &head, int heads, std::int64_t row,
         const QString &title);
 
 private:
-    const Model &m_model;
-    const Dataset &m_dataset;
+    std::shared_ptr<const Model> m_model;
+    std::shared_ptr<const Dataset> m_dataset;
     QString m_modelFile;
     QString m_modelSha256;
     ReportOptions m_options;
     std::unique_ptr<QCustomPlot> m_plot;
     std::unique_ptr<HeatmapFigure> m_figure;
     std::unique_ptr<RasterEncoder> m_encoder;
-    int m_labelledLayer = -1; ///< layer and row whose labels the figure shows
-    std::int64_t m_labelledRow = -1;
+    int m_labelledCall = -1; ///< attention call and sample whose labels the figure shows
+    std::int64_t m_labelledSample = -1;
     QStringList m_keyLabels;
     QStringList m_queryLabels;
 };

@@ -41,7 +41,7 @@ Session load()
     s.modelFile = settings.value(QStringLiteral("files/model")).toString();
     s.configFile = settings.value(QStringLiteral("files/config")).toString();
     s.dataFiles = settings.value(QStringLiteral("files/data")).toStringList();
-    s.layerKey = settings.value(QStringLiteral("view/layer")).toString();
+    s.attentionKey = settings.value(QStringLiteral("view/layer")).toString();
     s.head = HeadChoice::fromKey(settings.value(QStringLiteral("view/head")).toString());
     s.sample = settings.value(QStringLiteral("view/sample"), 0).toInt();
     s.colorMap
@@ -60,7 +60,7 @@ void save(const Session &s)
     settings.setValue(QStringLiteral("files/model"), s.modelFile);
     settings.setValue(QStringLiteral("files/config"), s.configFile);
     settings.setValue(QStringLiteral("files/data"), s.dataFiles);
-    settings.setValue(QStringLiteral("view/layer"), s.layerKey);
+    settings.setValue(QStringLiteral("view/layer"), s.attentionKey);
     settings.setValue(QStringLiteral("view/head"), s.head.key());
     settings.setValue(QStringLiteral("view/sample"), s.sample);
     settings.setValue(QStringLiteral("view/colorMap"), s.colorMap);

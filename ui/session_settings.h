@@ -17,7 +17,7 @@ struct Session
     QString modelFile;
     QString configFile;
     QStringList dataFiles;
-    QString layerKey; ///< AttentionLayerInfo::key
+    QString attentionKey; ///< AttentionLayerInfo::key of the attention call shown
     HeadChoice head;
     int sample = 0;
     QString colorMap = QStringLiteral("viridis");

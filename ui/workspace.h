@@ -18,7 +18,8 @@ struct Workspace
     std::shared_ptr<const Model> model;
     std::shared_ptr<const Dataset> dataset; ///< null when no data is open
     QString modelFile;
-    QString configFile; ///< architecture JSON for weights-only files, else empty
+    QString modelSha256; ///< of modelFile's bytes, hashed once when the model was opened
+    QString configFile;  ///< architecture JSON for weights-only files, else empty
     QStringList dataFiles;
     /// Why the data was dropped when a new model did not fit it (shown once), else empty.
     QString droppedDataReason;
@@ -27,8 +28,8 @@ struct Workspace
 /// One sample's attention scores for every attention call of the model.
 struct SampleAttention
 {
-    std::int64_t row = -1;      ///< sample index in Dataset::inputs
-    std::vector<Tensor> layers; ///< per Model::attentionLayers() entry: (heads, T_query, T_key)
+    std::int64_t sample = -1;  ///< sample index in Dataset::inputs
+    std::vector<Tensor> calls; ///< per Model::attentionLayers() entry: (heads, T_query, T_key)
 };
 
 } // namespace attnlens

@@ -4,7 +4,7 @@
 #include "app/cli/commands.h"
 #include "app/cli/session.h"
 #include "core/errors.h"
-#include "ui/report_exporter.h"
+#include "ui/report_job.h"
 
 namespace attnlens::cli {
 
@@ -42,25 +42,28 @@ std::vector<const AttentionLayerInfo *> selectLayers(const Model &model, const C
     return selected;
 }
 
-std::vector<HeadChoice> headChoices(const HeadSelection &selection, const AttentionLayerInfo &layer)
+// The CLI's head flags: exactly one of --heads mean, max, all or a list. A listed head that a
+// chosen attention call does not have is a usage error that names the flag.
+HeadSet headSet(
+    const HeadSelection &selection, const std::vector<const AttentionLayerInfo *> &calls)
 {
-    std::vector<HeadChoice> choices;
-    if (selection.mean)
-        choices.push_back({HeadChoice::Kind::MeanOfHeads, 0});
-    else if (selection.max)
-        choices.push_back({HeadChoice::Kind::MaxOfHeads, 0});
-    else if (selection.all)
-        for (int h = 0; h < layer.heads; ++h)
-            choices.push_back({HeadChoice::Kind::Head, h});
-    else
-        for (const int h : selection.heads) {
-            if (h >= layer.heads)
-                throw UsageError("--heads: layer " + layer.key + " has "
-                    + std::to_string(layer.heads) + " heads (0.." + std::to_string(layer.heads - 1)
-                    + "), not " + std::to_string(h));
-            choices.push_back({HeadChoice::Kind::Head, h});
-        }
-    return choices;
+    HeadSet set;
+    if (selection.mean) {
+        set.mean = true;
+    } else if (selection.max) {
+        set.max = true;
+    } else if (selection.all) {
+        set.allHeads = true;
+    } else {
+        set.heads = selection.heads;
+        for (const AttentionLayerInfo *call : calls)
+            for (const int h : selection.heads)
+                if (h >= call->heads)
+                    throw UsageError("--heads: layer " + call->key + " has "
+                        + std::to_string(call->heads) + " heads (0.."
+                        + std::to_string(call->heads - 1) + "), not " + std::to_string(h));
+    }
+    return set;
 }
 
 } // namespace
@@ -68,14 +71,12 @@ std::vector<HeadChoice> headChoices(const HeadSelection &selection, const Attent
 int runExport(const CliOptions &options)
 {
     const Session session = openSession(options);
-    const Model &model = *session.model;
-    const auto layers = selectLayers(model, options);
-    std::vector<std::vector<HeadChoice>> choices;
-    std::int64_t imagesPerRow = 0;
-    for (const AttentionLayerInfo *layer : layers) {
-        choices.push_back(headChoices(options.heads, *layer));
-        imagesPerRow += std::int64_t(choices.back().size());
-    }
+    const auto calls = selectLayers(*session.model, options);
+    ReportPlan plan;
+    plan.samples = session.rows;
+    for (const AttentionLayerInfo *call : calls)
+        plan.calls.push_back(int(call - session.model->attentionLayers().data()));
+    plan.heads = headSet(options.heads, calls);
 
     ReportOptions report;
     report.directory = QString::fromStdString(options.out.string());
@@ -85,48 +86,23 @@ int runExport(const CliOptions &options)
     report.colorMap = QString::fromStdString(options.colormap);
     report.matrix = QString::fromStdString(options.matrix);
     report.labelFile = options.labels;
-    ReportExporter exporter(
-        model, session.dataset, QString::fromStdString(options.model.string()), report);
-
-    RunOptions runOptions;
-    for (const AttentionLayerInfo *layer : layers)
-        runOptions.onlyKeys.push_back(layer->key);
+    const QString modelFile = QString::fromStdString(options.model.string());
+    // The session outlives the job: share its data set without copying it.
+    const std::shared_ptr<const Dataset> dataset(std::shared_ptr<void>(), &session.dataset);
+    ReportJob job(session.model, dataset, modelFile, fileSha256Hex(modelFile), report, plan);
 
     Progress progress("export");
-    const std::int64_t total = std::int64_t(session.rows.size()) * imagesPerRow;
     std::int64_t written = 0;
-    const std::int64_t batch = 64;
-    const std::int64_t rowCount = std::int64_t(session.rows.size());
-    for (std::int64_t begin = 0; begin < rowCount; begin += batch) {
-        const std::int64_t end = std::min(rowCount, begin + batch);
-        std::vector<Tensor> inputs;
-        for (const Tensor &input : session.inputs)
-            inputs.push_back(input.slice(begin, end));
-        const RunResult result = model.run(inputs, runOptions);
-        for (std::int64_t i = begin; i < end; ++i) {
-            const std::int64_t row = session.rows[std::size_t(i)];
-            for (std::size_t l = 0; l < layers.size(); ++l) {
-                const AttentionLayerInfo &layer = *layers[l];
-                const auto found = std::find_if(result.attention.begin(), result.attention.end(),
-                    [&](const AttentionScores &scores) { return scores.key == layer.key; });
-                if (found == result.attention.end())
-                    throw std::runtime_error("the engine returned no scores for " + layer.key);
-                const Tensor &scores = found->scores; // (n, heads, Tq, Tk)
-                const int heads = int(scores.dim(1));
-                const int queries = int(scores.dim(2));
-                const int keys = int(scores.dim(3));
-                const float *sample = scores.data() + (i - begin) * heads * queries * keys;
-                const int layerIndex = int(&layer - model.attentionLayers().data());
-                for (const HeadChoice &choice : choices[l]) {
-                    if (interrupted())
-                        throw Interrupted {}; // ~ReportExporter finishes the images in flight
-                    exporter.write(layerIndex, choice, row, sample, heads, queries, keys);
-                    progress.update(++written, total);
-                }
-            }
+    for (std::size_t c = 0; c < job.chunkCount(); ++c) {
+        const ReportChunk chunk = ReportJob::compute(job.chunkInput(c));
+        for (std::int64_t image = 0; image < job.imagesIn(chunk); ++image) {
+            if (interrupted())
+                throw Interrupted {}; // ~ReportJob finishes the images in flight
+            job.write(chunk, image);
+            progress.update(++written, job.imageCount());
         }
     }
-    exporter.finish();
+    job.finish();
     return 0;
 }
 

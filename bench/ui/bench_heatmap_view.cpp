@@ -72,7 +72,7 @@ int main(int argc, char *argv[])
         window.resize(1600, 1000);
         window.show();
         window.open(demo.model, QString(), {demo.data});
-        while (window.heatmapView()->isShowingMessage() || window.sampleScores().row != 0)
+        while (window.heatmapView()->isShowingMessage() || window.sampleScores().sample != 0)
             QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
         window.heatmapView()->plot()->replot(QCustomPlot::rpImmediateRefresh);
         std::printf("demo: window constructed and first 30x30 heatmap drawn in %.0f ms\n",

@@ -317,6 +317,47 @@ RunResult Model::run(const std::vector<Tensor> &inputs, const RunOptions &option
     return result;
 }
 
+namespace {
+
+std::vector<Tensor> sampleOf(const std::vector<Tensor> &inputs, std::int64_t row)
+{
+    std::vector<Tensor> sample;
+    for (const Tensor &input : inputs) {
+        if (input.rank() == 0 || row < 0 || row >= input.dim(0))
+            throw ShapeError("row " + std::to_string(row) + " is outside the data ("
+                + std::to_string(input.rank() == 0 ? 0 : input.dim(0)) + " rows)");
+        sample.push_back(input.sample(row));
+    }
+    return sample;
+}
+
+// (1, heads, T_q, T_k) -> (heads, T_q, T_k), sharing the values.
+Tensor withoutBatchAxis(const Tensor &scores)
+{
+    return scores.reshaped(Shape(scores.shape().begin() + 1, scores.shape().end()));
+}
+
+} // namespace
+
+std::vector<Tensor> Model::sampleAttention(
+    const std::vector<Tensor> &inputs, std::int64_t row) const
+{
+    const std::vector<Tensor> sample = sampleOf(inputs, row);
+    if (m_impl->attention.empty())
+        return {};
+    RunOptions options; // empty onlyKeys: every attention call, in attentionLayers() order
+    options.batchSize = 1;
+    const RunResult result = run(sample, options);
+    if (result.attention.size() != m_impl->attention.size())
+        throw ShapeError("the model produced scores for " + std::to_string(result.attention.size())
+            + " of its " + std::to_string(m_impl->attention.size()) + " attention calls");
+    std::vector<Tensor> scores;
+    scores.reserve(result.attention.size());
+    for (const AttentionScores &call : result.attention)
+        scores.push_back(withoutBatchAxis(call.scores));
+    return scores;
+}
+
 Tensor Model::attentionForSample(
     const std::vector<Tensor> &inputs, std::int64_t row, const std::string &attentionKey) const
 {
@@ -325,22 +366,13 @@ Tensor Model::attentionForSample(
         [&](const AttentionLayerInfo &info) { return info.key == attentionKey; });
     if (it == impl.attention.end())
         throw ShapeError("the model has no attention layer '" + attentionKey + "'");
-    std::vector<Tensor> sample;
-    for (const Tensor &input : inputs) {
-        if (input.rank() == 0 || row < 0 || row >= input.dim(0))
-            throw ShapeError("row " + std::to_string(row) + " is outside the data ("
-                + std::to_string(input.rank() == 0 ? 0 : input.dim(0)) + " rows)");
-        sample.push_back(input.sample(row));
-    }
     RunOptions options;
     options.onlyKeys = {attentionKey};
     options.batchSize = 1;
-    const RunResult result = run(sample, options);
+    const RunResult result = run(sampleOf(inputs, row), options);
     if (result.attention.empty())
         throw ShapeError("attention layer '" + attentionKey + "' produced no scores");
-    const Tensor &scores = result.attention.front().scores;
-    Shape shape(scores.shape().begin() + 1, scores.shape().end());
-    return scores.reshaped(shape);
+    return withoutBatchAxis(result.attention.front().scores);
 }
 
 } // namespace attnlens

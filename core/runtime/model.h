@@ -157,6 +157,12 @@ public:
     /// Throws ShapeError when an input does not fit.
     RunResult run(const std::vector<Tensor> &inputs, const RunOptions &options = {}) const;
 
+    /// The scores of every attention call for one sample (row `row` of `inputs`), from one
+    /// forward pass of that row: one tensor per Model::attentionLayers() entry, in that order,
+    /// each (heads, T_query, T_key). Throws ShapeError when `row` is outside the inputs or they
+    /// do not fit; a model without attention gives an empty vector.
+    std::vector<Tensor> sampleAttention(const std::vector<Tensor> &inputs, std::int64_t row) const;
+
     /// The scores of one attention call for one sample (row `row` of `inputs`), shape
     /// (heads, T_query, T_key), computed without materialising any other sample's scores.
     Tensor attentionForSample(

@@ -28,9 +28,9 @@ private slots:
         exportnaming::ExportName name;
         name.row = 12;
         name.rowCount = 569;
-        name.layerIndex = 0;
-        name.layerCount = 1;
-        name.layerName = "feature_attention";
+        name.attention = 0;
+        name.attentionCount = 1;
+        name.attentionKey = "feature_attention";
         name.head = {HeadChoice::Kind::Head, 2};
         name.headCount = 4;
         QCOMPARE(
@@ -51,14 +51,14 @@ private slots:
     {
         QStringList expected;
         for (qint64 row : {2, 10, 100})
-            for (int layer = 0; layer < 12; ++layer)
+            for (int call = 0; call < 12; ++call)
                 for (int head = 0; head < 11; ++head) {
                     exportnaming::ExportName name;
                     name.row = row;
                     name.rowCount = 101;
-                    name.layerIndex = layer;
-                    name.layerCount = 12;
-                    name.layerName = layer % 2 ? "zeta" : "alpha";
+                    name.attention = call;
+                    name.attentionCount = 12;
+                    name.attentionKey = call % 2 ? "zeta" : "alpha";
                     name.head = {HeadChoice::Kind::Head, head};
                     name.headCount = 11;
                     expected << exportnaming::fileName(name, "png");

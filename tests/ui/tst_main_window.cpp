@@ -1,8 +1,10 @@
 // End-to-end tests of the desktop window on the bundled demo: selection by keyboard and mouse,
 // heatmap cells against Model::attentionForSample, tick labels against the CSV header, exports,
-// a bad model that must leave everything as it was, a model without attention, the session.
+// batch export (also while a load is asked for), a bad model that must leave everything as it
+// was, a model without attention, the session.
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QImage>
 #include <QListWidget>
 #include <QSignalSpy>
@@ -41,6 +43,8 @@ private slots:
     void meanAndMaxOfHeads();
     void exportsValidFiles();
     void batchExportWritesCliNames();
+    void batchExportAndLoadTogether();
+    void loadThenBatchExportIsRefused();
     void badModelKeepsPreviousState();
     void modelWithoutAttentionSaysSo();
     void sessionIsRestored();
@@ -54,6 +58,8 @@ private:
     /// (heads, T, T) scores from the engine itself for `row`.
     Tensor engineScores(const MainWindow &window, int row) const;
     static void compareCells(const MainWindow &window, const RowMatrix &expected);
+    /// Starts `request` on the window's workspace and waits for its outcome.
+    static BatchExportOutcome batchExport(MainWindow &window, const BatchExportRequest &request);
 
     DemoFiles m_demo;
 };
@@ -71,7 +77,7 @@ bool TestMainWindow::settle(MainWindow &window, int sample)
 {
     return QTest::qWaitFor(
         [&] {
-            return !window.isBusy() && window.sampleScores().row == sample
+            return !window.isBusy() && window.sampleScores().sample == sample
                 && !window.heatmapView()->isShowingMessage();
         },
         20000);
@@ -119,6 +125,17 @@ void TestMainWindow::compareCells(const MainWindow &window, const RowMatrix &exp
                         .arg(double(expected(q, k)))));
         }
     }
+}
+
+BatchExportOutcome TestMainWindow::batchExport(
+    MainWindow &window, const BatchExportRequest &request)
+{
+    QSignalSpy finished(&window, &MainWindow::batchExportFinished);
+    if (!window.startBatchExport(window.workspace(), request))
+        return {0, 0, QString(), window.lastError(), false};
+    if (!finished.wait(60000))
+        return {0, 0, QString(), QStringLiteral("the batch export did not finish"), false};
+    return finished.takeFirst().at(0).value<BatchExportOutcome>();
 }
 
 void TestMainWindow::demoShowsLabelledHeatmap()
@@ -294,15 +311,15 @@ void TestMainWindow::batchExportWritesCliNames()
     QTemporaryDir dir;
     BatchExportRequest request;
     request.report.directory = dir.path();
-    request.firstRow = 2;
-    request.lastRow = 3;
-    request.mean = true;
+    request.firstSample = 2;
+    request.lastSample = 3;
+    request.heads.mean = true;
     request.report.matrix = QStringLiteral("csv");
-    QString error;
-    bool cancelled = false;
-    QCOMPARE(runBatchExport(window.workspace(), request, &window, &error, &cancelled), 10);
-    QVERIFY2(error.isEmpty(), qPrintable(error));
-    QVERIFY(!cancelled);
+    const BatchExportOutcome outcome = batchExport(window, request);
+    QVERIFY2(outcome.error.isEmpty(), qPrintable(outcome.error));
+    QCOMPARE(outcome.written, 10);
+    QCOMPARE(outcome.total, 10);
+    QVERIFY(!outcome.cancelled);
     const QStringList files
         = QDir(dir.path()).entryList({QStringLiteral("*.png")}, QDir::Files, QDir::Name);
     QCOMPARE(files.size(), 10);
@@ -316,6 +333,62 @@ void TestMainWindow::batchExportWritesCliNames()
     QCOMPARE(image.text(QStringLiteral("Title")),
         QStringLiteral("breast_cancer_attention.keras — feature_attention — head 1 — row 3"));
     QVERIFY(QFile::exists(dir.filePath(QStringLiteral("r000003_L01-feature_attention_h01.csv"))));
+}
+
+// Before the JobRunner, batch export bound `const Model &` to the window's workspace and spun
+// nested event loops; a load finishing inside them replaced the workspace and freed the model
+// under the export (SIGSEGV in ReportExporter::write, architecture review 6.1). Now the export
+// owns its Workspace copy and the load is refused until the export ends; the export's files
+// are those of the demo, and the other model opens once it is done.
+void TestMainWindow::batchExportAndLoadTogether()
+{
+    MainWindow window;
+    openDemo(window);
+    const auto demoModel = window.workspace().model;
+    QTemporaryDir dir;
+    BatchExportRequest request;
+    request.report.directory = dir.path();
+    request.firstSample = 0;
+    request.lastSample = 39;
+    QSignalSpy finished(&window, &MainWindow::batchExportFinished);
+    QVERIFY(window.startBatchExport(window.workspace(), request));
+    QVERIFY(window.isBusy());
+    const QString otherModel = testDataQ("keras/ts_encoder/model.keras");
+    window.open(otherModel, QString(), {testDataQ("keras/ts_encoder/data.npy")});
+    QVERIFY2(window.lastError().contains(QStringLiteral("batch export is running")),
+        qPrintable(window.lastError()));
+    QVERIFY(finished.wait(60000));
+    const auto outcome = finished.takeFirst().at(0).value<BatchExportOutcome>();
+    QVERIFY2(outcome.error.isEmpty(), qPrintable(outcome.error));
+    QCOMPARE(outcome.written, 160); // 40 samples x 4 heads of the demo's one attention call
+    QCOMPARE(QDir(dir.path()).entryList({QStringLiteral("*.png")}, QDir::Files).size(), 160);
+    QCOMPARE(window.workspace().model, demoModel);
+
+    // Once it has ended, the load goes through.
+    window.open(otherModel, QString(), {testDataQ("keras/ts_encoder/data.npy")});
+    QVERIFY(QTest::qWaitFor([&] { return window.workspace().modelFile == otherModel; }, 20000));
+    QVERIFY(settle(window, 0));
+}
+
+// The other order: a load is running, so the batch export is refused (it would have been
+// chosen for the model that is about to go) and nothing is written; the load completes.
+void TestMainWindow::loadThenBatchExportIsRefused()
+{
+    MainWindow window;
+    openDemo(window);
+    const Workspace before = window.workspace();
+    const QString otherModel = testDataQ("keras/ts_encoder/model.keras");
+    window.open(otherModel, QString(), {testDataQ("keras/ts_encoder/data.npy")});
+    QTemporaryDir dir;
+    BatchExportRequest request;
+    request.report.directory = dir.path() + QStringLiteral("/out");
+    request.lastSample = 5;
+    QVERIFY(!window.startBatchExport(before, request));
+    QVERIFY2(window.lastError().contains(QStringLiteral("being opened")),
+        qPrintable(window.lastError()));
+    QVERIFY(!QFileInfo::exists(request.report.directory));
+    QVERIFY(QTest::qWaitFor([&] { return window.workspace().modelFile == otherModel; }, 20000));
+    QVERIFY(settle(window, 0));
 }
 
 void TestMainWindow::badModelKeepsPreviousState()

@@ -1,9 +1,10 @@
-#include "ui/inference_controller.h"
+#include "ui/job_runner.h"
 
 #include <QMetaObject>
 #include <QPointer>
 
 #include "ui/background_task.h"
+#include "ui/report_exporter.h"
 
 namespace attnlens {
 
@@ -24,7 +25,7 @@ std::vector<std::filesystem::path> toPaths(const QStringList &files)
 
 } // namespace
 
-InferenceController::InferenceController(QObject *parent)
+JobRunner::JobRunner(QObject *parent)
     : QObject(parent)
     , m_loadGeneration(std::make_shared<std::atomic<int>>(0))
     , m_predictGeneration(std::make_shared<std::atomic<int>>(0))
@@ -33,36 +34,45 @@ InferenceController::InferenceController(QObject *parent)
     qRegisterMetaType<attnlens::Workspace>();
     qRegisterMetaType<attnlens::SampleAttention>();
     qRegisterMetaType<std::vector<attnlens::Prediction>>();
+    qRegisterMetaType<attnlens::BatchExportOutcome>();
 }
 
-InferenceController::~InferenceController()
+JobRunner::~JobRunner()
 {
     // Make every running job stale so it stops at its next progress call.
     ++*m_loadGeneration;
     ++*m_predictGeneration;
     ++*m_sampleGeneration;
+    // A batch export still running is a child of this object and goes with it; its pool job, if
+    // any, holds its own shared_ptrs and its result is dropped.
 }
 
-void InferenceController::started()
+void JobRunner::started()
 {
     if (m_running++ == 0)
         emit busyChanged(true);
 }
 
-void InferenceController::finished()
+void JobRunner::finished()
 {
     if (--m_running == 0)
         emit busyChanged(false);
 }
 
-void InferenceController::load(const QString &modelFile, const QString &configFile,
+bool JobRunner::load(const QString &modelFile, const QString &configFile,
     const QStringList &dataFiles, const Workspace &reuse)
 {
+    if (isExporting()) {
+        emit refused(tr("A batch export is running: cancel it (or let it finish) before opening "
+                        "another model or data set."));
+        return false;
+    }
     const int generation = ++*m_loadGeneration;
     // A new model or data set makes any prediction or sample job for the old one stale.
     ++*m_predictGeneration;
     ++*m_sampleGeneration;
     started();
+    ++m_loading;
     emit progress(dataFiles.isEmpty() ? tr("Opening model") : tr("Opening model and data"), 0, 0);
     std::function<Workspace()> work = [modelFile, configFile, dataFiles, reuse]() {
         Workspace next;
@@ -70,11 +80,13 @@ void InferenceController::load(const QString &modelFile, const QString &configFi
         next.configFile = configFile;
         if (reuse.model && reuse.modelFile == modelFile && reuse.configFile == configFile) {
             next.model = reuse.model;
+            next.modelSha256 = reuse.modelSha256;
         } else {
             std::optional<std::filesystem::path> config;
             if (!configFile.isEmpty())
                 config = toPath(configFile);
             next.model = Model::open(toPath(modelFile), config);
+            next.modelSha256 = fileSha256Hex(modelFile); // once per opened model, for exports
         }
         if (dataFiles.isEmpty())
             return next;
@@ -95,6 +107,7 @@ void InferenceController::load(const QString &modelFile, const QString &configFi
     const auto current = m_loadGeneration;
     runInBackground<Workspace>(
         this, std::move(work), [this, generation, current](TaskResult<Workspace> r) {
+            --m_loading;
             finished();
             if (generation != *current)
                 return;
@@ -103,16 +116,17 @@ void InferenceController::load(const QString &modelFile, const QString &configFi
             else if (!r.cancelled)
                 emit failed(tr("Cannot open file"), r.error);
         });
+    return true;
 }
 
-void InferenceController::predict(const Workspace &workspace)
+void JobRunner::predict(const Workspace &workspace)
 {
     if (!workspace.model || !workspace.dataset)
         return;
     const int generation = ++*m_predictGeneration;
     started();
     const auto current = m_predictGeneration;
-    QPointer<InferenceController> self(this);
+    QPointer<JobRunner> self(this);
     std::function<std::vector<Prediction>()> work = [workspace, generation, current, self]() {
         const Dataset &data = *workspace.dataset;
         const std::vector<std::int64_t> usable = data.usableSampleIndices();
@@ -123,7 +137,7 @@ void InferenceController::predict(const Workspace &workspace)
         options.progress = [generation, current, self](std::int64_t done, std::int64_t total) {
             if (generation != *current)
                 return false;
-            InferenceController *target = self.data();
+            JobRunner *target = self.data();
             if (target == nullptr)
                 return false;
             QMetaObject::invokeMethod(
@@ -153,17 +167,7 @@ void InferenceController::predict(const Workspace &workspace)
         });
 }
 
-SampleAttention InferenceController::sampleAttention(const Workspace &workspace, std::int64_t row)
-{
-    SampleAttention scores;
-    scores.row = row;
-    for (const AttentionLayerInfo &layer : workspace.model->attentionLayers())
-        scores.layers.push_back(
-            workspace.model->attentionForSample(workspace.dataset->inputs, row, layer.key));
-    return scores;
-}
-
-void InferenceController::computeSample(const Workspace &workspace, std::int64_t row)
+void JobRunner::computeSample(const Workspace &workspace, std::int64_t sample)
 {
     if (!workspace.model || !workspace.dataset)
         return;
@@ -171,16 +175,11 @@ void InferenceController::computeSample(const Workspace &workspace, std::int64_t
     started();
     emit progress(tr("Computing attention"), 0, 0);
     const auto current = m_sampleGeneration;
-    std::function<SampleAttention()> work = [workspace, row, generation, current]() {
-        SampleAttention scores;
-        scores.row = row;
-        for (const AttentionLayerInfo &layer : workspace.model->attentionLayers()) {
-            if (generation != *current)
-                throw Cancelled {};
-            scores.layers.push_back(
-                workspace.model->attentionForSample(workspace.dataset->inputs, row, layer.key));
-        }
-        return scores;
+    std::function<SampleAttention()> work = [workspace, sample, generation, current]() {
+        if (generation != *current)
+            throw Cancelled {};
+        return SampleAttention {
+            sample, workspace.model->sampleAttention(workspace.dataset->inputs, sample)};
     };
     runInBackground<SampleAttention>(
         this, std::move(work), [this, generation, current](TaskResult<SampleAttention> r) {
@@ -192,6 +191,49 @@ void InferenceController::computeSample(const Workspace &workspace, std::int64_t
             else if (!r.cancelled)
                 emit failed(tr("Cannot compute attention"), r.error);
         });
+}
+
+bool JobRunner::exportBatch(const Workspace &workspace, const BatchExportRequest &request)
+{
+    const QString conflict = batchExportConflict();
+    if (!conflict.isEmpty()) {
+        emit refused(conflict);
+        return false;
+    }
+    BatchExport *job = nullptr;
+    try {
+        job = new BatchExport(workspace, request, this); // deleted when it has finished
+    } catch (const std::exception &e) {
+        emit refused(QString::fromUtf8(e.what()));
+        return false;
+    }
+    m_export = job;
+    started();
+    connect(job, &BatchExport::progress, this, &JobRunner::batchProgress);
+    connect(job, &BatchExport::finished, this, [this, job](const BatchExportOutcome &outcome) {
+        m_export = nullptr;
+        job->deleteLater();
+        finished();
+        emit batchExportFinished(outcome);
+    });
+    emit batchProgress(0, job->total());
+    job->start();
+    return true;
+}
+
+QString JobRunner::batchExportConflict() const
+{
+    if (isExporting())
+        return tr("A batch export is already running.");
+    if (isLoading())
+        return tr("A model or data set is being opened: start the batch export when it is open.");
+    return {};
+}
+
+void JobRunner::cancelBatchExport()
+{
+    if (m_export)
+        m_export->cancel();
 }
 
 } // namespace attnlens

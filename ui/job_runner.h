@@ -1,0 +1,91 @@
+#pragma once
+
+#include <atomic>
+#include <memory>
+
+#include <QObject>
+#include <QPointer>
+#include <QString>
+#include <QStringList>
+
+#include "ui/batch_export.h"
+#include "ui/predictions.h"
+#include "ui/workspace.h"
+
+namespace attnlens {
+
+/// The one runner of the desktop app's long jobs: loading, predictions, sample attention and
+/// batch export. Every job works on its own copy of the Workspace (shared_ptrs to the immutable
+/// model and data set), so a job never reads something the window has replaced. Results,
+/// progress and errors arrive as signals on the GUI thread; nothing here touches widgets.
+///
+/// Conflicts, one rule per pair (refusals return false and emit refused() with the reason):
+///  - a new load makes every running load, prediction and sample job stale: they stop at their
+///    next progress call (RunOptions::progress returns false) and their results are dropped;
+///  - a new prediction or sample job makes the running one of the same kind stale;
+///  - a batch export is refused while a load or another batch export runs;
+///  - a load is refused while a batch export runs (cancel the export first): the export's
+///    request was chosen for the open model, and it must not be retargeted or lose its files.
+///  Predictions and sample jobs run beside a batch export: they read their own Workspace.
+class JobRunner : public QObject
+{
+    Q_OBJECT
+public:
+    explicit JobRunner(QObject *parent = nullptr);
+    ~JobRunner() override;
+
+    /// Opens `modelFile` (with `configFile` for weights-only files) and reads `dataFiles` against
+    /// its inputs; hashes a newly opened model file (Workspace::modelSha256). When `reuse`
+    /// already holds that model, only the data is read. If the data does not fit a newly opened
+    /// model, the model still opens without data (droppedDataReason). Emits loaded() or
+    /// failed(). False (refused()) while a batch export runs.
+    bool load(const QString &modelFile, const QString &configFile, const QStringList &dataFiles,
+        const Workspace &reuse);
+    /// Runs the usable samples through the model without capturing attention. Emits predicted().
+    void predict(const Workspace &workspace);
+    /// Scores of every attention call for `sample`, one forward pass (Model::sampleAttention).
+    /// Emits sampleReady().
+    void computeSample(const Workspace &workspace, std::int64_t sample);
+    /// Starts writing `request` for `workspace` (see BatchExport). Emits batchProgress() per
+    /// image and batchExportFinished() once. False (refused()) while a load or a batch export
+    /// runs, or when there is nothing to export (no usable sample, no head choice, folder not
+    /// writable).
+    bool exportBatch(const Workspace &workspace, const BatchExportRequest &request);
+    /// Why exportBatch() would be refused now because of a running job, empty when it would not.
+    QString batchExportConflict() const;
+    /// Stops the running batch export after its current image (batchExportFinished() with
+    /// `cancelled`). No effect when none runs.
+    void cancelBatchExport();
+
+    /// True while any job runs.
+    bool isBusy() const { return m_running > 0; }
+    bool isLoading() const { return m_loading > 0; }
+    bool isExporting() const { return m_export != nullptr; }
+
+signals:
+    void loaded(const attnlens::Workspace &workspace);
+    void predicted(const std::vector<attnlens::Prediction> &predictions);
+    void sampleReady(const attnlens::SampleAttention &scores);
+    /// `title` names the action ("Cannot open model"); `message` is the engine's text.
+    void failed(const QString &title, const QString &message);
+    /// A job was not started; `message` says why and what to do.
+    void refused(const QString &message);
+    /// Progress of the running request (`total` 0 = unknown); `what` says what is running.
+    void progress(const QString &what, qint64 done, qint64 total);
+    void batchProgress(qint64 written, qint64 total);
+    void batchExportFinished(const attnlens::BatchExportOutcome &outcome);
+    void busyChanged(bool busy);
+
+private:
+    void started();
+    void finished();
+
+    std::shared_ptr<std::atomic<int>> m_loadGeneration;
+    std::shared_ptr<std::atomic<int>> m_predictGeneration;
+    std::shared_ptr<std::atomic<int>> m_sampleGeneration;
+    int m_running = 0;
+    int m_loading = 0;
+    QPointer<BatchExport> m_export;
+};
+
+} // namespace attnlens
