@@ -62,7 +62,7 @@ private slots:
         QCOMPARE(d.inputs[0].values()[0], 17.99f);
         QCOMPARE(d.inputs[0].values()[29], 0.1189f);
         QCOMPARE(d.inputs[0].values()[30], 20.57f);
-        QCOMPARE(d.usableRows(), std::int64_t(569));
+        QCOMPARE(d.usableSampleCount(), std::int64_t(569));
         QVERIFY(d.problems.empty());
     }
 
@@ -170,7 +170,7 @@ private slots:
             csv += i % 2 ? "1,2\n"
                          : "NA,NA\n"; // 100,100 missing cells: more than the 100,000 stored
         const Dataset d = loadDataset({write("many.csv", csv)}, {flat("in", 2)});
-        QCOMPARE(d.usableRows(), std::int64_t(50050));
+        QCOMPARE(d.usableSampleCount(), std::int64_t(50050));
         QVERIFY(!d.sampleUsable[100098]);
         QVERIFY(d.sampleUsable[100099]);
     }
@@ -182,7 +182,7 @@ private slots:
             csv += std::to_string(i) + ".5," + (i == 7 ? "oops" : std::to_string(i)) + "\n";
         const Dataset d = loadDataset({write("x.csv", csv)}, {flat("in", 2)});
         QCOMPARE(d.sampleCount(), std::int64_t(20));
-        QCOMPARE(d.usableRows(), std::int64_t(19));
+        QCOMPARE(d.usableSampleCount(), std::int64_t(19));
         QCOMPARE(d.problems.size(), std::size_t(1));
         QCOMPARE(d.problems[0].sample, std::int64_t(7));
         QCOMPARE(d.problems[0].line, std::int64_t(9));

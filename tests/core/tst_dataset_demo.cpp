@@ -22,7 +22,7 @@ private slots:
             = std::filesystem::path(ATTNLENS_TEST_DATA) / "../../resources/demo";
         const auto model = Model::open(demo / "breast_cancer_attention.keras");
         const Dataset data = loadDataset({demo / "breast_cancer.csv"}, model->inputs());
-        QCOMPARE(data.rows(), std::int64_t(569));
+        QCOMPARE(data.sampleCount(), std::int64_t(569));
         QCOMPARE(data.targetName, std::string("diagnosis"));
 
         const auto &layers = model->attentionLayers();
