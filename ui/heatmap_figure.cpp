@@ -152,8 +152,26 @@ HeatmapFigure::HeatmapFigure(QCustomPlot *plot)
     spread->setSubTicks(false);
     spread->setTicks(true);
     spread->setTickLabels(true);
-    spread->setTickLength(m_scale->barWidth(), 5);
+    // Small print, close to the bar: the notes should not take the map's width.
+    QFont small = m_plot->font();
+    small.setPointSizeF(small.pointSizeF() * 0.85);
+    spread->setTickLabelFont(small);
+    spread->setLabelFont(small);
+    spread->setTickLabelPadding(2);
+    spread->setLabelPadding(2);
+    spread->setTickLength(0, 6); // outside the bar, on the white margin
     spread->setTickPen(QPen(Qt::black, 2));
+    // Across the bar: a line in black or white, whichever stands out from the colour there.
+    QCPAxisRect *bar = m_scale->axis()->axisRect();
+    m_uniformLine = new QCPItemLine(m_plot);
+    m_uniformLine->setLayer(QStringLiteral("axes")); // above the bar's gradient
+    m_uniformLine->setClipAxisRect(bar);
+    for (QCPItemPosition *end : {m_uniformLine->start, m_uniformLine->end}) {
+        end->setAxisRect(bar);
+        end->setAxes(bar->axis(QCPAxis::atBottom), m_scale->axis());
+        end->setTypeX(QCPItemPosition::ptAxisRectRatio);
+        end->setTypeY(QCPItemPosition::ptPlotCoords);
+    }
     m_spreadRange
         = QObject::connect(m_scale->axis(), qOverload<const QCPRange &>(&QCPAxis::rangeChanged),
             spread, qOverload<const QCPRange &>(&QCPAxis::setRange));
@@ -204,6 +222,13 @@ void HeatmapFigure::updateSpreadMark()
         axis->setTickLabels(true);
     }
     axis->setLabel(notes.join(QStringLiteral(" · ")));
+    const QCPRange range = m_scale->axis()->range();
+    m_uniformLine->setVisible(!ticks.isEmpty() && range.contains(m_spread.uniform));
+    m_uniformLine->start->setCoords(0.0, m_spread.uniform);
+    m_uniformLine->end->setCoords(1.0, m_spread.uniform);
+    const QColor under = colormaps::colorAt(
+        m_colorMapName, (m_spread.uniform - range.lower) / std::max(range.size(), 1e-12));
+    m_uniformLine->setPen(QPen(qGray(under.rgb()) > 110 ? Qt::black : Qt::white, 2));
     axis->setLabelColor(m_spread.nearlyUniform ? kNearlyUniformColor : QColor(Qt::black));
 }
 
@@ -259,6 +284,7 @@ void HeatmapFigure::setColorMap(const QString &name)
 {
     m_colorMapName = colormaps::isKnown(name) ? name.toLower() : QStringLiteral("viridis");
     m_map->setGradient(colormaps::gradient(m_colorMapName));
+    updateSpreadMark(); // the line's contrast colour
 }
 
 void HeatmapFigure::setColorScaleLabel(const QString &label)

@@ -111,6 +111,7 @@ private:
     QCPAxisRect *m_rect = nullptr;
     QCPColorMap *m_map = nullptr;
     QCPColorScale *m_scale = nullptr;
+    QCPItemLine *m_uniformLine = nullptr; ///< the uniform mark across the colour bar
     QSharedPointer<QCPAxisTickerText> m_keyTicker;
     QSharedPointer<QCPAxisTickerText> m_queryTicker;
     QSharedPointer<QCPAxisTickerText> m_spreadTicker;

@@ -93,7 +93,8 @@ private slots:
     void crowdedLabelsAreThinnedAndRotatedUntilZoomed()
     {
         QCustomPlot plot;
-        plot.setViewport(QRect(0, 0, 500, 400));
+        // Wide enough that two cells of the map hold a flat label beside the colour bar's notes.
+        plot.setViewport(QRect(0, 0, 600, 400));
         HeatmapFigure figure(&plot);
         QStringList labels;
         for (int i = 0; i < 200; ++i)
