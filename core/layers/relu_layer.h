@@ -3,7 +3,7 @@
 #include <memory>
 #include <optional>
 
-#include "core/runtime/layer.h"
+#include "core/layers/layer_config.h"
 
 namespace attnlens {
 
@@ -17,6 +17,7 @@ public:
     ReluLayer(
         std::string name, std::optional<float> maxValue, float negativeSlope, float threshold);
     CallResult call(const CallArgs &args, const CallContext &context) const override;
+    PositionRule positions() const override { return PositionRule::elementwise(); }
 
 private:
     std::optional<float> m_maxValue;

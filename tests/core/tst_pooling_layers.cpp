@@ -13,8 +13,8 @@
 #include <nlohmann/json.hpp>
 
 #include "core/errors.h"
+#include "core/layers/layer_config.h"
 #include "core/layers/registry.h"
-#include "core/runtime/layer.h"
 #include "tests/core/tensor_compare.h"
 
 using namespace attnlens;
