@@ -20,6 +20,7 @@ public:
     ActivationLayer(std::string name, ActivationFunction function);
     CallResult call(const CallArgs &args, const CallContext &context) const override;
     PositionRule positions() const override { return PositionRule::elementwise(); }
+    const ActivationFunction &function() const { return m_function; }
 
 private:
     ActivationFunction m_function;

@@ -3,6 +3,7 @@
 #include <memory>
 #include <optional>
 
+#include "core/layers/activation_function.h"
 #include "core/layers/layer_config.h"
 
 namespace attnlens {
@@ -18,6 +19,8 @@ public:
         std::string name, std::optional<float> maxValue, float negativeSlope, float threshold);
     CallResult call(const CallArgs &args, const CallContext &context) const override;
     PositionRule positions() const override { return PositionRule::elementwise(); }
+    /// Plain relu when the layer has no max_value, negative_slope or threshold; else nullopt.
+    std::optional<ActivationFunction> asFunction() const;
 
 private:
     std::optional<float> m_maxValue;

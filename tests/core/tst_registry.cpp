@@ -2,6 +2,7 @@
 // one clear message naming the layer, aliases build the same layer, unknown classes list the
 // supported ones, composite rows give their sublayers in Keras's weight order, and the built
 // layers answer positions() and bindCallOptions() from their parsed settings.
+#include <cmath>
 #include <typeinfo>
 
 #include <QtTest>
@@ -274,6 +275,39 @@ private slots:
                 Tensor({3, 1, 2}), Tensor({1, 2}), Tensor({1, 2, 3}), Tensor({3})});
         QCOMPARE(mha->positions().kind, Kind::Positionwise);
         QCOMPARE(mha->positions().follows, std::string("query"));
+    }
+
+    void activationLayerObjectsAreBuiltByTheRegistry()
+    {
+        // Dense(1) with kernel 1 and bias 0 on x = (-2, 3): y is the activation of x.
+        const auto dense = [](json activation) {
+            return build("Dense", {{"units", 1}, {"activation", std::move(activation)}},
+                {Tensor({1, 1}, std::vector<float> {1}), Tensor({1})});
+        };
+        const auto apply = [](const Layer &layer) {
+            CallArgs args;
+            args.tensors["inputs"] = {Tensor({2, 1}, std::vector<float> {-2, 3})};
+            const Tensor y = layer.call(args, CallContext {}).outputs.at(0);
+            return std::vector<float>(y.data(), y.data() + y.size());
+        };
+        const auto leaky
+            = dense({{"class_name", "LeakyReLU"}, {"config", {{"negative_slope", 0.1}}}});
+        QCOMPARE(apply(*leaky), (std::vector<float> {-0.2f, 3.0f}));
+        const auto relu = dense({{"class_name", "ReLU"}, {"config", json::object()}});
+        QCOMPARE(apply(*relu), (std::vector<float> {0.0f, 3.0f}));
+        const auto elu = dense({{"class_name", "ELU"}, {"config", {{"alpha", 0.5}}}});
+        QCOMPARE(apply(*elu)[1], 3.0f);
+        QVERIFY(std::abs(apply(*elu)[0] - 0.5f * std::expm1(-2.0f)) < 1e-6f);
+        const auto tanh
+            = dense({{"class_name", "Activation"}, {"config", {{"activation", "tanh"}}}});
+        QVERIFY(std::abs(apply(*tanh)[0] - std::tanh(-2.0f)) < 1e-6f);
+        // A ReLU with a max_value has no plain function form: refused, naming the class.
+        try {
+            dense({{"class_name", "ReLU"}, {"config", {{"max_value", 6.0}}}});
+            QFAIL("a clipped ReLU activation object was accepted");
+        } catch (const UnsupportedModelError &e) {
+            QVERIFY2(has(e.what(), "'ReLU'"), e.what());
+        }
     }
 
     void callOptionsAreBoundOnce()
