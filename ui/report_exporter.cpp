@@ -93,7 +93,7 @@ QString ReportExporter::write(
     if (attention != m_labelledCall || sample != m_labelledSample) {
         LabelOptions labelOptions;
         labelOptions.labelFile = m_options.labelFile;
-        labelOptions.row = sample;
+        labelOptions.sample = sample;
         const AxisText text = presenter::axisText(info, *m_dataset, labelOptions);
         m_figure->setAxisTitles(text.keyTitle, text.queryTitle);
         if (text.keys != m_keyLabels || text.queries != m_queryLabels) {

@@ -10,7 +10,9 @@
 
 namespace attnlens {
 
-/// Output `tensor` of call `node` of layer `layer` (Keras's keras_history triple).
+/// Output `tensor` of call `node` of layer `layer` (Keras's keras_history triple), by name as the
+/// config writes it. Not the runtime's ValueRef (graph node index, output): the loader resolves
+/// one into the other while wiring the graph, and a name may not resolve (a damaged file).
 struct TensorRef
 {
     std::string layer;
@@ -18,8 +20,10 @@ struct TensorRef
     int tensor = 0;
 };
 
-/// One argument of a layer call: tensors (several for a list argument such as Add([a, b])) or
-/// a constant (`true`, `-1`, `null`).
+/// One argument of a layer call as the config writes it: tensors (several for a list argument
+/// such as Add([a, b])) or a constant (`true`, `-1`, `null`). The loader binds these to the
+/// layer's parameter names once (GraphNode::tensorArgs, GraphNode::options); the runtime's
+/// CallArgs are the tensors of one run of that call.
 struct CallArgument
 {
     std::vector<TensorRef> tensors;

@@ -1,5 +1,4 @@
 #include <cmath>
-#include <functional>
 #include <map>
 #include <set>
 
@@ -10,7 +9,9 @@
 #include "core/keras/nested_model_flattener.h"
 #include "core/keras/weight_reader.h"
 #include "core/layers/activation_function.h"
+#include "core/layers/call_options_binder.h"
 #include "core/layers/registry.h"
+#include "core/layers/softmax_layer.h"
 #include "core/runtime/model_impl.h"
 #include "core/tensor/format_bytes.h"
 
@@ -40,9 +41,10 @@ std::string withContext(const std::string &message, const std::string &file,
 /// LayerInfo::activation of `spec`. The layer itself was built from the same setting, so an
 /// activation its factory accepted is read the same way here; a setting the layer does not use
 /// (and so never checked) that is no known activation gives "".
-std::string activationName(const LayerSpec &spec, const std::string &kerasVersion)
+std::string activationName(
+    const LayerSpec &spec, const Layer &layer, const std::string &kerasVersion)
 {
-    if (spec.className == "Softmax")
+    if (dynamic_cast<const SoftmaxLayer *>(&layer) != nullptr)
         return "softmax";
     const auto setting = spec.config.find("activation");
     if (setting == spec.config.end())
@@ -144,11 +146,7 @@ private:
             } catch (const InputFileError &e) {
                 throw InputFileError(withContext(e.what(), m_file, spec.name, spec.className));
             }
-            if (!found && WeightReader::classNeedsWeights(spec.className))
-                throw InputFileError(m_file + ": the file has no weights for layer '" + spec.name
-                    + "' (" + spec.className
-                    + ") of the architecture; the weights and the architecture do not belong "
-                      "to the same model");
+            config.weightsInFile = found;
             const std::string bad = countNonFinite(config.weights);
             if (!bad.empty())
                 m_impl.warnings.push_back("Layer '" + spec.name + "' (" + spec.className + ") has "
@@ -166,83 +164,17 @@ private:
                 throw UnsupportedModelError(m_file + ": layer '" + spec.name + "' ("
                     + spec.className + ") could not be created");
             m_layerOfSpec[i] = static_cast<int>(m_layers.size());
-            m_configs.push_back(spec.config);
             m_layers.push_back(std::move(layer));
         }
     }
 
-    /// Creates one node per InputLayer and per layer call, binds call arguments to parameter
-    /// names, resolves tensor references and sorts the nodes topologically.
+    /// Creates the graph's nodes, binds their arguments, finds the model's inputs and outputs
+    /// and sorts the nodes topologically.
     void wireGraph()
     {
-        std::vector<GraphNode> nodes;
-        std::vector<std::map<std::string, std::vector<TensorRef>>> pending;
-        std::map<NodeKey, int> nodeOf;
-        for (std::size_t i = 0; i < m_spec.layers.size(); ++i) {
-            const LayerSpec &spec = m_spec.layers[i];
-            if (spec.isInput) {
-                GraphNode node;
-                node.layerName = spec.name;
-                node.className = "InputLayer";
-                nodeOf[{spec.name, 0}] = static_cast<int>(nodes.size());
-                nodes.push_back(node);
-                pending.emplace_back();
-                continue;
-            }
-            const int layerIndex = m_layerOfSpec.at(i);
-            const Layer &layer = *m_layers[static_cast<std::size_t>(layerIndex)];
-            const auto signature = layer.callSignature();
-            int call = 0;
-            for (const NodeSpec &nodeSpec : spec.nodes) {
-                GraphNode node;
-                node.layerName = spec.name;
-                node.className = spec.className;
-                node.layer = layerIndex;
-                node.callIndex = call;
-                std::map<std::string, std::vector<TensorRef>> args;
-                auto bind = [&](const std::string &name, const CallArgument &arg) {
-                    if (arg.isTensor()) {
-                        args[name] = arg.tensors;
-                        node.options.erase(name);
-                    } else {
-                        node.options[name] = arg.constant;
-                        args.erase(name);
-                    }
-                };
-                for (std::size_t p = 0; p < nodeSpec.positional.size(); ++p) {
-                    if (p >= signature.size())
-                        throw UnsupportedModelError(m_file + ": layer '" + spec.name + "' ("
-                            + spec.className + ") is called with "
-                            + std::to_string(nodeSpec.positional.size())
-                            + " positional arguments, more than AttnLens knows for this class");
-                    bind(signature[p], nodeSpec.positional[p]);
-                }
-                for (const auto &[name, arg] : nodeSpec.keyword)
-                    bind(name, arg);
-                if (layer.attention() != nullptr)
-                    node.attentionKey
-                        = call == 0 ? spec.name : spec.name + "@" + std::to_string(call);
-                nodeOf[{spec.name, call}] = static_cast<int>(nodes.size());
-                nodes.push_back(node);
-                pending.push_back(std::move(args));
-                ++call;
-            }
-        }
-        auto resolve = [&](const TensorRef &ref, const std::string &reader) {
-            const auto it = nodeOf.find({ref.layer, ref.node});
-            if (it == nodeOf.end())
-                throw InputFileError(m_file + ": " + reader + " reads call "
-                    + std::to_string(ref.node) + " of layer '" + ref.layer
-                    + "', which the model config does not have");
-            return ValueRef {it->second, ref.tensor};
-        };
-        for (std::size_t i = 0; i < nodes.size(); ++i)
-            for (const auto &[name, refs] : pending[i])
-                for (const TensorRef &ref : refs)
-                    nodes[i].tensorArgs[name].push_back(
-                        resolve(ref, "layer '" + nodes[i].layerName + "'"));
-
-        // Model inputs and outputs.
+        std::vector<const NodeSpec *> calls;
+        std::vector<GraphNode> nodes = createNodes(calls);
+        bindArguments(nodes, calls);
         std::vector<int> inputNodes;
         for (const TensorRef &ref : m_spec.inputs) {
             const ValueRef v = resolve(ref, "the model's input list");
@@ -261,33 +193,20 @@ private:
         for (const TensorRef &ref : m_spec.outputs)
             outputs.push_back(resolve(ref, "the model's output list"));
 
-        // Topological order (Keras lists layers in order, but a shared layer's later calls
-        // may depend on layers listed after it).
-        const std::size_t count = nodes.size();
-        std::vector<int> state(count, 0); // 0 new, 1 visiting, 2 done
+        // Keras lists layers in order, but a shared layer's later calls may depend on layers
+        // listed after it.
         std::vector<int> order;
-        std::function<void(int)> visit = [&](int n) {
-            auto &s = state[static_cast<std::size_t>(n)];
-            if (s == 2)
-                return;
-            if (s == 1)
-                throw InputFileError(m_file + ": the model graph has a cycle through layer '"
-                    + nodes[static_cast<std::size_t>(n)].layerName + "'");
-            s = 1;
-            for (const auto &[name, refs] : nodes[static_cast<std::size_t>(n)].tensorArgs)
-                for (const ValueRef &ref : refs)
-                    visit(ref.node);
-            s = 2;
-            order.push_back(n);
-        };
-        for (std::size_t i = 0; i < count; ++i)
-            visit(static_cast<int>(i));
-        std::vector<int> newIndex(count);
-        for (std::size_t i = 0; i < count; ++i)
+        try {
+            order = topologicalOrder(nodes);
+        } catch (const InputFileError &e) {
+            throw InputFileError(m_file + ": " + e.what());
+        }
+        std::vector<int> newIndex(nodes.size());
+        for (std::size_t i = 0; i < order.size(); ++i)
             newIndex[static_cast<std::size_t>(order[i])] = static_cast<int>(i);
         std::vector<GraphNode> sorted;
         for (int old : order) {
-            GraphNode node = nodes[static_cast<std::size_t>(old)];
+            GraphNode &node = nodes[static_cast<std::size_t>(old)];
             for (auto &[name, refs] : node.tensorArgs)
                 for (ValueRef &ref : refs)
                     ref.node = newIndex[static_cast<std::size_t>(ref.node)];
@@ -299,6 +218,101 @@ private:
             v.node = newIndex[static_cast<std::size_t>(v.node)];
         m_impl.graph = std::make_unique<Graph>(
             std::move(m_layers), std::move(sorted), std::move(inputNodes), std::move(outputs));
+    }
+
+    /// One node per InputLayer and per layer call, in the order of the model's layer list, with
+    /// `calls[i]` the call node i makes (null for an input). Fills m_nodeOf.
+    std::vector<GraphNode> createNodes(std::vector<const NodeSpec *> &calls)
+    {
+        std::vector<GraphNode> nodes;
+        for (std::size_t i = 0; i < m_spec.layers.size(); ++i) {
+            const LayerSpec &spec = m_spec.layers[i];
+            if (spec.isInput) {
+                GraphNode node;
+                node.layerName = spec.name;
+                node.className = spec.className;
+                m_nodeOf[{spec.name, 0}] = static_cast<int>(nodes.size());
+                nodes.push_back(node);
+                calls.push_back(nullptr);
+                continue;
+            }
+            const int layerIndex = m_layerOfSpec.at(i);
+            const bool attention
+                = m_layers[static_cast<std::size_t>(layerIndex)]->attention() != nullptr;
+            int call = 0;
+            for (const NodeSpec &nodeSpec : spec.nodes) {
+                GraphNode node;
+                node.layerName = spec.name;
+                node.className = spec.className;
+                node.layer = layerIndex;
+                node.callIndex = call;
+                if (attention)
+                    node.attentionKey
+                        = call == 0 ? spec.name : spec.name + "@" + std::to_string(call);
+                m_nodeOf[{spec.name, call}] = static_cast<int>(nodes.size());
+                nodes.push_back(node);
+                calls.push_back(&nodeSpec);
+                ++call;
+            }
+        }
+        return nodes;
+    }
+
+    /// Binds each call's arguments to the layer's parameter names (positional ones in the order
+    /// of Layer::callSignature(), then keywords; a later binding of a name wins): tensors become
+    /// GraphNode::tensorArgs, constants the layer's typed GraphNode::options.
+    void bindArguments(std::vector<GraphNode> &nodes, const std::vector<const NodeSpec *> &calls)
+    {
+        for (std::size_t n = 0; n < nodes.size(); ++n) {
+            const NodeSpec *call = calls[n];
+            if (call == nullptr)
+                continue;
+            GraphNode &node = nodes[n];
+            const Layer &layer = *m_layers[static_cast<std::size_t>(node.layer)];
+            const auto signature = layer.callSignature();
+            std::map<std::string, std::vector<TensorRef>> tensors;
+            json constants = json::object();
+            auto bind = [&](const std::string &name, const CallArgument &arg) {
+                if (arg.isTensor()) {
+                    tensors[name] = arg.tensors;
+                    constants.erase(name);
+                } else {
+                    constants[name] = arg.constant;
+                    tensors.erase(name);
+                }
+            };
+            for (std::size_t p = 0; p < call->positional.size(); ++p) {
+                if (p >= signature.size())
+                    throw UnsupportedModelError(m_file + ": layer '" + node.layerName + "' ("
+                        + node.className + ") is called with "
+                        + std::to_string(call->positional.size())
+                        + " positional arguments, more than AttnLens knows for this class");
+                bind(signature[p], call->positional[p]);
+            }
+            for (const auto &[name, arg] : call->keyword)
+                bind(name, arg);
+            for (const auto &[name, refs] : tensors)
+                for (const TensorRef &ref : refs)
+                    node.tensorArgs[name].push_back(resolve(ref, "layer '" + node.layerName + "'"));
+            try {
+                node.options = bindCallOptions(layer, constants);
+            } catch (const UnsupportedModelError &e) {
+                throw UnsupportedModelError(
+                    withContext(e.what(), m_file, node.layerName, node.className));
+            } catch (const Error &e) {
+                throw InputFileError(withContext(e.what(), m_file, node.layerName, node.className));
+            }
+        }
+    }
+
+    /// The node (before sorting) and output that `ref` names; `reader` says who reads it.
+    ValueRef resolve(const TensorRef &ref, const std::string &reader) const
+    {
+        const auto it = m_nodeOf.find({ref.layer, ref.node});
+        if (it == m_nodeOf.end())
+            throw InputFileError(m_file + ": " + reader + " reads call " + std::to_string(ref.node)
+                + " of layer '" + ref.layer + "', which the model config does not have");
+        return ValueRef {it->second, ref.tensor};
     }
 
     const LayerSpec &inputSpec(int inputIndex) const
@@ -365,8 +379,10 @@ private:
             info.integerIds = spec.dtype.rfind("int", 0) == 0 || spec.dtype.rfind("uint", 0) == 0;
             m_impl.inputs.push_back(info);
         }
+        // Layers that embed ids (PositionRule Tokens) mark the inputs they read as ids.
         for (const GraphNode &node : graph.nodes())
-            if (node.className == "Embedding")
+            if (!node.isInput()
+                && graph.layer(node.layer).positions().kind == PositionRule::Kind::Tokens)
                 for (const auto &[name, refs] : node.tensorArgs)
                     for (const ValueRef &ref : refs) {
                         const GraphNode &source = graph.nodes()[static_cast<std::size_t>(ref.node)];
@@ -459,7 +475,7 @@ private:
             const LayerSpec &spec = m_spec.layers[i];
             LayerInfo info;
             info.name = spec.name;
-            info.className = spec.isInput ? "InputLayer" : spec.className;
+            info.className = spec.className;
             if (const auto it = firstNodeOf.find(spec.name); it != firstNodeOf.end()) {
                 const auto &nodeShapes = shapes[static_cast<std::size_t>(it->second)];
                 if (!nodeShapes.empty())
@@ -469,7 +485,7 @@ private:
                 const Layer &layer = graph.layer(m_layerOfSpec.at(i));
                 info.parameters = layer.parameterCount();
                 info.isAttention = layer.attention() != nullptr;
-                info.activation = activationName(spec, m_kerasVersion);
+                info.activation = activationName(spec, layer, m_kerasVersion);
                 parameters += info.parameters;
             }
             m_impl.layers.push_back(info);
@@ -511,14 +527,12 @@ private:
             }
             const auto query = node.tensorArgs.find("query");
             if (query != node.tensorArgs.end() && !query->second.empty())
-                info.queryOrigin
-                    = traceAxisOrigin(graph, query->second.front(), m_configs, inputShapes);
+                info.queryOrigin = traceAxisOrigin(graph, query->second.front(), inputShapes);
             auto key = node.tensorArgs.find("key");
             if (key == node.tensorArgs.end())
                 key = node.tensorArgs.find("value");
             if (key != node.tensorArgs.end() && !key->second.empty())
-                info.keyOrigin
-                    = traceAxisOrigin(graph, key->second.front(), m_configs, inputShapes);
+                info.keyOrigin = traceAxisOrigin(graph, key->second.front(), inputShapes);
             m_impl.attention.push_back(info);
             m_impl.attentionNodes.push_back(static_cast<int>(n));
         }
@@ -531,8 +545,8 @@ private:
     std::string m_kerasVersion;
     ModelSpec m_spec;
     std::vector<std::unique_ptr<Layer>> m_layers;
-    std::vector<json> m_configs;              ///< per created layer
     std::map<std::size_t, int> m_layerOfSpec; ///< spec index -> layer index
+    std::map<NodeKey, int> m_nodeOf;          ///< (layer, call) -> node, before sorting
 };
 
 } // namespace

@@ -2,50 +2,13 @@
 
 #include <algorithm>
 #include <regex>
-#include <set>
 
 #include "core/errors.h"
+#include "core/layers/registry.h"
 
 namespace attnlens {
 
 namespace {
-
-/// One sublayer of a composite layer in a Keras 3 weights file: the attribute names it may be
-/// saved under (Keras 3 >= 3.0.3 public properties first, then Keras 3.0 / tf-keras private
-/// ones) and its class, for recursion. An empty class means "the class named by the config key
-/// `configKey`" (Bidirectional's wrapped layer).
-struct ChildSpec
-{
-    std::vector<std::string> names;
-    std::string className;
-    std::string configKey;
-};
-
-/// The order of sublayer weights in Keras's legacy weight list, per composite class. This is
-/// the one place that knows how composite layers nest their variables.
-const std::map<std::string, std::vector<ChildSpec>> &childOrder()
-{
-    static const std::map<std::string, std::vector<ChildSpec>> table = {
-        {"MultiHeadAttention",
-            {
-                {{"query_dense", "_query_dense"}, "EinsumDense", {}},
-                {{"key_dense", "_key_dense"}, "EinsumDense", {}},
-                {{"gate_dense", "_gate_dense"}, "EinsumDense", {}},
-                {{"value_dense", "_value_dense"}, "EinsumDense", {}},
-                {{"output_dense", "_output_dense"}, "EinsumDense", {}},
-            }},
-        {"InterpretableMultiHeadAttention", {{{"mha"}, "MultiHeadAttention", {}}}},
-        {"LSTM", {{{"cell"}, "LSTMCell", {}}}},
-        {"GRU", {{{"cell"}, "GRUCell", {}}}},
-        {"SimpleRNN", {{{"cell"}, "SimpleRNNCell", {}}}},
-        {"Bidirectional",
-            {
-                {{"forward_layer"}, {}, "layer"},
-                {{"backward_layer"}, {}, "backward_layer"},
-            }},
-    };
-    return table;
-}
 
 /// Keras's order of attribute names when it walks an object: sorted, private names last.
 bool kerasAttributeLess(const std::string &a, const std::string &b)
@@ -76,14 +39,6 @@ std::string kerasSnakeCase(const std::string &className)
     std::transform(name.begin(), name.end(), name.begin(),
         [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     return name;
-}
-
-bool WeightReader::classNeedsWeights(const std::string &className)
-{
-    static const std::set<std::string> classes = {"Dense", "EinsumDense", "MultiHeadAttention",
-        "InterpretableMultiHeadAttention", "LayerNormalization", "BatchNormalization", "Embedding",
-        "Conv1D", "LSTM", "GRU", "SimpleRNN", "Bidirectional"};
-    return classes.count(className) > 0;
 }
 
 WeightReader::WeightReader(const Hdf5File &file, Layout layout, std::string legacyRoot)
@@ -272,10 +227,10 @@ void WeightReader::collectKeras3(const std::string &path, const std::string &cla
             names.push_back(path + "/vars/" + index);
         }
     }
-    const auto &table = childOrder();
-    if (const auto it = table.find(className); it != table.end()) {
-        for (const ChildSpec &child : it->second) {
-            for (const std::string &name : child.names) {
+    // Composite classes nest their sublayers in the order the registry gives.
+    if (const std::vector<Sublayer> *sublayers = sublayersOf(className)) {
+        for (const Sublayer &child : *sublayers) {
+            for (const std::string &name : child.attributes) {
                 const std::string sub = childPath(path, name);
                 if (sub.empty())
                     continue;

@@ -11,7 +11,8 @@
 namespace attnlens {
 
 /// Finds each layer's weights in a Keras HDF5 file and returns them in Keras's legacy order
-/// (the order LayerConfig::weights documents).
+/// (the order LayerConfig::weights documents). Composite layers' sublayers are taken in the
+/// order their registry row lists (sublayersOf, core/layers/registry.h).
 ///
 /// Two layouts: the legacy one (`model.save("m.h5")`'s `model_weights/` group, or a
 /// `save_weights("w.h5")` file's root) lists `<layer>/@weight_names`; the Keras 3 one
@@ -47,9 +48,6 @@ public:
     /// entry at all for the layer. Throws InputFileError for unreadable datasets.
     bool read(const LayerSpec &layer, std::vector<Tensor> &weights,
         std::vector<std::string> &names) const;
-
-    /// Whether a layer of this class always owns weights (used to name a layer the file lacks).
-    static bool classNeedsWeights(const std::string &className);
 
 private:
     void collectKeras3(const std::string &path, const std::string &className,

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <optional>
 
 #include <Eigen/Core>
 #include <omp.h>
@@ -16,7 +17,10 @@ extern "C" __m256 _ZGVdN8v_erff(__m256);
 #endif
 
 #include "core/errors.h"
+#include "core/layers/activation_layer.h"
 #include "core/layers/layer_util.h"
+#include "core/layers/registry.h"
+#include "core/layers/relu_layer.h"
 #include "core/tensor/ops.h"
 
 namespace attnlens {
@@ -96,6 +100,33 @@ void geluErf(float *data, std::int64_t n)
         data[i] = 0.5f * data[i] * (1.0f + std::erf(data[i] * invSqrt2));
 }
 
+/// An activation given as a layer object ({"class_name": "LeakyReLU", "config": {...}}): the
+/// registry builds the layer, which says which function it is. nullopt for a class that is not
+/// registered and for a ReLU with max_value, negative_slope or threshold (no plain function).
+std::optional<ActivationFunction> layerAsFunction(const std::string &className,
+    const nlohmann::json &config, const std::string &kerasVersion, const std::string &where)
+{
+    if (!config.is_object() || !isKnownLayerClass(className))
+        return std::nullopt;
+    LayerConfig layer;
+    layer.name = "activation";
+    layer.className = className;
+    layer.config = config;
+    layer.kerasVersion = kerasVersion;
+    std::unique_ptr<Layer> built;
+    try {
+        built = makeLayer(layer);
+    } catch (const Error &e) {
+        throw UnsupportedModelError(where + ": its activation, a " + className
+            + " layer object, cannot be used: " + e.what());
+    }
+    if (const auto *activation = dynamic_cast<const ActivationLayer *>(built.get()))
+        return activation->function();
+    if (const auto *relu = dynamic_cast<const ReluLayer *>(built.get()))
+        return relu->asFunction();
+    return std::nullopt;
+}
+
 } // namespace
 
 std::string ActivationFunction::name() const
@@ -137,17 +168,8 @@ ActivationFunction ActivationFunction::fromKeras(
         const nlohmann::json config = activation.value("config", nlohmann::json::object());
         if (config.is_string())
             name = config.get<std::string>();
-        else if (className == "ReLU" && config.is_object()
-            && config.value("negative_slope", 0.0) == 0.0 && config.value("threshold", 0.0) == 0.0
-            && (config.value("max_value", nlohmann::json()).is_null()))
-            name = "relu";
-        else if (className == "LeakyReLU" && config.is_object())
-            return of(Kind::LeakyRelu,
-                static_cast<float>(config.value("negative_slope", config.value("alpha", 0.3))));
-        else if (className == "ELU" && config.is_object())
-            return of(Kind::Elu, static_cast<float>(config.value("alpha", 1.0)));
-        else if (className == "Activation" && config.is_object())
-            return fromKeras(config.value("activation", nlohmann::json()), kerasVersion, where);
+        else if (const auto function = layerAsFunction(className, config, kerasVersion, where))
+            return *function;
         else
             name = className;
     } else {

@@ -3,7 +3,7 @@
 #include <memory>
 
 #include "core/layers/activation_function.h"
-#include "core/runtime/layer.h"
+#include "core/layers/layer_config.h"
 
 namespace attnlens {
 
@@ -19,6 +19,8 @@ public:
 
     ActivationLayer(std::string name, ActivationFunction function);
     CallResult call(const CallArgs &args, const CallContext &context) const override;
+    PositionRule positions() const override { return PositionRule::elementwise(); }
+    const ActivationFunction &function() const { return m_function; }
 
 private:
     ActivationFunction m_function;

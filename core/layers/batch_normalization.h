@@ -2,7 +2,7 @@
 
 #include <memory>
 
-#include "core/runtime/layer.h"
+#include "core/layers/layer_config.h"
 
 namespace attnlens {
 
@@ -16,6 +16,7 @@ public:
     static std::unique_ptr<Layer> fromKeras(const LayerConfig &config);
     BatchNormalization(std::string name, std::int64_t axis, Tensor multiplier, Tensor shift);
     CallResult call(const CallArgs &args, const CallContext &context) const override;
+    PositionRule positions() const override { return PositionRule::elementwise(); }
     std::int64_t parameterCount() const override { return m_parameters; }
 
 private:

@@ -27,6 +27,11 @@ LayerConfig wrappedConfig(const LayerConfig &outer, const nlohmann::json &entry,
         inner.module = entry["module"].get<std::string>();
     inner.kerasVersion = outer.kerasVersion;
     inner.file = outer.file;
+    inner.weightsInFile = outer.weightsInFile;
+    if (first + weightCount > outer.weights.size() && !outer.weightsInFile)
+        throw InputFileError("the file has no weights for " + layerWhere(outer)
+            + " of the architecture; the weights and the architecture do not belong to the same "
+              "model");
     if (first + weightCount > outer.weights.size())
         throw InputFileError(layerWhere(outer) + " has " + std::to_string(outer.weights.size())
             + " weights, fewer than its forward and backward layers need. The weights do not "
@@ -129,6 +134,12 @@ std::unique_ptr<Layer> Bidirectional::fromKeras(const LayerConfig &config)
 std::int64_t Bidirectional::parameterCount() const
 {
     return m_forwardLayer->parameterCount() + m_backwardLayer->parameterCount();
+}
+
+/// As the wrapped layer: position-wise when it returns sequences.
+PositionRule Bidirectional::positions() const
+{
+    return m_forwardLayer->positions();
 }
 
 CallResult Bidirectional::call(const CallArgs &args, const CallContext &) const

@@ -28,6 +28,7 @@ public:
         return {"sequences", "initial_state", "mask", "training"};
     }
     CallResult call(const CallArgs &args, const CallContext &context) const override;
+    PositionRule positions() const override;
     std::int64_t parameterCount() const override;
 
 private:

@@ -58,6 +58,12 @@ Tensor concatenate(const std::vector<Tensor> &parts, int axis, const std::string
 
 } // namespace
 
+/// Joining along the last axis keeps every other axis's positions.
+PositionRule ConcatenateLayer::positions() const
+{
+    return m_axis == -1 ? PositionRule::positionwise() : PositionRule::none();
+}
+
 CallResult ConcatenateLayer::call(const CallArgs &args, const CallContext &) const
 {
     const std::string where = "layer '" + name() + "' (Concatenate)";

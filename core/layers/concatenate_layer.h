@@ -2,7 +2,7 @@
 
 #include <memory>
 
-#include "core/runtime/layer.h"
+#include "core/layers/layer_config.h"
 
 namespace attnlens {
 
@@ -15,6 +15,7 @@ public:
     static std::unique_ptr<Layer> fromKeras(const LayerConfig &config);
     ConcatenateLayer(std::string name, std::int64_t axis);
     CallResult call(const CallArgs &args, const CallContext &context) const override;
+    PositionRule positions() const override;
 
 private:
     std::int64_t m_axis;

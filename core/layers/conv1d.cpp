@@ -66,6 +66,13 @@ std::int64_t Conv1D::parameterCount() const
     return m_kernel.size() + (m_useBias ? m_bias.size() : 0);
 }
 
+/// Only a unit stride with 'same' or 'causal' padding keeps one output step per input step.
+PositionRule Conv1D::positions() const
+{
+    const bool sameLength = m_stride == 1 && m_padding != Padding::Valid;
+    return sameLength ? PositionRule::positionwise() : PositionRule::none();
+}
+
 CallResult Conv1D::call(const CallArgs &args, const CallContext &) const
 {
     const std::string where = "layer '" + name() + "' (Conv1D)";

@@ -3,7 +3,7 @@
 #include <memory>
 
 #include "core/layers/activation_function.h"
-#include "core/runtime/layer.h"
+#include "core/layers/layer_config.h"
 
 namespace attnlens {
 
@@ -23,6 +23,7 @@ public:
     static std::unique_ptr<Layer> fromKeras(const LayerConfig &config);
 
     CallResult call(const CallArgs &args, const CallContext &context) const override;
+    PositionRule positions() const override;
     std::int64_t parameterCount() const override;
 
 private:

@@ -3,7 +3,7 @@
 #include <memory>
 
 #include "core/layers/activation_function.h"
-#include "core/runtime/layer.h"
+#include "core/layers/layer_config.h"
 
 namespace attnlens {
 
@@ -20,6 +20,7 @@ public:
     Dense(std::string name, Tensor kernel, Tensor bias, ActivationFunction activation);
 
     CallResult call(const CallArgs &args, const CallContext &context) const override;
+    PositionRule positions() const override { return PositionRule::positionwise(); }
     std::int64_t parameterCount() const override { return m_kernel.size() + m_bias.size(); }
 
     /// y = activation(x W + b) over the last axis of `x`; throws ShapeError on a width mismatch.

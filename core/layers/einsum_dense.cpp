@@ -97,6 +97,14 @@ EinsumDense::EinsumDense(std::string name, std::string input, std::string kernel
 {
 }
 
+/// Position-wise when only the last axis is contracted ("abc,cd->abd", "...b,bc->...c").
+PositionRule EinsumDense::positions() const
+{
+    const bool lastAxisOnly = !m_input.empty() && m_input.size() == m_output.size()
+        && m_input.compare(0, m_input.size() - 1, m_output, 0, m_output.size() - 1) == 0;
+    return lastAxisOnly ? PositionRule::positionwise() : PositionRule::none();
+}
+
 CallResult EinsumDense::call(const CallArgs &args, const CallContext &) const
 {
     const Tensor &x = args.one("inputs");

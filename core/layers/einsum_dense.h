@@ -4,7 +4,7 @@
 #include <string>
 
 #include "core/layers/activation_function.h"
-#include "core/runtime/layer.h"
+#include "core/layers/layer_config.h"
 
 namespace attnlens {
 
@@ -22,6 +22,7 @@ public:
     EinsumDense(std::string name, std::string input, std::string kernelSpec, std::string output,
         Tensor kernel, Tensor bias, ActivationFunction activation);
     CallResult call(const CallArgs &args, const CallContext &context) const override;
+    PositionRule positions() const override;
     std::int64_t parameterCount() const override { return m_kernel.size() + m_bias.size(); }
 
 private:

@@ -2,7 +2,7 @@
 
 #include <memory>
 
-#include "core/runtime/layer.h"
+#include "core/layers/layer_config.h"
 
 namespace attnlens {
 
@@ -18,6 +18,7 @@ public:
     static std::unique_ptr<Layer> fromKeras(const LayerConfig &config);
 
     CallResult call(const CallArgs &args, const CallContext &context) const override;
+    PositionRule positions() const override { return PositionRule::tokens(); }
     std::int64_t parameterCount() const override { return m_embeddings.size(); }
 
 private:

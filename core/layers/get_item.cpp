@@ -200,26 +200,42 @@ std::vector<std::string> GetItem::callSignature() const
     return {"x", "key"};
 }
 
+std::string GetItem::where() const
+{
+    return "layer '" + name() + "' (" + (m_keras2 ? "SlicingOpLambda" : "GetItem") + ")";
+}
+
+std::shared_ptr<const CallOptions> GetItem::bindCallOptions(const nlohmann::json &constants) const
+{
+    auto key = std::make_shared<Key>();
+    const auto keyIt = constants.find(keyParameter());
+    if (keyIt != constants.end()) {
+        key->items = parseKey(*keyIt, where());
+        key->text = indexKeyToString(*key->items);
+    }
+    if (m_keras2) {
+        const auto var = constants.find("var");
+        key->slicesVariable = var != constants.end() && !var->is_null();
+    }
+    return key;
+}
+
 CallResult GetItem::call(const CallArgs &args, const CallContext &) const
 {
-    const std::string where
-        = "layer '" + name() + "' (" + (m_keras2 ? "SlicingOpLambda" : "GetItem") + ")";
+    const std::string where = this->where();
     const std::string tensorParameter = m_keras2 ? "tensor" : "x";
-    const std::string keyParameter = m_keras2 ? "slice_spec" : "key";
+    const std::string keyParameter = this->keyParameter();
     if (args.has(keyParameter))
         throw UnsupportedModelError(where
             + ": the index is a tensor computed by the model; AttnLens supports constant "
               "indices only, as in x[:, -1, :].");
-    const auto keyIt = args.options.find(keyParameter);
-    if (keyIt == args.options.end())
+    const Key *bound = args.optionsAs<Key>();
+    if (bound == nullptr || !bound->items)
         throw InputFileError(where + ": the call has no index ('" + keyParameter
             + "' argument). The model file is damaged.");
-    if (m_keras2) {
-        const auto var = args.options.find("var");
-        if (args.has("var") || (var != args.options.end() && !var->is_null()))
-            throw UnsupportedModelError(where + ": slicing a variable (var=...) is not supported.");
-    }
-    const std::vector<IndexItem> key = parseKey(*keyIt, where);
+    if (m_keras2 && (args.has("var") || bound->slicesVariable))
+        throw UnsupportedModelError(where + ": slicing a variable (var=...) is not supported.");
+    const std::vector<IndexItem> &key = *bound->items;
     const Tensor &x = args.one(tensorParameter);
     const std::vector<IndexItem> expanded = expandIndexKey(key, x.rank(), where);
     if (!expanded.empty()) {
@@ -227,7 +243,7 @@ CallResult GetItem::call(const CallArgs &args, const CallContext &) const
         const bool full = batch.kind == IndexItem::Kind::Slice
             && (!batch.start || *batch.start == 0) && !batch.stop && batch.step == 1;
         if (!full)
-            throw UnsupportedModelError(where + ": the index " + indexKeyToString(key)
+            throw UnsupportedModelError(where + ": the index " + bound->text
                 + " does not keep the batch axis (axis 0) whole: it would select or reorder "
                   "samples, so its result would depend on how AttnLens groups rows into "
                   "batches. Only ':' is supported on the batch axis, as in x[:, -1, :].");

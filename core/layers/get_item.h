@@ -1,13 +1,15 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "core/layers/call_options_binder.h"
+#include "core/layers/layer_config.h"
 #include "core/layers/numpy_kernels.h"
-#include "core/runtime/layer.h"
 
 namespace attnlens {
 
@@ -30,7 +32,7 @@ namespace attnlens {
 /// model is opened. Advanced indexing (a list or a tensor inside the key, boolean masks) is
 /// refused too. No output mask, as in Keras (operations and TFOpLambda layers do not carry
 /// masks).
-class GetItem : public Layer
+class GetItem : public Layer, public CallOptionsBinder
 {
 public:
     /// The Keras 3 GetItem operation. Throws UnsupportedModelError for a class of that name
@@ -47,11 +49,25 @@ public:
     /// a boolean).
     static std::vector<IndexItem> parseKey(const nlohmann::json &key, const std::string &where);
 
+    /// A call's constant key, parsed once.
+    struct Key : CallOptions
+    {
+        std::optional<std::vector<IndexItem>> items; ///< nullopt: the call gives no constant key
+        std::string text;                            ///< the key in Python syntax, for messages
+        bool slicesVariable = false; ///< SlicingOpLambda with a non-null constant `var`
+    };
+
     std::vector<std::string> callSignature() const override;
+    /// Parses the key (`key`, or `slice_spec` for SlicingOpLambda) with parseKey; same throws.
+    std::shared_ptr<const CallOptions> bindCallOptions(
+        const nlohmann::json &constants) const override;
     CallResult call(const CallArgs &args, const CallContext &context) const override;
 
 private:
     GetItem(std::string name, bool keras2);
+
+    std::string where() const;
+    std::string keyParameter() const { return m_keras2 ? "slice_spec" : "key"; }
 
     bool m_keras2; ///< SlicingOpLambda (tensor, slice_spec) rather than GetItem (x, key)
 };

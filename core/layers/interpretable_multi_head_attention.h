@@ -22,6 +22,7 @@ public:
 
     std::vector<std::string> callSignature() const override;
     CallResult call(const CallArgs &args, const CallContext &context) const override;
+    PositionRule positions() const override { return PositionRule::positionwise("query"); }
     std::int64_t parameterCount() const override { return m_mha->parameterCount(); }
     const AttentionSpec *attention() const override { return m_mha->attention(); }
 

@@ -3,7 +3,7 @@
 #include <memory>
 #include <vector>
 
-#include "core/runtime/layer.h"
+#include "core/layers/layer_config.h"
 
 namespace attnlens {
 
@@ -21,6 +21,7 @@ public:
         bool rmsScaling, Tensor gamma, Tensor beta);
 
     CallResult call(const CallArgs &args, const CallContext &context) const override;
+    PositionRule positions() const override { return PositionRule::positionwise(); }
     std::int64_t parameterCount() const override { return m_gamma.size() + m_beta.size(); }
 
 private:

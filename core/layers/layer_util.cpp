@@ -159,6 +159,10 @@ void requireWeightCount(const LayerConfig &config, const std::vector<std::size_t
     for (std::size_t i = 0; i < counts.size(); ++i)
         expected
             += (i == 0 ? "" : (i + 1 == counts.size() ? " or " : ", ")) + std::to_string(counts[i]);
+    if (!config.weightsInFile)
+        throw InputFileError("the file has no weights for " + layerWhere(config)
+            + " of the architecture, which needs " + expected
+            + "; the weights and the architecture do not belong to the same model");
     throw InputFileError(layerWhere(config) + " has " + std::to_string(config.weights.size())
         + " weights but its config needs " + expected
         + ". The weights do not belong to this architecture; save the model again.");

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "core/layers/layer_config.h"
 #include "core/runtime/layer.h"
 #include "core/tensor/ops.h"
 
@@ -39,7 +40,8 @@ std::string configString(
 /// default when absent). Throws InputFileError naming the layer for any other value.
 bool channelsFirst(const LayerConfig &config);
 
-/// Throws InputFileError unless the layer has exactly one of `counts` weights.
+/// Throws InputFileError unless the layer has exactly one of `counts` weights; the message says
+/// the file has no weights for the layer when it has no entry for it (LayerConfig::weightsInFile).
 void requireWeightCount(const LayerConfig &config, const std::vector<std::size_t> &counts);
 /// Throws InputFileError naming the layer, the weight and both shapes when weight `index` does
 /// not have shape `expected`.

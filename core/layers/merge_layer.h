@@ -2,7 +2,7 @@
 
 #include <memory>
 
-#include "core/runtime/layer.h"
+#include "core/layers/layer_config.h"
 
 namespace attnlens {
 
@@ -25,6 +25,7 @@ public:
     static std::unique_ptr<Layer> fromKeras(const LayerConfig &config);
     MergeLayer(std::string name, Op op);
     CallResult call(const CallArgs &args, const CallContext &context) const override;
+    PositionRule positions() const override { return PositionRule::elementwise(); }
 
 private:
     Op m_op;

@@ -45,10 +45,10 @@ Tensor project(const Tensor &x, const Tensor &kernel, const Tensor &bias)
     return y;
 }
 
-bool optionTrue(const CallArgs &args, const char *name)
+bool isTrue(const nlohmann::json &constants, const char *name)
 {
-    const auto it = args.options.find(name);
-    return it != args.options.end() && it->is_boolean() && it->get<bool>();
+    const auto it = constants.find(name);
+    return it != constants.end() && it->is_boolean() && it->get<bool>();
 }
 
 /// 0/1 float copy of a mask (any nonzero = keep).
@@ -213,8 +213,21 @@ std::int64_t MultiHeadAttention::parameterCount() const
         + m_gateKernel.size() + m_gateBias.size();
 }
 
+std::shared_ptr<const CallOptions> MultiHeadAttention::bindCallOptions(
+    const nlohmann::json &constants) const
+{
+    auto flags = std::make_shared<CallFlags>();
+    flags->useCausalMask = isTrue(constants, "use_causal_mask");
+    flags->returnAttentionScores = isTrue(constants, "return_attention_scores");
+    return flags;
+}
+
 CallResult MultiHeadAttention::call(const CallArgs &args, const CallContext &context) const
 {
+    static const CallFlags none;
+    const CallFlags *flags = args.optionsAs<CallFlags>();
+    if (flags == nullptr)
+        flags = &none;
     Inputs in;
     in.query = &args.one("query");
     in.value = &args.one("value");
@@ -228,8 +241,8 @@ CallResult MultiHeadAttention::call(const CallArgs &args, const CallContext &con
     else if (in.key)
         in.keyMask = args.maskOf("key");
     in.attentionMask = args.has("attention_mask") ? &args.one("attention_mask") : nullptr;
-    in.causal = optionTrue(args, "use_causal_mask");
-    return compute(in, context, optionTrue(args, "return_attention_scores"));
+    in.causal = flags->useCausalMask;
+    return compute(in, context, flags->returnAttentionScores);
 }
 
 CallResult MultiHeadAttention::compute(

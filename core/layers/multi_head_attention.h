@@ -3,8 +3,9 @@
 #include <memory>
 #include <vector>
 
+#include "core/layers/call_options_binder.h"
+#include "core/layers/layer_config.h"
 #include "core/layers/layer_util.h"
-#include "core/runtime/layer.h"
 
 namespace attnlens {
 
@@ -30,7 +31,7 @@ namespace attnlens {
 /// Masks: attention_mask (broadcast as Keras does), use_causal_mask, and the Keras masks of
 /// query (B, T, 1) / value (B, 1, S) / key, AND-ed; masked logits and fully masked rows follow
 /// the file's Keras version (docs/keras-format.md §2).
-class MultiHeadAttention : public Layer
+class MultiHeadAttention : public Layer, public CallOptionsBinder
 {
 public:
     struct Options
@@ -67,8 +68,19 @@ public:
 
     MultiHeadAttention(std::string name, Options options, std::vector<Tensor> weights);
 
+    /// A call's constant flags (false when the call does not give them).
+    struct CallFlags : CallOptions
+    {
+        bool useCausalMask = false;
+        bool returnAttentionScores = false;
+    };
+
     std::vector<std::string> callSignature() const override;
+    /// Reads use_causal_mask and return_attention_scores (true only when given as `true`).
+    std::shared_ptr<const CallOptions> bindCallOptions(
+        const nlohmann::json &constants) const override;
     CallResult call(const CallArgs &args, const CallContext &context) const override;
+    PositionRule positions() const override { return PositionRule::positionwise("query"); }
     std::int64_t parameterCount() const override;
     const AttentionSpec *attention() const override { return &m_spec; }
 

@@ -3,7 +3,7 @@
 #include <memory>
 #include <vector>
 
-#include "core/runtime/layer.h"
+#include "core/layers/layer_config.h"
 
 namespace attnlens {
 
@@ -19,6 +19,7 @@ public:
     NormalizationLayer(std::string name, std::vector<std::int64_t> axes, Tensor mean,
         Tensor variance, bool invert);
     CallResult call(const CallArgs &args, const CallContext &context) const override;
+    PositionRule positions() const override { return PositionRule::elementwise(); }
 
 private:
     std::vector<std::int64_t> m_axes; ///< kept axes as configured

@@ -348,13 +348,14 @@ Tensor reshapeTo(const Tensor &x, const nlohmann::json &shape, const std::string
     }
 }
 
-Tensor operandTensor(const CallArgs &args, const std::string &parameter, const std::string &where)
+Tensor operandTensor(const CallArgs &args, const OperatorCall *call, const std::string &parameter,
+    const std::string &where)
 {
     if (args.has(parameter))
         return args.one(parameter);
-    const auto it = args.options.find(parameter);
-    if (it != args.options.end() && !it->is_null())
-        return tensorFromJson(*it, where);
+    if (call != nullptr)
+        if (const auto it = call->operands.find(parameter); it != call->operands.end())
+            return it->second;
     throw ShapeError(where + ": the call argument '" + parameter + "' is missing.");
 }
 

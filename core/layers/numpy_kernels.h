@@ -1,12 +1,14 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "core/layers/layer_config.h"
 #include "core/runtime/layer.h"
 #include "core/tensor/ops.h"
 #include "core/tensor/tensor.h"
@@ -76,9 +78,19 @@ Tensor matmul(const Tensor &a, const Tensor &b, const std::string &where);
 /// than 16M values.
 Tensor tensorFromJson(const nlohmann::json &value, const std::string &where);
 
-/// Operand `parameter` of an operator call: the tensor bound to it, or the constant written into
-/// the node (`x * 2.0`). Throws ShapeError naming `where` when it is neither.
-Tensor operandTensor(const CallArgs &args, const std::string &parameter, const std::string &where);
+/// The constants of one operator call (NumpyOperation, TfOpLambda), resolved once when the graph
+/// is wired: the operation's arguments under applyOperator's names (axis, keepdims, axes, shape)
+/// and the constant operands written into the node (`x * 2.0`), by call parameter.
+struct OperatorCall : CallOptions
+{
+    nlohmann::json params = nlohmann::json::object();
+    std::map<std::string, Tensor> operands;
+};
+
+/// Operand `parameter` of an operator call: the tensor bound to it, or its constant in `call`
+/// (may be null). Throws ShapeError naming `where` when it is neither.
+Tensor operandTensor(const CallArgs &args, const OperatorCall *call, const std::string &parameter,
+    const std::string &where);
 
 /// Softmax along `axis` (negative counts from the end), as keras.ops.softmax and tf.nn.softmax:
 /// ops.h softmax on one axis.

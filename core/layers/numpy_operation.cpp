@@ -134,14 +134,6 @@ bool NumpyOperation::isSupportedClass(std::string_view className)
     return operators().find(className) != operators().end();
 }
 
-std::vector<std::string> NumpyOperation::supportedClasses()
-{
-    std::vector<std::string> names;
-    for (const auto &row : operators())
-        names.push_back(row.first);
-    return names;
-}
-
 std::unique_ptr<Layer> NumpyOperation::fromKeras(const LayerConfig &config)
 {
     const auto it = operators().find(config.className);
@@ -171,21 +163,64 @@ std::vector<std::string> NumpyOperation::callSignature() const
     return {"x"};
 }
 
+/// Unary and binary operators map element by element (a broadcast operand keeps the tensor's
+/// positions); softmax and a join along the last axis keep all but the last axis.
+PositionRule NumpyOperation::positions() const
+{
+    switch (m_spec.kind) {
+    case Kind::Binary:
+    case Kind::Unary:
+        return PositionRule::elementwise();
+    case Kind::Softmax:
+        return PositionRule::positionwise();
+    case Kind::Concatenate:
+        return m_params.value("axis", nlohmann::json(0)) == -1 ? PositionRule::positionwise()
+                                                               : PositionRule::none();
+    default:
+        return PositionRule::none();
+    }
+}
+
+std::string NumpyOperation::where() const
+{
+    return "layer '" + name() + "' (operation " + m_className + ")";
+}
+
+std::shared_ptr<const CallOptions> NumpyOperation::bindCallOptions(
+    const nlohmann::json &constants) const
+{
+    auto call = std::make_shared<OperatorCall>();
+    call->params = m_params;
+    const nlohmann::json fromCall = paramsFrom(constants);
+    for (auto it = fromCall.begin(); it != fromCall.end(); ++it)
+        call->params[it.key()] = it.value();
+    // The operands x1, x2 or x (a join's list `xs` holds tensors only).
+    if (m_spec.kind != Kind::Concatenate && m_spec.kind != Kind::Stack)
+        for (const std::string &parameter : callSignature())
+            if (const auto it = constants.find(parameter); it != constants.end() && !it->is_null())
+                call->operands[parameter] = tensorFromJson(*it, where());
+    return call;
+}
+
 CallResult NumpyOperation::call(const CallArgs &args, const CallContext &) const
 {
-    const std::string where = "layer '" + name() + "' (operation " + m_className + ")";
+    const std::string where = this->where();
+    // Unbound calls (a layer run outside a graph) have the config's arguments only.
+    std::shared_ptr<const CallOptions> unbound;
+    const OperatorCall *bound = args.optionsAs<OperatorCall>();
+    if (bound == nullptr) {
+        unbound = bindCallOptions(nlohmann::json::object());
+        bound = static_cast<const OperatorCall *>(unbound.get());
+    }
     // An operand is a tensor, or a constant written into the node (`x * 2.0`).
-    auto operand
-        = [&](const std::string &parameter) { return operandTensor(args, parameter, where); };
-    // Call keyword arguments (axis=...) override the config, as they would in Python.
-    nlohmann::json params = m_params;
-    const nlohmann::json fromCall = paramsFrom(args.options);
-    for (auto it = fromCall.begin(); it != fromCall.end(); ++it)
-        params[it.key()] = it.value();
+    auto operand = [&](const std::string &parameter) {
+        return operandTensor(args, bound, parameter, where);
+    };
+    const nlohmann::json &params = bound->params;
     CallResult result;
     if (m_spec.kind == Kind::Concatenate || m_spec.kind == Kind::Stack) {
         // ops.concatenate(xs, axis=0) / ops.stack(xs, axis=0): Keras's default axis is 0.
-        const nlohmann::json axis = params.contains("axis") ? params["axis"] : nlohmann::json(0);
+        const nlohmann::json axis = params.contains("axis") ? params.at("axis") : nlohmann::json(0);
         if (axis.is_null())
             throw InputFileError(where + ": the axis is null; Keras requires an integer axis.");
         result.outputs.push_back(applyJoin(m_spec, args.all("xs"), axis, 0, where));

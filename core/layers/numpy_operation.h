@@ -4,8 +4,9 @@
 #include <string_view>
 #include <vector>
 
+#include "core/layers/call_options_binder.h"
+#include "core/layers/layer_config.h"
 #include "core/layers/numpy_kernels.h"
-#include "core/runtime/layer.h"
 
 namespace attnlens {
 
@@ -21,7 +22,7 @@ namespace attnlens {
 /// default 0 as in Keras; joining along the batch axis is refused). NumPy broadcasting;
 /// reductions include the batch axis like Keras. No output mask. (GetItem, `x[:, -1, :]`, is
 /// an operation of this module too but has its own class: core/layers/get_item.h.)
-class NumpyOperation : public Layer
+class NumpyOperation : public Layer, public CallOptionsBinder
 {
 public:
     /// True when `config` is an operator node rather than a keras.layers class of the same
@@ -32,19 +33,24 @@ public:
     static bool isOperation(const LayerConfig &config);
     /// True when `className` is one of the supported operator classes above.
     static bool isSupportedClass(std::string_view className);
-    /// Every supported operator class name.
-    static std::vector<std::string> supportedClasses();
 
     /// Throws UnsupportedModelError naming the class for an operator that is not supported,
     /// InputFileError for a malformed config or any weights.
     static std::unique_ptr<Layer> fromKeras(const LayerConfig &config);
 
     std::vector<std::string> callSignature() const override;
+    /// An OperatorCall: call keyword arguments (axis=...) override the config, as they would in
+    /// Python; constant operands become tensors. Throws InputFileError for a malformed constant.
+    std::shared_ptr<const CallOptions> bindCallOptions(
+        const nlohmann::json &constants) const override;
     CallResult call(const CallArgs &args, const CallContext &context) const override;
+    PositionRule positions() const override;
 
 private:
     NumpyOperation(
         std::string name, std::string className, OperatorSpec spec, nlohmann::json params);
+
+    std::string where() const;
 
     std::string m_className;
     OperatorSpec m_spec;

@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <memory>
 
-#include "core/runtime/layer.h"
+#include "core/layers/layer_config.h"
 
 namespace attnlens {
 

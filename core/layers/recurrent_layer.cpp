@@ -99,6 +99,12 @@ RecurrentLayer::Run RecurrentLayer::run(const Tensor &x, const Mask &mask,
     return result;
 }
 
+/// One output per step only with return_sequences; otherwise the last state.
+PositionRule RecurrentLayer::positions() const
+{
+    return m_options.returnSequences ? PositionRule::positionwise() : PositionRule::none();
+}
+
 CallResult RecurrentLayer::call(const CallArgs &args, const CallContext &) const
 {
     const std::string input = args.has("sequences") ? "sequences" : "inputs";

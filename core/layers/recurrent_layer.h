@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "core/runtime/layer.h"
+#include "core/layers/layer_config.h"
 
 namespace attnlens {
 
@@ -51,6 +51,7 @@ public:
         return {"sequences", "initial_state", "mask", "training"};
     }
     CallResult call(const CallArgs &args, const CallContext &context) const override;
+    PositionRule positions() const override;
 
     /// Reads units, return_sequences, return_state, go_backwards from a Keras config and refuses
     /// stateful-only or unsupported options. Throws InputFileError / UnsupportedModelError.

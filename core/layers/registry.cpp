@@ -43,95 +43,135 @@ namespace attnlens {
 namespace {
 
 using Factory = std::unique_ptr<Layer> (*)(const LayerConfig &);
-using Table = std::map<std::string, Factory, std::less<>>;
+
+/// One Keras class: how to build it and how its weights nest. What a built layer says of itself
+/// (Layer::positions(), Layer::attention(), its call signature) is answered by the layer.
+struct Row
+{
+    Row(Factory factory, std::vector<Sublayer> parts = {})
+        : create(factory)
+        , sublayers(std::move(parts))
+    {
+    }
+
+    Factory create = nullptr;
+    /// Composite classes: their sublayers in Keras's legacy weight order (empty for the rest).
+    std::vector<Sublayer> sublayers;
+};
+using Table = std::map<std::string, Row, std::less<>>;
+
+/// Sublayer `attributes` as saved: Keras 3 >= 3.0.3 public properties first, then Keras 3.0 /
+/// tf-keras private ones.
+Sublayer child(std::vector<std::string> attributes, std::string className)
+{
+    return {std::move(attributes), std::move(className), {}};
+}
+
+/// A wrapped layer whose class the config names under `configKey` (Bidirectional).
+Sublayer wrapped(std::vector<std::string> attributes, std::string configKey)
+{
+    return {std::move(attributes), {}, std::move(configKey)};
+}
 
 const Table &table()
 {
     static const Table rows = {
         // --- core, attention, normalization, merge and reshaping layers (layers engineer) ---
-        {"Dense", &Dense::fromKeras},
-        {"EinsumDense", &EinsumDense::fromKeras},
-        {"MultiHeadAttention", &MultiHeadAttention::fromKeras},
-        {"InterpretableMultiHeadAttention", &InterpretableMultiHeadAttention::fromKeras},
-        {"LayerNormalization", &LayerNormalization::fromKeras},
-        {"BatchNormalization", &BatchNormalization::fromKeras},
-        {"Normalization", &NormalizationLayer::fromKeras},
-        {"Rescaling", &RescalingLayer::fromKeras},
-        {"Dropout", &IdentityLayer::fromKeras},
-        {"SpatialDropout1D", &IdentityLayer::fromKeras},
-        {"SpatialDropout2D", &IdentityLayer::fromKeras},
-        {"SpatialDropout3D", &IdentityLayer::fromKeras},
-        {"GaussianNoise", &IdentityLayer::fromKeras},
-        {"GaussianDropout", &IdentityLayer::fromKeras},
-        {"AlphaDropout", &IdentityLayer::fromKeras},
-        {"ActivityRegularization", &IdentityLayer::fromKeras},
-        {"Activation", &ActivationLayer::fromKeras},
-        {"LeakyReLU", &ActivationLayer::fromKerasLeakyRelu},
-        {"ELU", &ActivationLayer::fromKerasElu},
-        {"ReLU", &ReluLayer::fromKeras},
-        {"PReLU", &PReluLayer::fromKeras},
-        {"Softmax", &SoftmaxLayer::fromKeras},
-        {"Reshape", &ReshapeLayer::fromKeras},
-        {"Flatten", &FlattenLayer::fromKeras},
-        {"Permute", &PermuteLayer::fromKeras},
-        {"RepeatVector", &RepeatVectorLayer::fromKeras},
-        {"Add", &MergeLayer::fromKeras},
-        {"Subtract", &MergeLayer::fromKeras},
-        {"Multiply", &MergeLayer::fromKeras},
-        {"Average", &MergeLayer::fromKeras},
-        {"Maximum", &MergeLayer::fromKeras},
-        {"Minimum", &MergeLayer::fromKeras},
-        {"Concatenate", &ConcatenateLayer::fromKeras},
+        {"Dense", {&Dense::fromKeras}},
+        {"EinsumDense", {&EinsumDense::fromKeras}},
+        {"MultiHeadAttention",
+            {&MultiHeadAttention::fromKeras,
+                {
+                    child({"query_dense", "_query_dense"}, "EinsumDense"),
+                    child({"key_dense", "_key_dense"}, "EinsumDense"),
+                    child({"gate_dense", "_gate_dense"}, "EinsumDense"),
+                    child({"value_dense", "_value_dense"}, "EinsumDense"),
+                    child({"output_dense", "_output_dense"}, "EinsumDense"),
+                }}},
+        {"InterpretableMultiHeadAttention",
+            {&InterpretableMultiHeadAttention::fromKeras, {child({"mha"}, "MultiHeadAttention")}}},
+        {"LayerNormalization", {&LayerNormalization::fromKeras}},
+        {"BatchNormalization", {&BatchNormalization::fromKeras}},
+        {"Normalization", {&NormalizationLayer::fromKeras}},
+        {"Rescaling", {&RescalingLayer::fromKeras}},
+        {"Dropout", {&IdentityLayer::fromKeras}},
+        {"SpatialDropout1D", {&IdentityLayer::fromKeras}},
+        {"SpatialDropout2D", {&IdentityLayer::fromKeras}},
+        {"SpatialDropout3D", {&IdentityLayer::fromKeras}},
+        {"GaussianNoise", {&IdentityLayer::fromKeras}},
+        {"GaussianDropout", {&IdentityLayer::fromKeras}},
+        {"AlphaDropout", {&IdentityLayer::fromKeras}},
+        {"ActivityRegularization", {&IdentityLayer::fromKeras}},
+        {"Activation", {&ActivationLayer::fromKeras}},
+        {"LeakyReLU", {&ActivationLayer::fromKerasLeakyRelu}},
+        {"ELU", {&ActivationLayer::fromKerasElu}},
+        {"ReLU", {&ReluLayer::fromKeras}},
+        {"PReLU", {&PReluLayer::fromKeras}},
+        {"Softmax", {&SoftmaxLayer::fromKeras}},
+        {"Reshape", {&ReshapeLayer::fromKeras}},
+        {"Flatten", {&FlattenLayer::fromKeras}},
+        {"Permute", {&PermuteLayer::fromKeras}},
+        {"RepeatVector", {&RepeatVectorLayer::fromKeras}},
+        {"Add", {&MergeLayer::fromKeras}},
+        {"Subtract", {&MergeLayer::fromKeras}},
+        {"Multiply", {&MergeLayer::fromKeras}},
+        {"Average", {&MergeLayer::fromKeras}},
+        {"Maximum", {&MergeLayer::fromKeras}},
+        {"Minimum", {&MergeLayer::fromKeras}},
+        {"Concatenate", {&ConcatenateLayer::fromKeras}},
 
         // --- sequence, embedding, pooling and operator layers (sequence engineer) ---
-        {"Embedding", &Embedding::fromKeras},
-        {"Masking", &Masking::fromKeras},
-        {"GlobalAveragePooling1D", &GlobalPooling1D::fromKerasAverage},
-        {"GlobalAvgPool1D", &GlobalPooling1D::fromKerasAverage},
-        {"GlobalMaxPooling1D", &GlobalPooling1D::fromKerasMax},
-        {"GlobalMaxPool1D", &GlobalPooling1D::fromKerasMax},
-        {"MaxPooling1D", &Pooling1D::fromKerasMax},
-        {"MaxPool1D", &Pooling1D::fromKerasMax},
-        {"AveragePooling1D", &Pooling1D::fromKerasAverage},
-        {"AvgPool1D", &Pooling1D::fromKerasAverage},
-        {"ZeroPadding1D", &Padding1D::fromKerasZeroPadding},
-        {"Cropping1D", &Padding1D::fromKerasCropping},
-        {"UpSampling1D", &UpSampling1D::fromKeras},
-        {"Conv1D", &Conv1D::fromKeras},
-        {"Convolution1D", &Conv1D::fromKeras},
-        {"LSTM", &Lstm::fromKeras},
-        {"GRU", &Gru::fromKeras},
-        {"SimpleRNN", &SimpleRnn::fromKeras},
-        {"Bidirectional", &Bidirectional::fromKeras},
-        {"TFOpLambda", &TfOpLambda::fromKeras},
+        {"Embedding", {&Embedding::fromKeras}},
+        {"Masking", {&Masking::fromKeras}},
+        {"GlobalAveragePooling1D", {&GlobalPooling1D::fromKerasAverage}},
+        {"GlobalAvgPool1D", {&GlobalPooling1D::fromKerasAverage}},
+        {"GlobalMaxPooling1D", {&GlobalPooling1D::fromKerasMax}},
+        {"GlobalMaxPool1D", {&GlobalPooling1D::fromKerasMax}},
+        {"MaxPooling1D", {&Pooling1D::fromKerasMax}},
+        {"MaxPool1D", {&Pooling1D::fromKerasMax}},
+        {"AveragePooling1D", {&Pooling1D::fromKerasAverage}},
+        {"AvgPool1D", {&Pooling1D::fromKerasAverage}},
+        {"ZeroPadding1D", {&Padding1D::fromKerasZeroPadding}},
+        {"Cropping1D", {&Padding1D::fromKerasCropping}},
+        {"UpSampling1D", {&UpSampling1D::fromKeras}},
+        {"Conv1D", {&Conv1D::fromKeras}},
+        {"Convolution1D", {&Conv1D::fromKeras}},
+        {"LSTM", {&Lstm::fromKeras, {child({"cell"}, "LSTMCell")}}},
+        {"GRU", {&Gru::fromKeras, {child({"cell"}, "GRUCell")}}},
+        {"SimpleRNN", {&SimpleRnn::fromKeras, {child({"cell"}, "SimpleRNNCell")}}},
+        {"Bidirectional",
+            {&Bidirectional::fromKeras,
+                {wrapped({"forward_layer"}, "layer"),
+                    wrapped({"backward_layer"}, "backward_layer")}}},
+        {"TFOpLambda", {&TfOpLambda::fromKeras}},
         // Indexing, x[:, -1, :]: the Keras 3 GetItem operation and tf.keras SlicingOpLambda.
-        {"GetItem", &GetItem::fromKeras},
-        {"SlicingOpLambda", &GetItem::fromSlicingOpLambda},
+        {"GetItem", {&GetItem::fromKeras}},
+        {"SlicingOpLambda", {&GetItem::fromSlicingOpLambda}},
         // Keras 3 operator classes whose names no keras.layers class uses; Add, Subtract,
         // Multiply, Maximum, Minimum, Reshape, Softmax and Concatenate operators are told apart
         // from the layers of the same name in makeLayer (NumpyOperation::isOperation).
-        {"Divide", &NumpyOperation::fromKeras},
-        {"TrueDivide", &NumpyOperation::fromKeras},
-        {"Power", &NumpyOperation::fromKeras},
-        {"Matmul", &NumpyOperation::fromKeras},
-        {"Sqrt", &NumpyOperation::fromKeras},
-        {"Square", &NumpyOperation::fromKeras},
-        {"Exp", &NumpyOperation::fromKeras},
-        {"Log", &NumpyOperation::fromKeras},
-        {"Abs", &NumpyOperation::fromKeras},
-        {"Absolute", &NumpyOperation::fromKeras},
-        {"Negative", &NumpyOperation::fromKeras},
-        {"Reciprocal", &NumpyOperation::fromKeras},
-        {"Mean", &NumpyOperation::fromKeras},
-        {"Sum", &NumpyOperation::fromKeras},
-        {"Max", &NumpyOperation::fromKeras},
-        {"Amax", &NumpyOperation::fromKeras},
-        {"Min", &NumpyOperation::fromKeras},
-        {"Amin", &NumpyOperation::fromKeras},
-        {"Transpose", &NumpyOperation::fromKeras},
-        {"ExpandDims", &NumpyOperation::fromKeras},
-        {"Squeeze", &NumpyOperation::fromKeras},
-        {"Stack", &NumpyOperation::fromKeras},
+        {"Divide", {&NumpyOperation::fromKeras}},
+        {"TrueDivide", {&NumpyOperation::fromKeras}},
+        {"Power", {&NumpyOperation::fromKeras}},
+        {"Matmul", {&NumpyOperation::fromKeras}},
+        {"Sqrt", {&NumpyOperation::fromKeras}},
+        {"Square", {&NumpyOperation::fromKeras}},
+        {"Exp", {&NumpyOperation::fromKeras}},
+        {"Log", {&NumpyOperation::fromKeras}},
+        {"Abs", {&NumpyOperation::fromKeras}},
+        {"Absolute", {&NumpyOperation::fromKeras}},
+        {"Negative", {&NumpyOperation::fromKeras}},
+        {"Reciprocal", {&NumpyOperation::fromKeras}},
+        {"Mean", {&NumpyOperation::fromKeras}},
+        {"Sum", {&NumpyOperation::fromKeras}},
+        {"Max", {&NumpyOperation::fromKeras}},
+        {"Amax", {&NumpyOperation::fromKeras}},
+        {"Min", {&NumpyOperation::fromKeras}},
+        {"Amin", {&NumpyOperation::fromKeras}},
+        {"Transpose", {&NumpyOperation::fromKeras}},
+        {"ExpandDims", {&NumpyOperation::fromKeras}},
+        {"Squeeze", {&NumpyOperation::fromKeras}},
+        {"Stack", {&NumpyOperation::fromKeras}},
     };
     return rows;
 }
@@ -141,17 +181,6 @@ const Table &table()
 bool hasOwnOperationClass(std::string_view className)
 {
     return className == "GetItem";
-}
-
-std::string supportedList()
-{
-    std::string list;
-    for (const auto &row : table()) {
-        if (!list.empty())
-            list += ", ";
-        list += row.first;
-    }
-    return list;
 }
 
 } // namespace
@@ -169,6 +198,14 @@ std::vector<std::string> knownLayerClasses()
     return names;
 }
 
+const std::vector<Sublayer> *sublayersOf(std::string_view className)
+{
+    const auto it = table().find(className);
+    if (it == table().end() || it->second.sublayers.empty())
+        return nullptr;
+    return &it->second.sublayers;
+}
+
 std::unique_ptr<Layer> makeLayer(const LayerConfig &config)
 {
     const std::string where = "layer '" + config.name + "' (class " + config.className + ")"
@@ -182,11 +219,14 @@ std::unique_ptr<Layer> makeLayer(const LayerConfig &config)
     if (NumpyOperation::isOperation(config) && !hasOwnOperationClass(config.className))
         return NumpyOperation::fromKeras(config);
     const auto it = table().find(config.className);
-    if (it == table().end())
+    if (it == table().end()) {
+        std::string supported;
+        for (const std::string &name : knownLayerClasses())
+            supported += (supported.empty() ? "" : ", ") + name;
         throw UnsupportedModelError(where + " cannot be run by AttnLens: the class '"
-            + config.className + "' is not supported. Supported layer classes: " + supportedList()
-            + ".");
-    return it->second(config);
+            + config.className + "' is not supported. Supported layer classes: " + supported + ".");
+    }
+    return it->second.create(config);
 }
 
 } // namespace attnlens

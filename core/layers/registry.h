@@ -5,12 +5,27 @@
 #include <string_view>
 #include <vector>
 
-#include "core/runtime/layer.h"
+#include "core/layers/layer_config.h"
 
 namespace attnlens {
 
-/// Builds the layer for one Keras layer config, from THE one table of supported Keras class
-/// names (core/layers/registry.cpp). Validates the config and the weight shapes.
+/// The registry: one row per supported Keras class (core/layers/registry.cpp) saying how to build
+/// it and how its weights nest; a built layer answers the rest itself (positions, attention,
+/// call signature). Adding a layer is one file pair plus one row.
+
+/// One sublayer of a composite class, in Keras's legacy weight order: the attribute names its
+/// weights may be saved under in a Keras 3 weights file, and its class, for the sublayers of the
+/// sublayer. An empty `className` means "the class the config names under `configKey`" (the
+/// layer Bidirectional wraps).
+struct Sublayer
+{
+    std::vector<std::string> attributes;
+    std::string className;
+    std::string configKey;
+};
+
+/// Builds the layer for one Keras layer config from its class's row. Validates the config and
+/// the weight shapes.
 /// Throws UnsupportedModelError for an unknown class or a Lambda layer (Python code is never
 /// executed), InputFileError / ShapeError when the config and the weights disagree.
 std::unique_ptr<Layer> makeLayer(const LayerConfig &config);
@@ -18,7 +33,11 @@ std::unique_ptr<Layer> makeLayer(const LayerConfig &config);
 /// True when `className` (without package) is in the table. Lambda is not "known".
 bool isKnownLayerClass(std::string_view className);
 
-/// Every supported class name, sorted, for messages and --help.
+/// Every registered class name, sorted (the unknown-class message lists them).
 std::vector<std::string> knownLayerClasses();
+
+/// The sublayers of a composite class in weight order; nullptr for a class that lists none (the
+/// weight reader then walks the file in Keras's generic order).
+const std::vector<Sublayer> *sublayersOf(std::string_view className);
 
 } // namespace attnlens

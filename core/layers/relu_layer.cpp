@@ -29,6 +29,13 @@ ReluLayer::ReluLayer(
 {
 }
 
+std::optional<ActivationFunction> ReluLayer::asFunction() const
+{
+    if (m_maxValue || m_negativeSlope != 0.0f || m_threshold != 0.0f)
+        return std::nullopt;
+    return ActivationFunction::of(ActivationFunction::Kind::Relu);
+}
+
 CallResult ReluLayer::call(const CallArgs &args, const CallContext &) const
 {
     Tensor y = args.one("inputs");

@@ -3,7 +3,8 @@
 #include <memory>
 #include <optional>
 
-#include "core/runtime/layer.h"
+#include "core/layers/activation_function.h"
+#include "core/layers/layer_config.h"
 
 namespace attnlens {
 
@@ -17,6 +18,9 @@ public:
     ReluLayer(
         std::string name, std::optional<float> maxValue, float negativeSlope, float threshold);
     CallResult call(const CallArgs &args, const CallContext &context) const override;
+    PositionRule positions() const override { return PositionRule::elementwise(); }
+    /// Plain relu when the layer has no max_value, negative_slope or threshold; else nullopt.
+    std::optional<ActivationFunction> asFunction() const;
 
 private:
     std::optional<float> m_maxValue;

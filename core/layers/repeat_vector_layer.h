@@ -2,7 +2,7 @@
 
 #include <memory>
 
-#include "core/runtime/layer.h"
+#include "core/layers/layer_config.h"
 
 namespace attnlens {
 

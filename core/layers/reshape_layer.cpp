@@ -27,6 +27,15 @@ ReshapeLayer::ReshapeLayer(std::string name, Shape targetShape)
 {
 }
 
+/// (N, F) -> (N, F, k) splits feature columns into F positions; whether the input really is
+/// a model's feature columns is for the tracer to check.
+PositionRule ReshapeLayer::positions() const
+{
+    if (m_targetShape.size() == 2 && m_targetShape[0] > 0)
+        return PositionRule::splitsColumns(m_targetShape[0]);
+    return PositionRule::none();
+}
+
 CallResult ReshapeLayer::call(const CallArgs &args, const CallContext &) const
 {
     const Tensor &x = args.one("inputs");

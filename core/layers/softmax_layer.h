@@ -3,8 +3,8 @@
 #include <memory>
 #include <vector>
 
+#include "core/layers/layer_config.h"
 #include "core/layers/layer_util.h"
-#include "core/runtime/layer.h"
 
 namespace attnlens {
 
@@ -18,6 +18,7 @@ public:
     SoftmaxLayer(std::string name, std::vector<std::int64_t> axes, MaskedSoftmaxMode mode);
     std::vector<std::string> callSignature() const override { return {"inputs", "mask"}; }
     CallResult call(const CallArgs &args, const CallContext &context) const override;
+    PositionRule positions() const override { return PositionRule::positionwise(); }
 
 private:
     std::vector<std::int64_t> m_axes;

@@ -139,18 +139,33 @@ std::unique_ptr<Layer> TfOpLambda::fromKeras(const LayerConfig &config)
         new TfOpLambda(config.name, function, it->second.spec, it->second.signature));
 }
 
-CallResult TfOpLambda::call(const CallArgs &args, const CallContext &) const
+/// Element-wise TensorFlow functions (tf.math.add, tf.nn.relu, ...) keep every position;
+/// reductions, softmax, reshapes, transposes, products and joins (tf.concat, tf.stack) move or
+/// merge them.
+PositionRule TfOpLambda::positions() const
 {
-    const std::string where = "layer '" + name() + "' (TFOpLambda tf." + m_function + ")";
-    auto operand
-        = [&](const std::string &parameter) { return operandTensor(args, parameter, where); };
-    const nlohmann::json &o = args.options;
+    const std::string &f = m_function;
+    if (f.rfind("math.reduce_", 0) == 0 || f == "math.softmax")
+        return PositionRule::none();
+    const bool elementwise
+        = f.rfind("math.", 0) == 0 || f.rfind("__operators__.", 0) == 0 || f == "nn.relu";
+    return elementwise ? PositionRule::elementwise() : PositionRule::none();
+}
+
+std::string TfOpLambda::where() const
+{
+    return "layer '" + name() + "' (TFOpLambda tf." + m_function + ")";
+}
+
+std::shared_ptr<const CallOptions> TfOpLambda::bindCallOptions(
+    const nlohmann::json &constants) const
+{
     auto option = [&](const char *key) {
-        const auto it = o.find(key);
-        return it == o.end() ? nlohmann::json() : *it;
+        const auto it = constants.find(key);
+        return it == constants.end() ? nlohmann::json() : *it;
     };
-    // TensorFlow's parameter names to applyOperator's NumPy names.
-    nlohmann::json params = nlohmann::json::object();
+    auto call = std::make_shared<TfCall>();
+    nlohmann::json &params = call->params;
     params["axis"] = option("axis");
     nlohmann::json keep = option("keepdims");
     if (keep.is_null())
@@ -158,21 +173,50 @@ CallResult TfOpLambda::call(const CallArgs &args, const CallContext &) const
     params["keepdims"] = keep;
     params["axes"] = option("perm");
     params["shape"] = option("shape");
-    if (m_spec.kind == Kind::Reshape && params["shape"].is_null())
-        throw ShapeError(where + ": the target shape is missing.");
     auto flag = [&](const char *key) {
         const nlohmann::json v = option(key);
         return v.is_boolean() && v.get<bool>();
     };
-    if (m_spec.kind == Kind::Matmul && (flag("transpose_a") || flag("transpose_b")))
+    call->transposes = flag("transpose_a") || flag("transpose_b");
+    // The operands: the first parameter, and the second of a binary function (`y`).
+    std::vector<std::string> operands;
+    if (m_spec.kind != Kind::Concatenate && m_spec.kind != Kind::Stack) {
+        operands.push_back(m_signature.front());
+        if (m_spec.kind == Kind::Binary || m_spec.kind == Kind::Matmul)
+            operands.push_back(m_signature.at(1));
+    }
+    for (const std::string &parameter : operands)
+        if (const auto it = constants.find(parameter); it != constants.end() && !it->is_null())
+            call->operands[parameter] = tensorFromJson(*it, where());
+    return call;
+}
+
+CallResult TfOpLambda::call(const CallArgs &args, const CallContext &) const
+{
+    const std::string where = this->where();
+    // Unbound calls (a layer run outside a graph) have no constants.
+    std::shared_ptr<const CallOptions> unbound;
+    const TfCall *bound = args.optionsAs<TfCall>();
+    if (bound == nullptr) {
+        unbound = bindCallOptions(nlohmann::json::object());
+        bound = static_cast<const TfCall *>(unbound.get());
+    }
+    auto operand = [&](const std::string &parameter) {
+        return operandTensor(args, bound, parameter, where);
+    };
+    const nlohmann::json &params = bound->params;
+    if (m_spec.kind == Kind::Reshape && params.at("shape").is_null())
+        throw ShapeError(where + ": the target shape is missing.");
+    if (m_spec.kind == Kind::Matmul && bound->transposes)
         throw UnsupportedModelError(where + ": transpose_a / transpose_b are not supported.");
 
     CallResult result;
     if (m_spec.kind == Kind::Concatenate || m_spec.kind == Kind::Stack) {
         // tf.concat(values, axis) has no default axis; tf.stack(values, axis=0).
-        if (m_spec.kind == Kind::Concatenate && params["axis"].is_null())
+        if (m_spec.kind == Kind::Concatenate && params.at("axis").is_null())
             throw InputFileError(where + ": tf.concat is called without an axis.");
-        result.outputs.push_back(applyJoin(m_spec, args.all("values"), params["axis"], 0, where));
+        result.outputs.push_back(
+            applyJoin(m_spec, args.all("values"), params.at("axis"), 0, where));
         return result;
     }
     const Tensor x = operand(m_signature.front());

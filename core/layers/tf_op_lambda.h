@@ -4,8 +4,9 @@
 #include <string>
 #include <vector>
 
+#include "core/layers/call_options_binder.h"
+#include "core/layers/layer_config.h"
 #include "core/layers/numpy_kernels.h"
-#include "core/runtime/layer.h"
 
 namespace attnlens {
 
@@ -20,7 +21,7 @@ namespace attnlens {
 /// list of tensors, not joined along the batch axis. A leading "tf." is accepted. The first
 /// argument is a tensor; `y` may be a tensor or a constant number / nested list written in the
 /// node. (`x[:, -1]`, class SlicingOpLambda, is core/layers/get_item.h.)
-class TfOpLambda : public Layer
+class TfOpLambda : public Layer, public CallOptionsBinder
 {
 public:
     /// Config: function. Throws UnsupportedModelError naming the function when it is not in
@@ -30,12 +31,25 @@ public:
     /// True when `function` (as written in the config) is supported.
     static bool isSupportedFunction(const std::string &function);
 
+    /// A call's constants: TensorFlow's parameter names under applyOperator's NumPy names
+    /// (axis, keepdims / keep_dims, perm -> axes, shape), constant operands as tensors.
+    struct TfCall : OperatorCall
+    {
+        bool transposes = false; ///< linalg.matmul with transpose_a or transpose_b
+    };
+
     std::vector<std::string> callSignature() const override { return m_signature; }
+    /// A TfCall. Throws InputFileError for a malformed constant operand.
+    std::shared_ptr<const CallOptions> bindCallOptions(
+        const nlohmann::json &constants) const override;
     CallResult call(const CallArgs &args, const CallContext &context) const override;
+    PositionRule positions() const override;
 
 private:
     TfOpLambda(std::string name, std::string function, OperatorSpec spec,
         std::vector<std::string> signature);
+
+    std::string where() const;
 
     std::string m_function;
     OperatorSpec m_spec;

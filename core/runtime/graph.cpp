@@ -44,6 +44,62 @@ std::int64_t bytesOf(const std::vector<Tensor> &tensors)
 
 } // namespace
 
+std::vector<int> topologicalOrder(const std::vector<GraphNode> &nodes)
+{
+    enum class State
+    {
+        New,
+        Visiting,
+        Done
+    };
+    const int count = static_cast<int>(nodes.size());
+    std::vector<State> state(nodes.size(), State::New);
+    std::vector<int> order;
+    order.reserve(nodes.size());
+    // Iterative depth-first walk (a long chain of layers must not exhaust the stack): each
+    // frame is a node and how many of its arguments have been visited.
+    std::vector<std::pair<int, std::vector<int>>> stack;
+    auto argumentsOf = [&](int n) {
+        std::vector<int> sources;
+        for (const auto &[name, refs] : nodes[static_cast<std::size_t>(n)].tensorArgs)
+            for (const ValueRef &ref : refs) {
+                if (ref.node < 0 || ref.node >= count)
+                    throw InputFileError("layer '" + nodes[static_cast<std::size_t>(n)].layerName
+                        + "' reads a node that the graph does not have");
+                sources.push_back(ref.node);
+            }
+        // Visited last to first from the back of the vector: first argument first.
+        std::reverse(sources.begin(), sources.end());
+        return sources;
+    };
+    for (int root = 0; root < count; ++root) {
+        if (state[static_cast<std::size_t>(root)] != State::New)
+            continue;
+        state[static_cast<std::size_t>(root)] = State::Visiting;
+        stack.emplace_back(root, argumentsOf(root));
+        while (!stack.empty()) {
+            auto &[node, pending] = stack.back();
+            if (pending.empty()) {
+                state[static_cast<std::size_t>(node)] = State::Done;
+                order.push_back(node);
+                stack.pop_back();
+                continue;
+            }
+            const int next = pending.back();
+            pending.pop_back();
+            State &s = state[static_cast<std::size_t>(next)];
+            if (s == State::Done)
+                continue;
+            if (s == State::Visiting)
+                throw InputFileError("the model graph has a cycle through layer '"
+                    + nodes[static_cast<std::size_t>(next)].layerName + "'");
+            s = State::Visiting;
+            stack.emplace_back(next, argumentsOf(next));
+        }
+    }
+    return order;
+}
+
 Graph::Graph(std::vector<std::unique_ptr<Layer>> layers, std::vector<GraphNode> nodes,
     std::vector<int> inputNodes, std::vector<ValueRef> outputs)
     : m_layers(std::move(layers))

@@ -6,14 +6,12 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "core/runtime/layer.h"
 #include "core/tensor/tensor.h"
 
 namespace attnlens {
 
-/// Output `output` of graph node `node`.
+/// Output `output` of graph node `node` (the loader resolves Keras's by-name TensorRef into it).
 struct ValueRef
 {
     int node = -1;
@@ -30,11 +28,18 @@ struct GraphNode
     int callIndex = 0;   ///< which call of the layer (shared layers are called several times)
     /// Tensor arguments bound to the layer's call parameters (a list argument has several).
     std::map<std::string, std::vector<ValueRef>> tensorArgs;
-    nlohmann::json options = nlohmann::json::object();
+    /// The call's constant arguments, resolved by the loader (CallArgs::options); may be null.
+    std::shared_ptr<const CallOptions> options;
     std::string attentionKey; ///< non-empty for a call of an attention layer
 
     bool isInput() const { return layer < 0; }
 };
+
+/// The order in which `nodes` can run: every node after the nodes its tensor arguments read.
+/// Returns node indices; nodes already in order keep it (a depth-first walk in index order, so
+/// an unsorted node is placed right after what it reads). Throws InputFileError naming a layer
+/// on the cycle when there is one, or a node that reads a node that does not exist.
+std::vector<int> topologicalOrder(const std::vector<GraphNode> &nodes);
 
 /// The layers of a model and their calls in a topological order; runs forward passes.
 /// Immutable after construction; run() is const and thread-safe.

@@ -7,42 +7,35 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
+#include "core/runtime/position_rule.h"
 #include "core/tensor/tensor.h"
 
 namespace attnlens {
 
-/// Everything the loader knows about one layer, handed to its factory.
-struct LayerConfig
+/// The constant (non-tensor) arguments of one call (use_causal_mask, an index key, a constant
+/// operand `y`), resolved once, when the graph is wired, into the typed form the layer class
+/// defines (a subclass of this). The runtime only carries them from the graph node to the call.
+class CallOptions
 {
-    std::string name;      ///< Keras layer name
-    std::string className; ///< Keras class name without package ("InterpretableMultiHeadAttention")
-    std::string
-        registeredName; ///< as in the file ("kerasfactory.layers>InterpretableMultiHeadAttention"),
-                        ///< may be empty
-    nlohmann::json config; ///< the layer's "config" object, as written
-    /// Weights in Keras's legacy order: the layer's own trainable then non-trainable variables,
-    /// sublayers in build order (MultiHeadAttention: query kernel, query bias, key kernel, key
-    /// bias, value kernel, value bias, output kernel, output bias; LSTM: kernel, recurrent
-    /// kernel, bias; Bidirectional: forward weights then backward weights).
-    std::vector<Tensor> weights;
-    std::vector<std::string> weightNames; ///< where the file names them, for messages; may be empty
-    std::string kerasVersion;             ///< "3.15.1", "2.15.0", or empty when unknown
-    std::string file;                     ///< model file, for messages
-    /// The layer entry's "module" in .keras files ("keras.layers", "keras.src.ops.numpy" for
-    /// Keras 3 operator nodes such as `x + y`); empty when the file does not say.
-    std::string module;
+public:
+    virtual ~CallOptions() = default;
 };
 
 /// Tensors bound to a layer's call parameters, by parameter name. A list argument (Add([a, b]))
-/// holds several tensors under one name. Non-tensor arguments (use_causal_mask, axis, a
-/// constant `y`, training) are in `options`.
+/// holds several tensors under one name. Non-tensor arguments are in `options`.
 struct CallArgs
 {
     std::map<std::string, std::vector<Tensor>> tensors;
     std::map<std::string, std::vector<Mask>> masks; ///< same layout as `tensors`; empty Mask = none
-    nlohmann::json options = nlohmann::json::object();
+    /// The call's constants in the layer's own type; null when it has none the layer reads.
+    std::shared_ptr<const CallOptions> options;
+
+    /// `options` as the layer's type T, or nullptr when there are none (or of another type).
+    template <class T>
+    const T *optionsAs() const
+    {
+        return dynamic_cast<const T *>(options.get());
+    }
 
     bool has(const std::string &parameter) const;
     /// The single tensor bound to `parameter`; throws ShapeError naming the layer if absent.
@@ -106,6 +99,10 @@ public:
 
     /// Non-null for attention layers.
     virtual const AttentionSpec *attention() const { return nullptr; }
+
+    /// How the output's positions follow the input's (for axis labels); the default, None,
+    /// says the layer moves or mixes them.
+    virtual PositionRule positions() const { return PositionRule::none(); }
 
 private:
     std::string m_name;

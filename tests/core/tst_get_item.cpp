@@ -9,6 +9,7 @@
 
 #include "core/errors.h"
 #include "core/io/hdf5_file.h"
+#include "core/layers/call_options_binder.h"
 #include "core/layers/registry.h"
 #include "core/runtime/model.h"
 #include "tests/core/keras_compare.h"
@@ -73,7 +74,7 @@ Tensor getItem3(const Tensor &x, const json &key)
     const auto layer = operation("GetItem");
     CallArgs args;
     args.tensors["x"] = {x};
-    args.options["key"] = key;
+    args.options = bindCallOptions(*layer, {{"key", key}});
     return layer->call(args, CallContext {}).outputs.at(0);
 }
 
@@ -83,7 +84,7 @@ Tensor getItem2(const Tensor &x, const json &spec)
     const auto layer = tfLayer("SlicingOpLambda", "__operators__.getitem");
     CallArgs args;
     args.tensors["tensor"] = {x};
-    args.options["slice_spec"] = spec;
+    args.options = bindCallOptions(*layer, {{"slice_spec", spec}});
     return layer->call(args, CallContext {}).outputs.at(0);
 }
 
@@ -92,7 +93,7 @@ Tensor join(const Layer &layer, const std::string &parameter, std::vector<Tensor
 {
     CallArgs args;
     args.tensors[parameter] = std::move(parts);
-    args.options = options;
+    args.options = bindCallOptions(layer, options);
     return layer.call(args, CallContext {}).outputs.at(0);
 }
 

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/errors.h"
+#include "core/layers/call_options_binder.h"
 #include "core/layers/registry.h"
 #include "tests/core/tensor_compare.h"
 #include "tests/test_util.h"
@@ -120,7 +121,7 @@ private slots:
         CallArgs args;
         args.tensors["query"] = {x};
         args.tensors["value"] = {x};
-        args.options["use_causal_mask"] = true;
+        args.options = bindCallOptions(*mha, {{"use_causal_mask", true}});
         const CallResult r = mha->call(args, CallContext {});
         QVERIFY(maxAbsDiff(r.attention, tensorOf(c["expected_attention"])) < 1e-6f);
         QCOMPARE(r.attention.data()[0 * 24 + 5], 0.0f); // row 0 attends to position 0 only
@@ -141,7 +142,7 @@ private slots:
         QVERIFY(maxAbsDiff(buffer, expected) < 1e-6f);
         QCOMPARE(maxAbsDiff(inPlace.outputs[0], r.outputs[0]), 0.0f);
         // Without the causal mask the result differs: the test above can fail.
-        args.options["use_causal_mask"] = false;
+        args.options = bindCallOptions(*mha, {{"use_causal_mask", false}});
         QVERIFY(
             maxAbsDiff(mha->call(args, CallContext {}).attention, tensorOf(c["expected_attention"]))
             > 1e-2f);
@@ -172,7 +173,7 @@ private slots:
         CallArgs args;
         args.tensors["query"] = {Tensor({1, 2, 1}, std::vector<float> {1, 2})};
         args.tensors["value"] = {Tensor({1, 3, 1}, std::vector<float> {0, 1, 2})};
-        args.options["return_attention_scores"] = true;
+        args.options = bindCallOptions(*mha, {{"return_attention_scores", true}});
         const CallResult r = mha->call(args, CallContext {false, {}});
         QCOMPARE(r.outputs.size(), std::size_t(2));
         QCOMPARE(r.outputs[1].shape(), (Shape {1, 1, 2, 3}));
@@ -251,7 +252,7 @@ private slots:
         auto joint = makeLayer(configOf("MultiHeadAttention", config, tensorsOf(c["mha_weights"])));
         args.tensors["query"] = {q.reshaped({2, 2, 3, 8})};
         args.tensors["value"] = {v.slice(0, 2).reshaped({2, 11, 1, 8})};
-        args.options["return_attention_scores"] = true;
+        args.options = bindCallOptions(*joint, {{"return_attention_scores", true}});
         const CallResult j = joint->call(args, CallContext {});
         QCOMPARE(j.attention.shape(), (Shape {2, 3, 6, 11}));
         QCOMPARE(j.outputs[1].shape(), (Shape {2, 3, 2, 3, 11, 1}));

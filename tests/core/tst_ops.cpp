@@ -68,7 +68,11 @@ private slots:
         QVERIFY(matches(broadcastBinary(
                             c, d, [](float x, float y) { return x * y; }, "t"),
             {2, 2, 3}, {0, 1, 2, 0, -1, -2, 3, 4, 5, -3, -4, -5}));
-        QVERIFY_EXCEPTION_THROWN(broadcastBinary(a, Tensor({4}), add, "t"), ShapeError);
+        // (2, 1) and (4,) broadcast to (2, 4); (2, 3) and (4,) do not.
+        QVERIFY(
+            matches(broadcastBinary(a, Tensor({4}), add, "t"), {2, 4}, {1, 1, 1, 1, 2, 2, 2, 2}));
+        QVERIFY_EXCEPTION_THROWN(
+            broadcastBinary(arange({2, 3}), Tensor({4}), add, "t"), ShapeError);
         QVERIFY(matches(broadcastBinary(Tensor({0, 3}), b, add, "t"), {0, 3}, {}));
     }
 

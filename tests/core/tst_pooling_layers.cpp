@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/errors.h"
+#include "core/layers/layer_config.h"
 #include "core/layers/registry.h"
 #include "core/runtime/layer.h"
 #include "tests/core/keras_compare.h"

@@ -10,8 +10,8 @@
 #include <hdf5.h>
 
 #include "core/errors.h"
+#include "core/layers/call_options_binder.h"
 #include "core/layers/registry.h"
-#include "core/runtime/layer.h"
 #include "tests/core/tensor_compare.h"
 #include "tests/test_util.h"
 
@@ -189,7 +189,7 @@ private slots:
                     args.tensors[parameter] = {result.outputs.front()};
                     args.masks[parameter] = {result.masks.empty() ? Mask() : result.masks.front()};
                 }
-                args.options = stages[k]["options"];
+                args.options = bindCallOptions(*layer, stages[k]["options"]);
                 result = layer->call(args, CallContext());
             }
         };

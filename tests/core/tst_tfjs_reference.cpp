@@ -14,8 +14,8 @@
 #include <QtTest>
 
 #include "core/errors.h"
+#include "core/layers/layer_config.h"
 #include "core/layers/registry.h"
-#include "core/runtime/layer.h"
 #include "tests/test_util.h"
 
 using namespace attnlens;
