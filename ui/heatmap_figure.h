@@ -97,8 +97,9 @@ public:
 
     /// The spread of the matrix shown (see attentionSpread).
     const AttentionSpread &spread() const { return m_spread; }
-    /// The axis beside the colour bar that carries the "uniform" mark (a tick at spread().uniform)
-    /// and, as its label, the entropy and "nearly uniform" note.
+    /// The axis on the colour bar's left that carries the "uniform" tick at spread().uniform (a
+    /// line in a contrasting colour crosses the bar there) and, as its label, the entropy and
+    /// the "nearly uniform" note.
     QCPAxis *spreadAxis() const;
 
 private:
