@@ -25,8 +25,10 @@ ReportPlan planOf(const Workspace &workspace, const BatchExportRequest &request)
     for (int call = 0; call < calls; ++call)
         if (request.attention < 0 || request.attention == call)
             plan.calls.push_back(call);
-    const std::int64_t first = std::clamp<std::int64_t>(request.firstSample, 0, data.sampleCount() - 1);
-    const std::int64_t last = std::clamp<std::int64_t>(request.lastSample, first, data.sampleCount() - 1);
+    const std::int64_t first
+        = std::clamp<std::int64_t>(request.firstSample, 0, data.sampleCount() - 1);
+    const std::int64_t last
+        = std::clamp<std::int64_t>(request.lastSample, first, data.sampleCount() - 1);
     for (std::int64_t sample = first; sample <= last; ++sample) {
         const auto s = static_cast<std::size_t>(sample);
         if (s >= data.sampleUsable.size() || data.sampleUsable[s])

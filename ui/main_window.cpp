@@ -298,7 +298,8 @@ void MainWindow::onLoaded(const Workspace &workspace)
         m_samples->setDataset(workspace.dataset);
     m_scores = {};
     if (workspace.dataset && workspace.dataset->sampleCount() > 0) {
-        m_sample = std::clamp<int>(m_sample, 0, static_cast<int>(workspace.dataset->sampleCount()) - 1);
+        m_sample
+            = std::clamp<int>(m_sample, 0, static_cast<int>(workspace.dataset->sampleCount()) - 1);
         m_samples->setCurrentSample(m_sample);
         m_runner->predict(workspace);
         requestSample();

@@ -100,7 +100,7 @@ bool TestHeatmapView::settle(MainWindow &window, int sample)
 {
     return QTest::qWaitFor(
         [&] {
-            return !window.isBusy() && window.sampleScores().row == sample
+            return !window.isBusy() && window.sampleScores().sample == sample
                 && !window.heatmapView()->isShowingMessage();
         },
         20000);

@@ -129,8 +129,8 @@ void TestPredictions::tableShowsFirstValueAndTooltipAll()
 {
     auto data = std::make_shared<Dataset>();
     data->inputs.push_back(Tensor({2, 3}));
-    data->rowLabels = {"0", "1"};
-    data->rowLabelName = "row";
+    data->sampleLabels = {"0", "1"};
+    data->sampleLabelName = "row";
     data->sampleUsable = {true, true};
     SampleTableModel model;
     model.setDataset(data);
