@@ -287,29 +287,12 @@ void HeatmapFigure::setColorMap(const QString &name)
     updateSpreadMark(); // the line's contrast colour
 }
 
-void HeatmapFigure::setColorScaleLabel(const QString &label)
-{
-    m_scale->axis()->setLabel(label);
-}
-
 void HeatmapFigure::setValueRange(double lower, double upper)
 {
     m_autoRange = false;
     if (!(upper > lower))
         upper = lower + 1.0;
     m_map->setDataRange(QCPRange(lower, upper));
-    updateSpreadMark();
-}
-
-void HeatmapFigure::setAutoValueRange()
-{
-    m_autoRange = true;
-    if (m_queries > 0 && m_keys > 0) {
-        QCPRange bounds = m_map->data()->dataBounds();
-        if (!(bounds.upper > bounds.lower))
-            bounds = QCPRange(bounds.lower - 0.5, bounds.lower + 0.5);
-        m_map->setDataRange(bounds);
-    }
     updateSpreadMark();
 }
 

@@ -68,14 +68,9 @@ public:
     /// Colour map by name (see colormaps::names()); unknown names fall back to viridis.
     void setColorMap(const QString &name);
     QString colorMapName() const { return m_colorMapName; }
-    /// Label of the colour scale; default "attention weight".
-    void setColorScaleLabel(const QString &label);
 
     /// Fixes the value range (e.g. 0..1, or shared across heads) for this and later matrices.
     void setValueRange(double lower, double upper);
-    /// Back to automatic: each matrix is scaled to its own min..max.
-    void setAutoValueRange();
-    bool autoValueRange() const { return m_autoRange; }
     QCPRange valueRange() const;
 
     /// Recomputes which tick labels are shown (every k-th) and the x-label rotation from the

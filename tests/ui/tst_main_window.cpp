@@ -166,12 +166,10 @@ void TestMainWindow::demoShowsLabelledHeatmap()
     // First query at the top.
     QVERIFY(figure->colorMap()->valueAxis()->rangeReversed());
     // The hover read-out names the labels of the cell under the mouse.
-    QCustomPlot *plot = window.heatmapView()->plot();
     const QPoint centre(int(figure->colorMap()->keyAxis()->coordToPixel(2)),
         int(figure->colorMap()->valueAxis()->coordToPixel(5)));
     const QString text = window.heatmapView()->describeCellAt(centre);
     QVERIFY2(text.contains(names[5]) && text.contains(names[2]), qPrintable(text));
-    Q_UNUSED(plot);
 }
 
 void TestMainWindow::cellsEqualEngineScores()
