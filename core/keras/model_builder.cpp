@@ -1,6 +1,7 @@
 #include <cmath>
 #include <functional>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "core/errors.h"
@@ -17,23 +18,6 @@ namespace attnlens {
 namespace {
 
 using nlohmann::json;
-
-bool contains(const std::string &text, const std::string &part)
-{
-    return text.find(part) != std::string::npos;
-}
-
-/// Adds the file and the layer to a message unless it names them already.
-std::string withContext(const std::string &message, const std::string &file,
-    const std::string &layer, const std::string &className)
-{
-    std::string out = message;
-    if (!layer.empty() && !contains(out, "'" + layer + "'"))
-        out = "layer '" + layer + "' (" + className + "): " + out;
-    if (!contains(out, file))
-        out = file + ": " + out;
-    return out;
-}
 
 std::string formatBytes(std::int64_t bytes)
 {
@@ -135,8 +119,9 @@ private:
             bool found = false;
             try {
                 found = reader.read(spec, config.weights, config.weightNames);
-            } catch (const InputFileError &e) {
-                throw InputFileError(withContext(e.what(), m_file, spec.name, spec.className));
+            } catch (Error &e) {
+                e.inLayer(spec.name, spec.className).inFile(m_file);
+                throw;
             }
             if (!found && WeightReader::classNeedsWeights(spec.className))
                 throw InputFileError(m_file + ": the file has no weights for layer '" + spec.name
@@ -150,15 +135,14 @@ private:
             std::unique_ptr<Layer> layer;
             try {
                 layer = makeLayer(config);
-            } catch (const UnsupportedModelError &e) {
-                throw UnsupportedModelError(
-                    withContext(e.what(), m_file, spec.name, spec.className));
-            } catch (const Error &e) {
-                throw InputFileError(withContext(e.what(), m_file, spec.name, spec.className));
+            } catch (Error &e) {
+                // Keeps the factory's type: a ShapeError stays a ShapeError.
+                e.inLayer(spec.name, spec.className).inFile(m_file);
+                throw;
             }
             if (!layer)
-                throw UnsupportedModelError(m_file + ": layer '" + spec.name + "' ("
-                    + spec.className + ") could not be created");
+                throw UnsupportedModelError(ErrorWhere::ofLayer(spec.name, spec.className, m_file)
+                    + " could not be created");
             m_layerOfSpec[i] = static_cast<int>(m_layers.size());
             m_configs.push_back(spec.config);
             m_layers.push_back(std::move(layer));
@@ -205,9 +189,9 @@ private:
                 };
                 for (std::size_t p = 0; p < nodeSpec.positional.size(); ++p) {
                     if (p >= signature.size())
-                        throw UnsupportedModelError(m_file + ": layer '" + spec.name + "' ("
-                            + spec.className + ") is called with "
-                            + std::to_string(nodeSpec.positional.size())
+                        throw UnsupportedModelError(
+                            ErrorWhere::ofLayer(spec.name, spec.className, m_file)
+                            + " is called with " + std::to_string(nodeSpec.positional.size())
                             + " positional arguments, more than AttnLens knows for this class");
                     bind(signature[p], nodeSpec.positional[p]);
                 }
@@ -375,30 +359,33 @@ private:
         // then 128. An error at every length is reported as found at the first.
         Graph::Pass first;
         std::int64_t freeSize = 1;
-        std::string firstError;
+        std::optional<InputFileError> firstError;
         for (const std::int64_t size : {1, 16, 128}) {
             freeSize = size;
             try {
                 m_impl.dryRunInputElements.clear();
                 first = graph.run(zeroInputs(size, true), captureAll, true);
-                firstError.clear();
+                firstError.reset();
                 break;
-            } catch (const UnsupportedModelError &e) {
-                throw UnsupportedModelError(withContext(e.what(), m_file, {}, {}));
+            } catch (UnsupportedModelError &e) {
+                e.inFile(m_file);
+                throw;
             } catch (const Error &e) {
-                if (firstError.empty())
-                    firstError = e.what();
+                if (!firstError)
+                    firstError.emplace(e,
+                        " (found while trying the model on zeros of its input shapes: its layers "
+                        "do not fit together or with their weights)");
                 if (!anyFree)
                     break;
             } catch (const std::bad_alloc &) {
-                throw InputFileError(
-                    m_file + ": out of memory while trying the model on one sample");
+                throw InputFileError(ErrorWhere::ofFile(m_file)
+                    + ": out of memory while trying the model on one sample");
             }
         }
-        if (!firstError.empty())
-            throw InputFileError(withContext(firstError, m_file, {}, {})
-                + " (found while trying the model on zeros of its input shapes: its layers do "
-                  "not fit together or with their weights)");
+        if (firstError) {
+            firstError->inFile(m_file);
+            throw *firstError;
+        }
         std::vector<std::vector<Shape>> shapes = first.shapes;
         std::map<int, Shape> scoreShapes;
         for (const auto &[node, scores] : first.attention)

@@ -133,7 +133,7 @@ std::int64_t Bidirectional::parameterCount() const
 
 CallResult Bidirectional::call(const CallArgs &args, const CallContext &) const
 {
-    const std::string where = "layer '" + name() + "' (Bidirectional)";
+    const ErrorWhere where = ErrorWhere::ofLayer(name(), "Bidirectional");
     const std::string input = args.has("sequences") ? "sequences" : "inputs";
     const Tensor &x = args.one(input);
     const Mask &mask = args.has("mask") ? args.one("mask") : args.maskOf(input);

@@ -45,7 +45,7 @@ public:
     /// for a malformed key (a slice bound that is not an integer or None, a zero step, an
     /// unknown object), UnsupportedModelError for advanced indexing (a nested list, a tensor,
     /// a boolean).
-    static std::vector<IndexItem> parseKey(const nlohmann::json &key, const std::string &where);
+    static std::vector<IndexItem> parseKey(const nlohmann::json &key, const ErrorWhere &where);
 
     std::vector<std::string> callSignature() const override;
     CallResult call(const CallArgs &args, const CallContext &context) const override;

@@ -6,12 +6,9 @@
 
 namespace attnlens {
 
-std::string layerWhere(const LayerConfig &config)
+ErrorWhere layerWhere(const LayerConfig &config)
 {
-    std::string where = "layer '" + config.name + "' (" + config.className + ")";
-    if (!config.file.empty())
-        where += " in " + config.file;
-    return where;
+    return ErrorWhere::ofLayer(config.name, config.className, config.file);
 }
 
 namespace {
@@ -142,7 +139,7 @@ bool channelsFirst(const LayerConfig &config)
     return format == "channels_first";
 }
 
-SequenceDims sequenceDims(const Tensor &x, bool channelsFirst, const std::string &where)
+SequenceDims sequenceDims(const Tensor &x, bool channelsFirst, const ErrorWhere &where)
 {
     if (x.rank() != 3)
         throw ShapeError(where + ": input of shape " + shapeToString(x.shape())
@@ -180,7 +177,7 @@ void requireWeightShape(
         + ". The weights do not belong to this architecture; save the model again.");
 }
 
-int normalizeAxis(std::int64_t axis, int rank, const std::string &where)
+int normalizeAxis(std::int64_t axis, int rank, const ErrorWhere &where)
 {
     const std::int64_t a = axis < 0 ? axis + rank : axis;
     if (a < 0 || a >= rank)

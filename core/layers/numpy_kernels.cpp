@@ -29,7 +29,7 @@ std::vector<std::int64_t> broadcastStrides(const Shape &shape, const Shape &out)
 }
 
 template <typename F>
-Tensor broadcastApply(const Tensor &a, const Tensor &b, const std::string &where, F f)
+Tensor broadcastApply(const Tensor &a, const Tensor &b, const ErrorWhere &where, F f)
 {
     if (a.shape() == b.shape()) {
         Tensor out = Tensor::uninitialized(a.shape());
@@ -84,7 +84,7 @@ float sigmoid(float x)
 }
 
 void parseNested(const nlohmann::json &value, std::size_t depth, Shape &shape,
-    std::vector<float> &values, const std::string &where)
+    std::vector<float> &values, const ErrorWhere &where)
 {
     if (value.is_number()) {
         if (depth != shape.size())
@@ -108,7 +108,7 @@ void parseNested(const nlohmann::json &value, std::size_t depth, Shape &shape,
 
 } // namespace
 
-Shape broadcastShapes(const Shape &a, const Shape &b, const std::string &where)
+Shape broadcastShapes(const Shape &a, const Shape &b, const ErrorWhere &where)
 {
     const std::size_t rank = std::max(a.size(), b.size());
     Shape out(rank, 1);
@@ -123,7 +123,7 @@ Shape broadcastShapes(const Shape &a, const Shape &b, const std::string &where)
     return out;
 }
 
-Tensor binaryOp(const Tensor &a, const Tensor &b, BinaryOp op, const std::string &where)
+Tensor binaryOp(const Tensor &a, const Tensor &b, BinaryOp op, const ErrorWhere &where)
 {
     switch (op) {
     case BinaryOp::Add:
@@ -193,7 +193,7 @@ Tensor unaryOp(const Tensor &x, UnaryOp op)
     return out;
 }
 
-std::vector<bool> axisFlags(const nlohmann::json &axis, int rank, const std::string &where)
+std::vector<bool> axisFlags(const nlohmann::json &axis, int rank, const ErrorWhere &where)
 {
     std::vector<bool> flags(static_cast<std::size_t>(rank), axis.is_null());
     if (axis.is_null())
@@ -279,7 +279,7 @@ Tensor reduce(const Tensor &x, const std::vector<bool> &axes, bool keepdims, Red
     return out;
 }
 
-Tensor transpose(const Tensor &x, std::vector<int> perm, const std::string &where)
+Tensor transpose(const Tensor &x, std::vector<int> perm, const ErrorWhere &where)
 {
     const int rank = x.rank();
     if (perm.empty())
@@ -325,7 +325,7 @@ Tensor transpose(const Tensor &x, std::vector<int> perm, const std::string &wher
     return out;
 }
 
-Tensor expandDims(const Tensor &x, const nlohmann::json &axis, const std::string &where)
+Tensor expandDims(const Tensor &x, const nlohmann::json &axis, const ErrorWhere &where)
 {
     const int outRank = x.rank() + (axis.is_array() ? static_cast<int>(axis.size()) : 1);
     const std::vector<bool> inserted = axisFlags(axis, outRank, where);
@@ -336,7 +336,7 @@ Tensor expandDims(const Tensor &x, const nlohmann::json &axis, const std::string
     return x.reshaped(shape);
 }
 
-Tensor squeeze(const Tensor &x, const nlohmann::json &axis, const std::string &where)
+Tensor squeeze(const Tensor &x, const nlohmann::json &axis, const ErrorWhere &where)
 {
     std::vector<bool> flags;
     if (axis.is_null()) {
@@ -357,7 +357,7 @@ Tensor squeeze(const Tensor &x, const nlohmann::json &axis, const std::string &w
     return x.reshaped(shape);
 }
 
-Tensor matmul(const Tensor &a, const Tensor &b, const std::string &where)
+Tensor matmul(const Tensor &a, const Tensor &b, const ErrorWhere &where)
 {
     if (a.rank() == 0 || b.rank() == 0)
         throw ShapeError(where + ": matmul needs operands of rank 1 or more, got "
@@ -408,7 +408,7 @@ Tensor matmul(const Tensor &a, const Tensor &b, const std::string &where)
     return out;
 }
 
-Tensor tensorFromJson(const nlohmann::json &value, const std::string &where)
+Tensor tensorFromJson(const nlohmann::json &value, const ErrorWhere &where)
 {
     Shape shape;
     std::vector<float> values;
@@ -418,7 +418,7 @@ Tensor tensorFromJson(const nlohmann::json &value, const std::string &where)
     return Tensor(shape, std::move(values));
 }
 
-Tensor softmax(const Tensor &x, int axis, const std::string &where)
+Tensor softmax(const Tensor &x, int axis, const ErrorWhere &where)
 {
     const nlohmann::json axisJson = axis;
     const std::vector<bool> flags = axisFlags(axisJson, x.rank(), where);
@@ -429,7 +429,7 @@ Tensor softmax(const Tensor &x, int axis, const std::string &where)
 }
 
 Tensor applyOperator(const OperatorSpec &spec, const Tensor &x, const Tensor *y,
-    const nlohmann::json &params, const std::string &where)
+    const nlohmann::json &params, const ErrorWhere &where)
 {
     auto param = [&](const char *key) {
         const auto it = params.find(key);
@@ -488,7 +488,7 @@ Tensor applyOperator(const OperatorSpec &spec, const Tensor &x, const Tensor *y,
     return {};
 }
 
-Tensor reshapeTo(const Tensor &x, const nlohmann::json &shape, const std::string &where)
+Tensor reshapeTo(const Tensor &x, const nlohmann::json &shape, const ErrorWhere &where)
 {
     if (!shape.is_array() || shape.size() > 32)
         throw InputFileError(
@@ -511,7 +511,7 @@ Tensor reshapeTo(const Tensor &x, const nlohmann::json &shape, const std::string
     }
 }
 
-Tensor operandTensor(const CallArgs &args, const std::string &parameter, const std::string &where)
+Tensor operandTensor(const CallArgs &args, const std::string &parameter, const ErrorWhere &where)
 {
     if (args.has(parameter))
         return args.one(parameter);
@@ -522,7 +522,7 @@ Tensor operandTensor(const CallArgs &args, const std::string &parameter, const s
 }
 
 Tensor concatenateTensors(
-    const std::vector<Tensor> &parts, std::int64_t axis, const std::string &where)
+    const std::vector<Tensor> &parts, std::int64_t axis, const ErrorWhere &where)
 {
     if (parts.empty())
         throw ShapeError(where + ": there is nothing to concatenate (an empty list).");
@@ -565,7 +565,7 @@ Tensor concatenateTensors(
     return out;
 }
 
-Tensor stackTensors(const std::vector<Tensor> &parts, std::int64_t axis, const std::string &where)
+Tensor stackTensors(const std::vector<Tensor> &parts, std::int64_t axis, const ErrorWhere &where)
 {
     if (parts.empty())
         throw ShapeError(where + ": there is nothing to stack (an empty list).");
@@ -589,7 +589,7 @@ Tensor stackTensors(const std::vector<Tensor> &parts, std::int64_t axis, const s
 }
 
 Tensor applyJoin(const OperatorSpec &spec, const std::vector<Tensor> &parts,
-    const nlohmann::json &axis, std::int64_t defaultAxis, const std::string &where)
+    const nlohmann::json &axis, std::int64_t defaultAxis, const ErrorWhere &where)
 {
     const bool stack = spec.kind == OperatorSpec::Kind::Stack;
     const char *what = stack ? "stack" : "concatenation";
@@ -680,7 +680,7 @@ std::string indexKeyToString(const std::vector<IndexItem> &key)
 }
 
 std::vector<IndexItem> expandIndexKey(
-    const std::vector<IndexItem> &key, int rank, const std::string &where)
+    const std::vector<IndexItem> &key, int rank, const ErrorWhere &where)
 {
     int consumed = 0;
     int ellipses = 0;
@@ -713,7 +713,7 @@ std::vector<IndexItem> expandIndexKey(
     return expanded;
 }
 
-Tensor getItem(const Tensor &x, const std::vector<IndexItem> &key, const std::string &where)
+Tensor getItem(const Tensor &x, const std::vector<IndexItem> &key, const ErrorWhere &where)
 {
     const std::vector<IndexItem> items = expandIndexKey(key, x.rank(), where);
     const Shape &in = x.shape();

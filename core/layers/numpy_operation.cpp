@@ -173,7 +173,7 @@ std::vector<std::string> NumpyOperation::callSignature() const
 
 CallResult NumpyOperation::call(const CallArgs &args, const CallContext &) const
 {
-    const std::string where = "layer '" + name() + "' (operation " + m_className + ")";
+    const ErrorWhere where = ErrorWhere::ofLayer(name(), "operation " + m_className);
     // An operand is a tensor, or a constant written into the node (`x * 2.0`).
     auto operand
         = [&](const std::string &parameter) { return operandTensor(args, parameter, where); };

@@ -141,7 +141,7 @@ std::unique_ptr<Layer> TfOpLambda::fromKeras(const LayerConfig &config)
 
 CallResult TfOpLambda::call(const CallArgs &args, const CallContext &) const
 {
-    const std::string where = "layer '" + name() + "' (TFOpLambda tf." + m_function + ")";
+    const ErrorWhere where = ErrorWhere::ofLayer(name(), "TFOpLambda tf." + m_function);
     auto operand
         = [&](const std::string &parameter) { return operandTensor(args, parameter, where); };
     const nlohmann::json &o = args.options;

@@ -6,7 +6,7 @@
 
 namespace attnlens {
 
-Shape broadcastResultShape(const Shape &a, const Shape &b, const std::string &where)
+Shape broadcastResultShape(const Shape &a, const Shape &b, const ErrorWhere &where)
 {
     const std::size_t rank = std::max(a.size(), b.size());
     Shape out(rank, 1);
@@ -42,7 +42,7 @@ std::vector<std::int64_t> broadcastStrides(const Shape &from, const Shape &to)
 using detail::broadcastStrides;
 using detail::forEachBroadcast;
 
-Tensor broadcastTo(const Tensor &t, const Shape &shape, const std::string &where)
+Tensor broadcastTo(const Tensor &t, const Shape &shape, const ErrorWhere &where)
 {
     if (t.shape() == shape)
         return t;
@@ -60,7 +60,7 @@ Tensor broadcastTo(const Tensor &t, const Shape &shape, const std::string &where
 }
 
 Tensor broadcastBinary(const Tensor &a, const Tensor &b,
-    const std::function<float(float, float)> &op, const std::string &where)
+    const std::function<float(float, float)> &op, const ErrorWhere &where)
 {
     if (a.shape() == b.shape()) {
         Tensor out = Tensor::uninitialized(a.shape());

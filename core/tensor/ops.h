@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "core/errors.h"
 #include "core/tensor/tensor.h"
 
 // Shape manipulation shared by layers: NumPy broadcasting, transposition.
@@ -12,14 +13,14 @@ namespace attnlens {
 
 /// NumPy broadcast of two shapes. Throws ShapeError (prefixed with `where`) when they do not
 /// broadcast.
-Shape broadcastResultShape(const Shape &a, const Shape &b, const std::string &where);
+Shape broadcastResultShape(const Shape &a, const Shape &b, const ErrorWhere &where);
 
 /// `t` broadcast (NumPy rules) to `shape`. Throws ShapeError when it does not broadcast.
-Tensor broadcastTo(const Tensor &t, const Shape &shape, const std::string &where);
+Tensor broadcastTo(const Tensor &t, const Shape &shape, const ErrorWhere &where);
 
 /// Element-wise `op(a, b)` with NumPy broadcasting.
 Tensor broadcastBinary(const Tensor &a, const Tensor &b,
-    const std::function<float(float, float)> &op, const std::string &where);
+    const std::function<float(float, float)> &op, const ErrorWhere &where);
 
 namespace detail {
 /// Strides of `from` seen as a tensor of shape `to` (0 on broadcast axes).
@@ -65,7 +66,7 @@ void forEachBroadcast(const Shape &shape, const std::vector<std::int64_t> &sa,
 /// The same for any callable (a lambda): inlined, so a same-shape `a + b` vectorises. Chosen
 /// over the std::function overload whenever the argument is not already a std::function.
 template <typename Op>
-Tensor broadcastBinary(const Tensor &a, const Tensor &b, Op op, const std::string &where)
+Tensor broadcastBinary(const Tensor &a, const Tensor &b, Op op, const ErrorWhere &where)
 {
     if (a.shape() == b.shape()) {
         Tensor out(a.shape());
