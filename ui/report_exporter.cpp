@@ -1,13 +1,15 @@
 #include "ui/report_exporter.h"
 
+#include <filesystem>
 #include <stdexcept>
 
-#include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <qcustomplot.h>
 
+#include "core/errors.h"
+#include "core/io/sha256.h"
 #include "ui/attention_presenter.h"
 #include "ui/export_naming.h"
 #include "ui/heatmap_figure.h"
@@ -17,13 +19,12 @@ namespace attnlens {
 
 QString fileSha256Hex(const QString &file)
 {
-    QFile in(file);
-    if (!in.open(QIODevice::ReadOnly))
+    try {
+        return QString::fromStdString(
+            attnlens::fileSha256Hex(std::filesystem::path(file.toStdString())));
+    } catch (const InputFileError &) {
         return {};
-    QCryptographicHash hash(QCryptographicHash::Sha256);
-    if (!hash.addData(&in))
-        return {};
-    return QString::fromLatin1(hash.result().toHex());
+    }
 }
 
 ReportExporter::ReportExporter(

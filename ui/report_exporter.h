@@ -92,7 +92,7 @@ private:
     QStringList m_queryLabels;
 };
 
-/// SHA-256 of a file's bytes as lower-case hex, empty if unreadable.
+/// SHA-256 of a file's bytes as lower-case hex (core/io/sha256.h), empty if unreadable.
 QString fileSha256Hex(const QString &file);
 
 } // namespace attnlens

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "core/errors.h"
+#include "core/io/sha256.h"
 #include "core/keras/keras_axis_origin.h"
 #include "core/keras/keras_config.h"
 #include "core/keras/keras_file.h"
@@ -95,6 +96,8 @@ public:
         summary.format = source.format;
         summary.kerasVersion = source.kerasVersion;
         summary.file = m_path;
+        // Hashed here, once, off the GUI thread (open() runs on the loader's thread).
+        summary.sha256 = fileSha256Hex(m_path);
         dryRun();
     }
 
