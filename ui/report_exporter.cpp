@@ -38,8 +38,8 @@ ReportExporter::ReportExporter(
     , m_encoder(std::make_unique<RasterEncoder>())
 {
     if (!QDir().mkpath(m_options.directory) || !QFileInfo(m_options.directory).isDir())
-        throw std::runtime_error("cannot create the output directory "
-            + m_options.directory.toStdString() + ": check that the path is writable");
+        throw OutputError("cannot create the output directory " + m_options.directory.toStdString()
+            + ": check that the path is writable");
     // Offscreen and never shown: only the viewport sets the figure's size.
     m_plot->setViewport(QRect(QPoint(0, 0), m_options.size));
     m_figure = std::make_unique<HeatmapFigure>(m_plot.get());
@@ -125,7 +125,7 @@ QString ReportExporter::write(int layer, const HeadChoice &head, std::int64_t ro
             m_options.format, imageMetadata);
     } else if (!imageexport::savePlot(m_plot.get(), path, m_options.format, m_options.size,
                    m_options.dpi, imageMetadata, &error)) {
-        throw std::runtime_error(error.toStdString());
+        throw OutputError(error.toStdString());
     }
     if (!m_options.matrix.isEmpty()) {
         const QString matrixPath = m_options.directory + QLatin1Char('/')
@@ -135,7 +135,7 @@ QString ReportExporter::write(int layer, const HeadChoice &head, std::int64_t ro
                 matrixPath, matrix.data(), queries, keys, m_keyLabels, m_queryLabels, &error)
             : imageexport::saveMatrixNpy(matrixPath, matrix.data(), queries, keys, &error);
         if (!ok)
-            throw std::runtime_error(error.toStdString());
+            throw OutputError(error.toStdString());
     }
     return path;
 }

@@ -48,7 +48,7 @@ class ReportExporter
 public:
     /// `model` and `dataset` must outlive the exporter; `modelFile` names the model in titles
     /// and PNG chunks (file name and SHA-256 of its bytes). Creates options.directory; throws
-    /// std::runtime_error when it cannot.
+    /// OutputError when it cannot.
     ReportExporter(const Model &model, const Dataset &dataset, const QString &modelFile,
         ReportOptions options);
     /// Waits for images still being encoded (their errors are dropped: call finish()).
@@ -59,11 +59,11 @@ public:
     /// Writes the figure of `head` for dataset row `row` and attention layer `layer` (index in
     /// Model::attentionLayers()). `scores` is that sample's scores of the layer, row-major
     /// (heads, queries, keys). Returns the image path (the matrix file has the same name with
-    /// the matrix extension). Throws std::runtime_error when a vector image or a matrix cannot
+    /// the matrix extension). Throws OutputError when a vector image or a matrix cannot
     /// be written (raster errors come from finish()), and what axisLabels throws.
     QString write(int layer, const HeadChoice &head, std::int64_t row, const float *scores,
         int heads, int queries, int keys);
-    /// Waits for every image; throws std::runtime_error with the first error, if any.
+    /// Waits for every image; throws OutputError with the first error, if any.
     void finish();
 
     /// "model.keras — feature_attention — head 2 — row 12", plus " (<row label name> <label>)"

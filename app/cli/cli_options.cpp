@@ -109,7 +109,8 @@ std::string usageText()
         + "\n"
           "\n"
           "Exit codes: 0 success, 1 usage error, 2 bad input file, 3 model AttnLens cannot run,\n"
-          "4 output cannot be written, 130 interrupted (Ctrl-C).\n";
+          "4 output cannot be written, 5 internal error (a bug: please report it),\n"
+          "130 interrupted (Ctrl-C).\n";
 }
 
 CliOptions parseArguments(const std::vector<std::string> &arguments)

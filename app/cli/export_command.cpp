@@ -110,7 +110,7 @@ int runExport(const CliOptions &options)
                 const auto found = std::find_if(result.attention.begin(), result.attention.end(),
                     [&](const AttentionScores &scores) { return scores.key == layer.key; });
                 if (found == result.attention.end())
-                    throw std::runtime_error("the engine returned no scores for " + layer.key);
+                    throw std::logic_error("the engine returned no scores for " + layer.key);
                 const Tensor &scores = found->scores; // (n, heads, Tq, Tk)
                 const int heads = int(scores.dim(1));
                 const int queries = int(scores.dim(2));

@@ -390,6 +390,35 @@ private slots:
         QVERIFY(!QFile::exists(out));
     }
 
+    void unwritableOutputExitsWithFour()
+    {
+        // The output's folder is a regular file: nothing can be created there (even by root).
+        QTemporaryDir dir;
+        const QString blocker = dir.filePath("not-a-folder");
+        writeFile(blocker, "x");
+        const QString model = testDataQ("keras/ts_encoder/model.keras");
+        const QString data = testDataQ("keras/ts_encoder/data.h5");
+        const Result run = runCli({"run", model, "--data", data, "--out", blocker + "/r.h5"});
+        QVERIFY2(run.exitCode == 4, run.err.constData());
+        verifyOneLineNaming(run, "r.h5");
+        QVERIFY2(run.err.contains("cannot write"), run.err.constData());
+        QVERIFY2(!run.err.contains("internal error"), run.err.constData());
+
+        const Result exported = runCli({"export", demo("breast_cancer_attention.keras"), "--data",
+            demo("breast_cancer.csv"), "--rows", "0:1", "--out", blocker + "/images"});
+        QVERIFY2(exported.exitCode == 4, exported.err.constData());
+        verifyOneLineNaming(exported, "images");
+
+        // The input is read first: a bad model file is still exit 2, whatever the output.
+        const QString truncated = dir.filePath("truncated.keras");
+        writeFile(truncated, readAll(model).left(1000));
+        const Result bad = runCli({"run", truncated, "--data", data, "--out", blocker + "/r.h5"});
+        QVERIFY2(bad.exitCode == 2, bad.err.constData());
+        verifyOneLineNaming(bad, truncated);
+        QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden),
+            QStringList({"not-a-folder", "truncated.keras"}));
+    }
+
     void lambdaModelExitsWithThree()
     {
         QTemporaryDir dir;
