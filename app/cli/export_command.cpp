@@ -2,7 +2,7 @@
 #include <stdexcept>
 
 #include "app/cli/commands.h"
-#include "app/cli/session.h"
+#include "app/cli/job.h"
 #include "core/errors.h"
 #include "ui/report_exporter.h"
 
@@ -67,8 +67,8 @@ std::vector<HeadChoice> headChoices(const HeadSelection &selection, const Attent
 
 int runExport(const CliOptions &options)
 {
-    const Session session = openSession(options);
-    const Model &model = *session.model;
+    const Job job = openJob(options);
+    const Model &model = *job.model;
     const auto layers = selectLayers(model, options);
     std::vector<std::vector<HeadChoice>> choices;
     std::int64_t imagesPerRow = 0;
@@ -86,25 +86,25 @@ int runExport(const CliOptions &options)
     report.matrix = QString::fromStdString(options.matrix);
     report.labelFile = options.labels;
     ReportExporter exporter(
-        model, session.dataset, QString::fromStdString(options.model.string()), report);
+        model, job.dataset, QString::fromStdString(options.model.string()), report);
 
     RunOptions runOptions;
     for (const AttentionLayerInfo *layer : layers)
         runOptions.onlyKeys.push_back(layer->key);
 
     Progress progress("export");
-    const std::int64_t total = std::int64_t(session.rows.size()) * imagesPerRow;
+    const std::int64_t total = std::int64_t(job.rows.size()) * imagesPerRow;
     std::int64_t written = 0;
     const std::int64_t batch = 64;
-    const std::int64_t rowCount = std::int64_t(session.rows.size());
+    const std::int64_t rowCount = std::int64_t(job.rows.size());
     for (std::int64_t begin = 0; begin < rowCount; begin += batch) {
         const std::int64_t end = std::min(rowCount, begin + batch);
         std::vector<Tensor> inputs;
-        for (const Tensor &input : session.inputs)
+        for (const Tensor &input : job.inputs)
             inputs.push_back(input.slice(begin, end));
         const RunResult result = model.run(inputs, runOptions);
         for (std::int64_t i = begin; i < end; ++i) {
-            const std::int64_t row = session.rows[std::size_t(i)];
+            const std::int64_t row = job.rows[std::size_t(i)];
             for (std::size_t l = 0; l < layers.size(); ++l) {
                 const AttentionLayerInfo &layer = *layers[l];
                 const auto found = std::find_if(result.attention.begin(), result.attention.end(),

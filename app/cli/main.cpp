@@ -10,7 +10,7 @@
 
 #include "app/cli/cli_options.h"
 #include "app/cli/commands.h"
-#include "app/cli/session.h"
+#include "app/cli/job.h"
 #include "core/errors.h"
 
 namespace {

@@ -2,8 +2,8 @@
 #include <iostream>
 
 #include "app/cli/commands.h"
+#include "app/cli/job.h"
 #include "app/cli/result_file.h"
-#include "app/cli/session.h"
 #include "ui/report_exporter.h"
 
 namespace attnlens::cli {
@@ -30,8 +30,8 @@ double resultBytes(const RunResult &result)
 
 int runRun(const CliOptions &options)
 {
-    const Session session = openSession(options);
-    const auto total = static_cast<std::int64_t>(session.rows.size());
+    const Job job = openJob(options);
+    const auto total = static_cast<std::int64_t>(job.rows.size());
     Progress progress("run");
 
     ResultFileHeader header;
@@ -40,7 +40,7 @@ int runRun(const CliOptions &options)
         = fileSha256Hex(QString::fromStdString(options.model.string())).toStdString();
     for (const auto &file : options.data)
         header.dataFiles += (header.dataFiles.empty() ? "" : ";") + file.filename().string();
-    header.rows = session.rows;
+    header.rows = job.rows;
     ResultFileWriter writer(options.out, header);
 
     std::size_t attentionLayers = 0;
@@ -49,7 +49,7 @@ int runRun(const CliOptions &options)
         const std::int64_t end = std::min(total, begin + chunk);
         std::vector<Tensor> slice;
         if (begin > 0 || end < total)
-            for (const Tensor &input : session.inputs)
+            for (const Tensor &input : job.inputs)
                 slice.push_back(input.slice(begin, end));
         RunOptions runOptions;
         runOptions.progress = [&](std::int64_t done, std::int64_t) {
@@ -58,7 +58,7 @@ int runRun(const CliOptions &options)
         };
         RunResult result;
         try {
-            result = session.model->run(slice.empty() ? session.inputs : slice, runOptions);
+            result = job.model->run(slice.empty() ? job.inputs : slice, runOptions);
         } catch (const Cancelled &) {
             throw Interrupted {};
         }
