@@ -1,10 +1,10 @@
 #include <algorithm>
 #include <iostream>
 
+#include "app/cli/chunk_writer.h"
 #include "app/cli/commands.h"
 #include "app/cli/job.h"
 #include "app/cli/result_file.h"
-#include "ui/report_exporter.h"
 
 namespace attnlens::cli {
 
@@ -36,12 +36,14 @@ int runRun(const CliOptions &options)
 
     ResultFileHeader header;
     header.modelFile = options.model.filename().string();
-    header.modelSha256
-        = fileSha256Hex(QString::fromStdString(options.model.string())).toStdString();
+    header.modelSha256 = job.model->summary().sha256;
     for (const auto &file : options.data)
         header.dataFiles += (header.dataFiles.empty() ? "" : ";") + file.filename().string();
     header.rows = job.rows;
-    ResultFileWriter writer(options.out, header);
+    ResultFileWriter resultFile(options.out, header);
+    // Declared after `resultFile`: destroyed first, so the thread has stopped before the temporary
+    // file is removed (an error, Ctrl-C).
+    ChunkWriter writer(resultFile);
 
     std::size_t attentionLayers = 0;
     std::int64_t chunk = options.chunkRows > 0 ? options.chunkRows : kFirstChunkRows;
@@ -64,16 +66,17 @@ int runRun(const CliOptions &options)
         }
         if (interrupted())
             throw Interrupted {};
-        writer.write(begin, result);
         attentionLayers = result.attention.size();
         if (options.chunkRows == 0 && begin == 0) {
             const double perRow = std::max(1.0, resultBytes(result) / double(end - begin));
             chunk = std::clamp<std::int64_t>(
                 static_cast<std::int64_t>(kChunkBytes / perRow), 1, kMaxChunkRows);
         }
+        writer.push(begin, std::move(result)); // written while the next chunk is computed
         begin = end;
     }
-    writer.commit();
+    writer.finish();
+    resultFile.commit();
     std::cerr << "wrote " << options.out.string() << ": " << total << " rows, " << attentionLayers
               << " attention layer(s)\n";
     return 0;

@@ -2,6 +2,7 @@
 #include <cmath>
 #include <csignal>
 
+#include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -75,6 +76,26 @@ std::vector<float> readFloats(const QString &file, const char *path, std::vector
     }
     H5Fclose(h5);
     return values;
+}
+
+// A string attribute of the root group; empty when missing.
+QString readStringAttribute(const QString &file, const char *name)
+{
+    QString value;
+    const hid_t h5 = H5Fopen(file.toUtf8().constData(), H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (h5 < 0)
+        return value;
+    const hid_t attribute = H5Aopen(h5, name, H5P_DEFAULT);
+    if (attribute >= 0) {
+        const hid_t type = H5Aget_type(attribute);
+        std::string bytes(H5Tget_size(type), '\0');
+        if (H5Aread(attribute, type, bytes.data()) >= 0)
+            value = QString::fromUtf8(bytes.c_str());
+        H5Tclose(type);
+        H5Aclose(attribute);
+    }
+    H5Fclose(h5);
+    return value;
 }
 
 std::vector<long long> readRowsAttribute(const QString &file)
@@ -250,6 +271,11 @@ private slots:
                 worst <= 1e-5, qPrintable(QString("%1: max difference %2").arg(path).arg(worst)));
         }
         QCOMPARE(readRowsAttribute(out), std::vector<long long>({0, 1, 2, 3, 4, 5, 6, 7}));
+        // The hash the core computes at open, against Qt's.
+        const QByteArray modelHash = QCryptographicHash::hash(
+            readAll(testDataQ("keras/ts_encoder/model.keras")), QCryptographicHash::Sha256)
+                                         .toHex();
+        QCOMPARE(readStringAttribute(out, "model_sha256"), QString::fromLatin1(modelHash));
     }
 
     void runSelectsRows()
