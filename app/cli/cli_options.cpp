@@ -99,7 +99,7 @@ std::string usageText()
            "T_query,\n"
            "        T_key), attribute 'rows' (the dataset rows written), model file, sha256, "
            "version.\n"
-           "        Rows are computed and written --chunk-rows at a time (default: about 256 MiB\n"
+           "        Rows are computed and written --chunk-rows at a time (default: about 64 MiB\n"
            "        of results), so memory stays bounded however many rows there are.\n"
            "export  one image per row, attention layer and head choice, named\n"
            "        r<row>_L<layer>-<name>_<head>.<format>. Defaults: --heads all --format png\n"
