@@ -5,8 +5,12 @@
 // the same code path as a user's file.
 //
 // Usage: bench_engine [TS_ENCODER_DIR] [--threads N] [--seconds S] [--model all|ts|large]
-//                     [--mode all|latency|throughput] [--write-model FILE.h5]
+//                     [--mode all|latency|throughput]
+//        bench_engine [--steps T] --write-model FILE.h5 [--write-npy FILE.npy --samples N]
 //   TS_ENCODER_DIR defaults to tests/data/keras/ts_encoder relative to the working directory.
+//   --write-model writes the large encoder (with T = --steps, default 512) and exits; with
+//   --write-npy also N random samples of its input, float32 (N, T, 16), for `attnlens-cli run`
+//   (bench/README.md, "attnlens-cli run against PyTorch").
 //   Throughput counts every batch of 64, the first one included (it has to fault in fresh memory
 //   for its results), and also reports the first batch and the later ones apart.
 
@@ -17,6 +21,7 @@
 #include <cstring>
 #include <filesystem>
 #include <random>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -33,7 +38,7 @@ using nlohmann::json;
 namespace {
 
 constexpr int kBlocks = 4;
-constexpr int kSteps = 512;
+int g_steps = 512; // T of the large encoder (--steps)
 constexpr int kModel = 256;
 constexpr int kHeads = 8;
 constexpr int kKeyDim = kModel / kHeads;
@@ -70,7 +75,7 @@ json encoderConfig(std::vector<WeightSpec> &weights)
     json layers = json::array();
     layers.push_back(json {{"module", "keras.layers"}, {"class_name", "InputLayer"},
         {"config",
-            {{"batch_shape", {nullptr, kSteps, kChannels}}, {"dtype", "float32"},
+            {{"batch_shape", {nullptr, g_steps, kChannels}}, {"dtype", "float32"},
                 {"name", "series"}}},
         {"registered_name", nullptr}, {"name", "series"}, {"inbound_nodes", json::array()}});
     layers.push_back(layerEntry("Dense", "embed",
@@ -119,7 +124,7 @@ json encoderConfig(std::vector<WeightSpec> &weights)
     weights.push_back({"head", {{"kernel", {kModel, 1}}, {"bias", {1}}}});
     return json {{"module", "keras.src.models.functional"}, {"class_name", "Functional"},
         {"config",
-            {{"name", "encoder4x512"}, {"layers", layers},
+            {{"name", "encoder4x" + std::to_string(g_steps)}, {"layers", layers},
                 {"input_layers", json::array({json::array({"series", 0, 0})})},
                 {"output_layers", json::array({json::array({"head", 0, 0})})}}},
         {"registered_name", nullptr}};
@@ -217,6 +222,30 @@ void writeEncoder(const std::filesystem::path &file)
     H5Fclose(f);
 }
 
+// Writes `samples` standard-normal samples of shape (T, 16) as a little-endian float32 .npy.
+void writeSamples(const std::filesystem::path &file, std::int64_t samples)
+{
+    std::string header = "{'descr': '<f4', 'fortran_order': False, 'shape': ("
+        + std::to_string(samples) + ", " + std::to_string(g_steps) + ", "
+        + std::to_string(kChannels) + "), }";
+    header.append(63 - (10 + header.size()) % 64, ' ');
+    header += '\n'; // magic, version, length and header: a multiple of 64 bytes
+    std::FILE *out = std::fopen(file.c_str(), "wb");
+    if (!out)
+        throw std::runtime_error("cannot write " + file.string());
+    const unsigned short length = static_cast<unsigned short>(header.size());
+    std::fwrite("\x93NUMPY\x01\x00", 1, 8, out);
+    std::fwrite(&length, 2, 1, out);
+    std::fwrite(header.data(), 1, header.size(), out);
+    std::mt19937 rng(11);
+    std::normal_distribution<float> dist;
+    std::vector<float> values(static_cast<std::size_t>(samples) * g_steps * kChannels);
+    for (float &v : values)
+        v = dist(rng);
+    std::fwrite(values.data(), sizeof(float), values.size(), out);
+    std::fclose(out);
+}
+
 Tensor randomInput(const attnlens::Shape &perSample, std::int64_t batch)
 {
     attnlens::Shape shape {batch};
@@ -309,6 +338,9 @@ int main(int argc, char **argv)
     double seconds = 2.0;
     std::string only = "all"; // all | ts | large
     std::string mode = "all"; // all | latency | throughput
+    std::filesystem::path modelOut;
+    std::filesystem::path samplesOut;
+    std::int64_t samples = 64;
     for (int i = 1; i < argc; ++i) {
         if (std::strcmp(argv[i], "--seconds") == 0 && i + 1 < argc)
             seconds = std::stod(argv[++i]);
@@ -316,13 +348,24 @@ int main(int argc, char **argv)
             only = argv[++i];
         else if (std::strcmp(argv[i], "--mode") == 0 && i + 1 < argc)
             mode = argv[++i];
-        else if (std::strcmp(argv[i], "--write-model") == 0 && i + 1 < argc) {
-            writeEncoder(argv[++i]); // the large encoder, for measuring attnlens-cli with it
-            return 0;
-        } else if (std::strcmp(argv[i], "--threads") == 0 && i + 1 < argc)
+        else if (std::strcmp(argv[i], "--steps") == 0 && i + 1 < argc)
+            g_steps = std::stoi(argv[++i]);
+        else if (std::strcmp(argv[i], "--write-model") == 0 && i + 1 < argc)
+            modelOut = argv[++i];
+        else if (std::strcmp(argv[i], "--write-npy") == 0 && i + 1 < argc)
+            samplesOut = argv[++i];
+        else if (std::strcmp(argv[i], "--samples") == 0 && i + 1 < argc)
+            samples = std::stoll(argv[++i]);
+        else if (std::strcmp(argv[i], "--threads") == 0 && i + 1 < argc)
             Eigen::setNbThreads(std::stoi(argv[++i]));
         else
             tsDir = argv[i];
+    }
+    if (!modelOut.empty()) { // the large encoder, for measuring attnlens-cli with it
+        writeEncoder(modelOut);
+        if (!samplesOut.empty())
+            writeSamples(samplesOut, samples);
+        return 0;
     }
     std::printf("Eigen threads: %d\n", Eigen::nbThreads());
     try {
@@ -331,7 +374,7 @@ int main(int argc, char **argv)
         writeEncoder(encoderFile);
         const std::vector<std::pair<std::string, std::filesystem::path>> models {
             {"ts_encoder (T=48, d=32, 4 heads, 2 blocks)", tsDir / "model.keras"},
-            {"encoder 4 blocks, T=512, d=256, 8 heads", encoderFile}};
+            {"encoder 4 blocks, T=" + std::to_string(g_steps) + ", d=256, 8 heads", encoderFile}};
         for (std::size_t m = 0; m < models.size(); ++m) {
             if ((only == "ts" && m != 0) || (only == "large" && m != 1))
                 continue;

@@ -2,8 +2,15 @@
 """PyTorch eager reference for bench_engine: the same encoders, attention weights returned per head.
 
 Not part of AttnLens (no runtime dependency): it only produces the comparison figures in the README.
-Run with Debian's python:  /usr/bin/python3 bench/torch_reference.py
+Run with Debian's python:  /usr/bin/python3 bench/torch_reference.py [THREADS]
 (needs python3-torch; install libopenblas0-openmp too, or torch uses the slow reference BLAS).
+
+    /usr/bin/python3 bench/torch_reference.py --cli DATA.npy OUT.h5 [THREADS]
+
+does what `attnlens-cli run` does, in-process: reads the samples (N, T, 16), runs the 4-block
+encoder on all of them with need_weights, and writes /outputs/0 and /attention/block<b>_mha
+(N, heads, T, T) float32 to OUT.h5 with h5py (needs python3-h5py). It prints the time from
+reading the data to closing the file, and its parts.
 """
 import statistics
 import sys
@@ -65,7 +72,32 @@ def measure(model, steps, channels, seconds=2.0):
     return statistics.median(times), rate
 
 
+def cli_equivalent(data, out, threads):
+    import h5py
+    import numpy as np
+
+    torch.set_num_threads(threads)
+    t0 = time.perf_counter()
+    x = torch.from_numpy(np.load(data))
+    model = Encoder(x.shape[2], 256, 8, 1024, 4).eval()
+    t1 = time.perf_counter()
+    with torch.no_grad():
+        y, scores = model(x)
+    t2 = time.perf_counter()
+    with h5py.File(out, "w") as f:
+        f["outputs/0"] = y.numpy()
+        for b, w in enumerate(scores):
+            f[f"attention/block{b}_mha"] = w.numpy()
+    t3 = time.perf_counter()
+    print(f"torch {torch.__version__}, threads {torch.get_num_threads()}, samples {x.shape[0]}, "
+          f"T={x.shape[1]}: total {t3 - t0:.3f} s (read + build {t1 - t0:.3f} s, forward "
+          f"{t2 - t1:.3f} s, h5py write {t3 - t2:.3f} s)")
+
+
 def main():
+    if len(sys.argv) > 1 and sys.argv[1] == "--cli":
+        cli_equivalent(sys.argv[2], sys.argv[3], int(sys.argv[4]) if len(sys.argv) > 4 else 2)
+        return
     threads = int(sys.argv[1]) if len(sys.argv) > 1 else 2
     torch.set_num_threads(threads)
     print(f"torch {torch.__version__}, threads {torch.get_num_threads()}, BLAS: "

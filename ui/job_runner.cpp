@@ -86,7 +86,8 @@ bool JobRunner::load(const QString &modelFile, const QString &configFile,
             if (!configFile.isEmpty())
                 config = toPath(configFile);
             next.model = Model::open(toPath(modelFile), config);
-            next.modelSha256 = fileSha256Hex(modelFile); // once per opened model, for exports
+            // Hashed once, by the loader (ModelSummary::sha256), for the exports.
+            next.modelSha256 = QString::fromStdString(next.model->summary().sha256);
         }
         if (dataFiles.isEmpty())
             return next;

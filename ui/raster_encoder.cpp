@@ -1,8 +1,8 @@
 #include "ui/raster_encoder.h"
 
-#include <stdexcept>
-
 #include <QtConcurrent/QtConcurrentRun>
+
+#include "core/errors.h"
 
 namespace attnlens {
 
@@ -46,7 +46,7 @@ void RasterEncoder::finish()
 {
     drain();
     if (!m_error.isEmpty())
-        throw std::runtime_error(m_error.toStdString());
+        throw OutputError(m_error.toStdString());
 }
 
 void RasterEncoder::takeFront()

@@ -27,7 +27,7 @@ public:
     void push(QImage image, QString path, ImageFormat format, ImageMetadata metadata);
     /// Waits for every queued job.
     void drain();
-    /// Waits for every queued job, then throws std::runtime_error with the first job's error
+    /// Waits for every queued job, then throws OutputError with the first job's error
     /// (one sentence naming the file), if any.
     void finish();
 

@@ -1,30 +1,20 @@
 #include "ui/report_exporter.h"
 
+#include <filesystem>
 #include <stdexcept>
 
-#include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <qcustomplot.h>
 
+#include "core/errors.h"
 #include "ui/attention_presenter.h"
 #include "ui/export_naming.h"
 #include "ui/heatmap_figure.h"
 #include "ui/raster_encoder.h"
 
 namespace attnlens {
-
-QString fileSha256Hex(const QString &file)
-{
-    QFile in(file);
-    if (!in.open(QIODevice::ReadOnly))
-        return {};
-    QCryptographicHash hash(QCryptographicHash::Sha256);
-    if (!hash.addData(&in))
-        return {};
-    return QString::fromLatin1(hash.result().toHex());
-}
 
 ReportExporter::ReportExporter(std::shared_ptr<const Model> model,
     std::shared_ptr<const Dataset> dataset, const QString &modelFile, const QString &modelSha256,
@@ -40,8 +30,8 @@ ReportExporter::ReportExporter(std::shared_ptr<const Model> model,
     if (!m_model || !m_dataset)
         throw std::invalid_argument("a report needs a model and a data set");
     if (!QDir().mkpath(m_options.directory) || !QFileInfo(m_options.directory).isDir())
-        throw std::runtime_error("cannot create the output directory "
-            + m_options.directory.toStdString() + ": check that the path is writable");
+        throw OutputError("cannot create the output directory " + m_options.directory.toStdString()
+            + ": check that the path is writable");
     // Offscreen and never shown: only the viewport sets the figure's size.
     m_plot->setViewport(QRect(QPoint(0, 0), m_options.size));
     m_figure = std::make_unique<HeatmapFigure>(m_plot.get());
@@ -128,7 +118,7 @@ QString ReportExporter::write(
             m_options.format, imageMetadata);
     } else if (!imageexport::savePlot(m_plot.get(), path, m_options.format, m_options.size,
                    m_options.dpi, imageMetadata, &error)) {
-        throw std::runtime_error(error.toStdString());
+        throw OutputError(error.toStdString());
     }
     if (!m_options.matrix.isEmpty()) {
         const auto queries = static_cast<int>(matrix.rows());
@@ -140,7 +130,7 @@ QString ReportExporter::write(
                 matrixPath, matrix.data(), queries, keys, m_keyLabels, m_queryLabels, &error)
             : imageexport::saveMatrixNpy(matrixPath, matrix.data(), queries, keys, &error);
         if (!ok)
-            throw std::runtime_error(error.toStdString());
+            throw OutputError(error.toStdString());
     }
     return path;
 }

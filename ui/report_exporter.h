@@ -49,8 +49,8 @@ class ReportExporter
 public:
     /// Keeps `model` and `dataset` alive for its own lifetime. `modelFile` names the model in
     /// titles and PNG chunks, `modelSha256` is the SHA-256 of its bytes (hashed once per opened
-    /// model by the caller, see fileSha256Hex). Creates options.directory; throws
-    /// std::runtime_error when it cannot, std::invalid_argument for a null model or data set.
+    /// model: ModelSummary::sha256). Creates options.directory; throws
+    /// OutputError when it cannot, std::invalid_argument for a null model or data set.
     ReportExporter(std::shared_ptr<const Model> model, std::shared_ptr<const Dataset> dataset,
         const QString &modelFile, const QString &modelSha256, ReportOptions options);
     /// Waits for images still being encoded (their errors are dropped: call finish()).
@@ -61,11 +61,11 @@ public:
     /// Writes the figure of `head` for sample `sample` (index in Dataset::inputs) and attention
     /// call `attention` (index in Model::attentionLayers()). `scores` is that sample's scores of
     /// that call, (heads, T_query, T_key). Returns the image path (the matrix file has the same
-    /// name with the matrix extension). Throws std::runtime_error when a vector image or a matrix
+    /// name with the matrix extension). Throws OutputError when a vector image or a matrix
     /// cannot be written (raster errors come from finish()), ShapeError when `scores` is not
     /// rank 3, and what axisLabels throws.
     QString write(int attention, const HeadChoice &head, std::int64_t sample, const Tensor &scores);
-    /// Waits for every image; throws std::runtime_error with the first error, if any.
+    /// Waits for every image; throws OutputError with the first error, if any.
     void finish();
 
     /// "model.keras — feature_attention — head 2 — row 12", plus " (<row label name> <label>)"
@@ -93,8 +93,5 @@ private:
     QStringList m_keyLabels;
     QStringList m_queryLabels;
 };
-
-/// SHA-256 of a file's bytes as lower-case hex, empty if unreadable.
-QString fileSha256Hex(const QString &file);
 
 } // namespace attnlens

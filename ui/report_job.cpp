@@ -141,7 +141,7 @@ ReportChunk ReportJob::compute(const ReportChunkInput &input)
         = input.model->run(gatherSamples(input.dataset->inputs, input.samples), options);
     // result.attention is in attentionLayers() order, which is the (ascending) order of keys.
     if (result.attention.size() != input.keys.size())
-        throw std::runtime_error("the engine returned scores for "
+        throw std::logic_error("the engine returned scores for "
             + std::to_string(result.attention.size()) + " of " + std::to_string(input.keys.size())
             + " attention calls");
     ReportChunk chunk;
@@ -151,7 +151,7 @@ ReportChunk ReportJob::compute(const ReportChunkInput &input)
     for (std::size_t i = 0; i < input.samples.size(); ++i) {
         for (std::size_t c = 0; c < input.keys.size(); ++c) {
             if (result.attention[c].key != input.keys[c])
-                throw std::runtime_error("the engine returned no scores for " + input.keys[c]);
+                throw std::logic_error("the engine returned no scores for " + input.keys[c]);
             const Tensor &scores = result.attention[c].scores; // (n, heads, Tq, Tk)
             chunk.scores[i].push_back(
                 scores.sample(static_cast<std::int64_t>(i))

@@ -95,7 +95,7 @@ public:
     /// Writes image `image` (0 .. imagesIn(chunk) - 1) of `chunk`; GUI thread only. Returns its
     /// path. Throws what ReportExporter::write throws.
     QString write(const ReportChunk &chunk, std::int64_t image);
-    /// Waits for the images still being encoded; throws std::runtime_error with the first error.
+    /// Waits for the images still being encoded; throws OutputError with the first error.
     void finish();
 
 private:

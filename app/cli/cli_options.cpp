@@ -99,7 +99,7 @@ std::string usageText()
            "T_query,\n"
            "        T_key), attribute 'rows' (the dataset rows written), model file, sha256, "
            "version.\n"
-           "        Rows are computed and written --chunk-rows at a time (default: about 256 MiB\n"
+           "        Rows are computed and written --chunk-rows at a time (default: about 64 MiB\n"
            "        of results), so memory stays bounded however many rows there are.\n"
            "export  one image per row, attention layer and head choice, named\n"
            "        r<row>_L<layer>-<name>_<head>.<format>. Defaults: --heads all --format png\n"
@@ -109,7 +109,8 @@ std::string usageText()
         + "\n"
           "\n"
           "Exit codes: 0 success, 1 usage error, 2 bad input file, 3 model AttnLens cannot run,\n"
-          "4 output cannot be written, 130 interrupted (Ctrl-C).\n";
+          "4 output cannot be written, 5 internal error (a bug: please report it),\n"
+          "130 interrupted (Ctrl-C).\n";
 }
 
 CliOptions parseArguments(const std::vector<std::string> &arguments)

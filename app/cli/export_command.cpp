@@ -2,7 +2,7 @@
 #include <stdexcept>
 
 #include "app/cli/commands.h"
-#include "app/cli/session.h"
+#include "app/cli/job.h"
 #include "core/errors.h"
 #include "ui/report_job.h"
 
@@ -70,12 +70,12 @@ HeadSet headSet(
 
 int runExport(const CliOptions &options)
 {
-    const Session session = openSession(options);
-    const auto calls = selectLayers(*session.model, options);
+    const Job opened = openJob(options);
+    const auto calls = selectLayers(*opened.model, options);
     ReportPlan plan;
-    plan.samples = session.rows;
+    plan.samples = opened.rows;
     for (const AttentionLayerInfo *call : calls)
-        plan.calls.push_back(int(call - session.model->attentionLayers().data()));
+        plan.calls.push_back(int(call - opened.model->attentionLayers().data()));
     plan.heads = headSet(options.heads, calls);
 
     ReportOptions report;
@@ -87,22 +87,23 @@ int runExport(const CliOptions &options)
     report.matrix = QString::fromStdString(options.matrix);
     report.labelFile = options.labels;
     const QString modelFile = QString::fromStdString(options.model.string());
-    // The session outlives the job: share its data set without copying it.
-    const std::shared_ptr<const Dataset> dataset(std::shared_ptr<void>(), &session.dataset);
-    ReportJob job(session.model, dataset, modelFile, fileSha256Hex(modelFile), report, plan);
+    // The opened job outlives the report job: share its data set without copying it.
+    const std::shared_ptr<const Dataset> dataset(std::shared_ptr<void>(), &opened.dataset);
+    ReportJob reports(opened.model, dataset, modelFile,
+        QString::fromStdString(opened.model->summary().sha256), report, plan);
 
     Progress progress("export");
     std::int64_t written = 0;
-    for (std::size_t c = 0; c < job.chunkCount(); ++c) {
-        const ReportChunk chunk = ReportJob::compute(job.chunkInput(c));
-        for (std::int64_t image = 0; image < job.imagesIn(chunk); ++image) {
+    for (std::size_t c = 0; c < reports.chunkCount(); ++c) {
+        const ReportChunk chunk = ReportJob::compute(reports.chunkInput(c));
+        for (std::int64_t image = 0; image < reports.imagesIn(chunk); ++image) {
             if (interrupted())
                 throw Interrupted {}; // ~ReportJob finishes the images in flight
-            job.write(chunk, image);
-            progress.update(++written, job.imageCount());
+            reports.write(chunk, image);
+            progress.update(++written, reports.imageCount());
         }
     }
-    job.finish();
+    reports.finish();
     return 0;
 }
 

@@ -4,7 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/cli/commands.h"
-#include "app/cli/session.h"
+#include "app/cli/job.h"
 #include "core/data/axis_labels.h"
 
 namespace attnlens::cli {

@@ -10,7 +10,7 @@
 
 #include "app/cli/cli_options.h"
 #include "app/cli/commands.h"
-#include "app/cli/session.h"
+#include "app/cli/job.h"
 #include "core/errors.h"
 
 namespace {
@@ -22,6 +22,7 @@ enum ExitCode
     BadInput = 2,
     Unsupported = 3,
     OutputFailed = 4,
+    InternalError = 5,
     InterruptedCode = 130
 };
 
@@ -103,6 +104,12 @@ int main(int argc, char **argv)
     } catch (const ShapeError &error) {
         printError(error.what());
         return BadInput;
+    } catch (const OutputError &error) {
+        printError(error.what());
+        return OutputFailed;
+    } catch (const Error &error) { // a kind of input error without a class of its own
+        printError(error.what());
+        return BadInput;
     } catch (const std::bad_alloc &) {
         printError("out of memory; run fewer rows (--rows), fewer at a time (--chunk-rows) or "
                    "shorter inputs");
@@ -111,7 +118,9 @@ int main(int argc, char **argv)
         printError("interrupted; no partial file was left behind");
         return InterruptedCode;
     } catch (const std::exception &error) {
-        printError(error.what());
-        return OutputFailed;
+        printError(std::string("internal error (a bug in AttnLens; please report it with the "
+                               "command line): ")
+            + error.what());
+        return InternalError;
     }
 }

@@ -1,9 +1,9 @@
 #include "app/cli/result_file.h"
 
 #include <random>
-#include <stdexcept>
 #include <system_error>
 
+#include "core/errors.h"
 #include "core/io/hdf5_quiet.h"
 
 namespace attnlens::cli {
@@ -19,7 +19,7 @@ Hdf5Id check(
     hid_t id, herr_t (*closer)(hid_t), const std::filesystem::path &path, const std::string &what)
 {
     if (id < 0)
-        throw std::runtime_error(writeError(path, what));
+        throw OutputError(writeError(path, what));
     return Hdf5Id(id, closer);
 }
 
@@ -35,7 +35,7 @@ void writeStringAttribute(
             H5Aclose, path, name);
     const std::string data = value.empty() ? std::string(1, '\0') : value;
     if (H5Awrite(attribute.get(), type.get(), data.data()) < 0)
-        throw std::runtime_error(writeError(path, name));
+        throw OutputError(writeError(path, name));
 }
 
 void writeRowsAttribute(
@@ -47,7 +47,7 @@ void writeRowsAttribute(
         = check(H5Acreate2(object, "rows", H5T_STD_I64LE, space.get(), H5P_DEFAULT, H5P_DEFAULT),
             H5Aclose, path, "rows");
     if (H5Awrite(attribute.get(), H5T_NATIVE_INT64, rows.data()) < 0)
-        throw std::runtime_error(writeError(path, "attribute rows"));
+        throw OutputError(writeError(path, "attribute rows"));
 }
 
 /// A float32 dataset of `total` rows shaped like the rows of `first`.
@@ -55,7 +55,7 @@ Hdf5Id createDataset(hid_t group, const std::string &name, const Tensor &first, 
     const std::filesystem::path &path)
 {
     if (first.rank() == 0)
-        throw std::runtime_error(writeError(path, "dataset " + name + " has no batch axis"));
+        throw OutputError(writeError(path, "dataset " + name + " has no batch axis"));
     std::vector<hsize_t> dims(first.shape().begin(), first.shape().end());
     dims[0] = static_cast<hsize_t>(total);
     const Hdf5Id space = check(H5Screate_simple(int(dims.size()), dims.data(), nullptr), H5Sclose,
@@ -106,7 +106,7 @@ ResultFileWriter::~ResultFileWriter()
 
 void ResultFileWriter::fail(const std::string &what) const
 {
-    throw std::runtime_error(writeError(m_path, what));
+    throw OutputError(writeError(m_path, what));
 }
 
 void ResultFileWriter::writeRows(

@@ -31,7 +31,7 @@ struct ResultFileHeader
 ///
 /// The file is written under a temporary name beside `path` and renamed over `path` by
 /// commit(); without commit() (an error, Ctrl-C) the temporary file is removed. Every failure
-/// throws std::runtime_error naming `path`.
+/// throws OutputError naming `path`.
 class ResultFileWriter
 {
 public:

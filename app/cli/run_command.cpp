@@ -1,19 +1,21 @@
 #include <algorithm>
 #include <iostream>
 
+#include "app/cli/chunk_writer.h"
 #include "app/cli/commands.h"
+#include "app/cli/job.h"
 #include "app/cli/result_file.h"
-#include "app/cli/session.h"
-#include "ui/report_exporter.h"
 
 namespace attnlens::cli {
 
 namespace {
 
 /// Without --chunk-rows: the first chunk has this many rows, later chunks as many as keep a
-/// chunk's results near kChunkBytes.
+/// chunk's results near kChunkBytes. Writing overlaps the next chunk's computation, so only the
+/// last chunk's writing adds to the run's time: chunks of 64 MiB keep that tail short (and two
+/// chunks in memory small) while every chunk still has many rows for the engine's threads.
 constexpr std::int64_t kFirstChunkRows = 16;
-constexpr double kChunkBytes = 256.0 * 1024 * 1024;
+constexpr double kChunkBytes = 64.0 * 1024 * 1024;
 constexpr std::int64_t kMaxChunkRows = 4096;
 
 double resultBytes(const RunResult &result)
@@ -30,18 +32,20 @@ double resultBytes(const RunResult &result)
 
 int runRun(const CliOptions &options)
 {
-    const Session session = openSession(options);
-    const auto total = static_cast<std::int64_t>(session.rows.size());
+    const Job job = openJob(options);
+    const auto total = static_cast<std::int64_t>(job.rows.size());
     Progress progress("run");
 
     ResultFileHeader header;
     header.modelFile = options.model.filename().string();
-    header.modelSha256
-        = fileSha256Hex(QString::fromStdString(options.model.string())).toStdString();
+    header.modelSha256 = job.model->summary().sha256;
     for (const auto &file : options.data)
         header.dataFiles += (header.dataFiles.empty() ? "" : ";") + file.filename().string();
-    header.rows = session.rows;
-    ResultFileWriter writer(options.out, header);
+    header.rows = job.rows;
+    ResultFileWriter resultFile(options.out, header);
+    // Declared after `resultFile`: destroyed first, so the thread has stopped before the temporary
+    // file is removed (an error, Ctrl-C).
+    ChunkWriter writer(resultFile);
 
     std::size_t attentionLayers = 0;
     std::int64_t chunk = options.chunkRows > 0 ? options.chunkRows : kFirstChunkRows;
@@ -49,7 +53,7 @@ int runRun(const CliOptions &options)
         const std::int64_t end = std::min(total, begin + chunk);
         std::vector<Tensor> slice;
         if (begin > 0 || end < total)
-            for (const Tensor &input : session.inputs)
+            for (const Tensor &input : job.inputs)
                 slice.push_back(input.slice(begin, end));
         RunOptions runOptions;
         runOptions.progress = [&](std::int64_t done, std::int64_t) {
@@ -58,22 +62,23 @@ int runRun(const CliOptions &options)
         };
         RunResult result;
         try {
-            result = session.model->run(slice.empty() ? session.inputs : slice, runOptions);
+            result = job.model->run(slice.empty() ? job.inputs : slice, runOptions);
         } catch (const Cancelled &) {
             throw Interrupted {};
         }
         if (interrupted())
             throw Interrupted {};
-        writer.write(begin, result);
         attentionLayers = result.attention.size();
         if (options.chunkRows == 0 && begin == 0) {
             const double perRow = std::max(1.0, resultBytes(result) / double(end - begin));
             chunk = std::clamp<std::int64_t>(
                 static_cast<std::int64_t>(kChunkBytes / perRow), 1, kMaxChunkRows);
         }
+        writer.push(begin, std::move(result)); // written while the next chunk is computed
         begin = end;
     }
-    writer.commit();
+    writer.finish();
+    resultFile.commit();
     std::cerr << "wrote " << options.out.string() << ": " << total << " rows, " << attentionLayers
               << " attention layer(s)\n";
     return 0;

@@ -47,11 +47,12 @@ Hdf5File::Hdf5File(const std::filesystem::path &file)
 {
     const Hdf5Quiet quiet;
     if (H5Fis_hdf5(file.c_str()) <= 0)
-        throw InputFileError(m_name + ": not a readable HDF5 file (truncated or corrupt?)");
+        throw InputFileError(
+            ErrorWhere::ofFile(m_name) + ": not a readable HDF5 file (truncated or corrupt?)");
     m_file = Hdf5Id(H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
     if (!m_file.valid())
-        throw InputFileError(
-            m_name + ": the HDF5 file cannot be opened (truncated or corrupt?); save it again");
+        throw InputFileError(ErrorWhere::ofFile(m_name)
+            + ": the HDF5 file cannot be opened (truncated or corrupt?); save it again");
 }
 
 Hdf5File::Hdf5File(const std::string &bytes, std::string displayName)
@@ -61,16 +62,17 @@ Hdf5File::Hdf5File(const std::string &bytes, std::string displayName)
     Hdf5Id fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
     if (!fapl.valid() || H5Pset_fapl_core(fapl.get(), 1 << 20, 0) < 0
         || H5Pset_file_image(fapl.get(), const_cast<char *>(bytes.data()), bytes.size()) < 0)
-        throw InputFileError(m_name + ": cannot prepare an in-memory HDF5 image");
+        throw InputFileError(
+            ErrorWhere::ofFile(m_name) + ": cannot prepare an in-memory HDF5 image");
     m_file = Hdf5Id(H5Fopen(m_name.c_str(), H5F_ACC_RDONLY, fapl.get()), H5Fclose);
     if (!m_file.valid())
-        throw InputFileError(
-            m_name + ": the weights are not a readable HDF5 file (truncated or corrupt?)");
+        throw InputFileError(ErrorWhere::ofFile(m_name)
+            + ": the weights are not a readable HDF5 file (truncated or corrupt?)");
 }
 
 void Hdf5File::fail(const std::string &object, const std::string &what) const
 {
-    throw InputFileError(m_name + ": " + objectPath(object) + ": " + what);
+    throw InputFileError(ErrorWhere::ofFile(m_name) + ": " + objectPath(object) + ": " + what);
 }
 
 bool Hdf5File::exists(const std::string &path) const

@@ -1,8 +1,10 @@
 #include <cmath>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "core/errors.h"
+#include "core/io/sha256.h"
 #include "core/keras/keras_axis_origin.h"
 #include "core/keras/keras_config.h"
 #include "core/keras/keras_file.h"
@@ -20,23 +22,6 @@ namespace attnlens {
 namespace {
 
 using nlohmann::json;
-
-bool contains(const std::string &text, const std::string &part)
-{
-    return text.find(part) != std::string::npos;
-}
-
-/// Adds the file and the layer to a message unless it names them already.
-std::string withContext(const std::string &message, const std::string &file,
-    const std::string &layer, const std::string &className)
-{
-    std::string out = message;
-    if (!layer.empty() && !contains(out, "'" + layer + "'"))
-        out = "layer '" + layer + "' (" + className + "): " + out;
-    if (!contains(out, file))
-        out = file + ": " + out;
-    return out;
-}
 
 /// LayerInfo::activation of `spec`. The layer itself was built from the same setting, so an
 /// activation its factory accepted is read the same way here; a setting the layer does not use
@@ -119,6 +104,8 @@ public:
         summary.format = source.format;
         summary.kerasVersion = source.kerasVersion;
         summary.file = m_path;
+        // Hashed here, once, off the GUI thread (open() runs on the loader's thread).
+        summary.sha256 = fileSha256Hex(m_path);
         dryRun();
     }
 
@@ -143,8 +130,9 @@ private:
             bool found = false;
             try {
                 found = reader.read(spec, config.weights, config.weightNames);
-            } catch (const InputFileError &e) {
-                throw InputFileError(withContext(e.what(), m_file, spec.name, spec.className));
+            } catch (Error &e) {
+                e.inLayer(spec.name, spec.className).inFile(m_file);
+                throw;
             }
             config.weightsInFile = found;
             const std::string bad = countNonFinite(config.weights);
@@ -154,15 +142,14 @@ private:
             std::unique_ptr<Layer> layer;
             try {
                 layer = makeLayer(config);
-            } catch (const UnsupportedModelError &e) {
-                throw UnsupportedModelError(
-                    withContext(e.what(), m_file, spec.name, spec.className));
-            } catch (const Error &e) {
-                throw InputFileError(withContext(e.what(), m_file, spec.name, spec.className));
+            } catch (Error &e) {
+                // Keeps the factory's type: a ShapeError stays a ShapeError.
+                e.inLayer(spec.name, spec.className).inFile(m_file);
+                throw;
             }
             if (!layer)
-                throw UnsupportedModelError(m_file + ": layer '" + spec.name + "' ("
-                    + spec.className + ") could not be created");
+                throw UnsupportedModelError(ErrorWhere::ofLayer(spec.name, spec.className, m_file)
+                    + " could not be created");
             m_layerOfSpec[i] = static_cast<int>(m_layers.size());
             m_layers.push_back(std::move(layer));
         }
@@ -187,7 +174,7 @@ private:
         }
         for (const GraphNode &node : nodes)
             if (node.isInput() && node.inputIndex < 0)
-                throw InputFileError(m_file + ": InputLayer '" + node.layerName
+                throw InputFileError(ErrorWhere::ofFile(m_file) + ": InputLayer '" + node.layerName
                     + "' is not one of the model's inputs");
         std::vector<ValueRef> outputs;
         for (const TensorRef &ref : m_spec.outputs)
@@ -198,8 +185,9 @@ private:
         std::vector<int> order;
         try {
             order = topologicalOrder(nodes);
-        } catch (const InputFileError &e) {
-            throw InputFileError(m_file + ": " + e.what());
+        } catch (InputFileError &e) {
+            e.inFile(m_file);
+            throw;
         }
         std::vector<int> newIndex(nodes.size());
         for (std::size_t i = 0; i < order.size(); ++i)
@@ -283,9 +271,9 @@ private:
             };
             for (std::size_t p = 0; p < call->positional.size(); ++p) {
                 if (p >= signature.size())
-                    throw UnsupportedModelError(m_file + ": layer '" + node.layerName + "' ("
-                        + node.className + ") is called with "
-                        + std::to_string(call->positional.size())
+                    throw UnsupportedModelError(
+                        ErrorWhere::ofLayer(node.layerName, node.className, m_file)
+                        + " is called with " + std::to_string(call->positional.size())
                         + " positional arguments, more than AttnLens knows for this class");
                 bind(signature[p], call->positional[p]);
             }
@@ -296,11 +284,13 @@ private:
                     node.tensorArgs[name].push_back(resolve(ref, "layer '" + node.layerName + "'"));
             try {
                 node.options = bindCallOptions(layer, constants);
-            } catch (const UnsupportedModelError &e) {
-                throw UnsupportedModelError(
-                    withContext(e.what(), m_file, node.layerName, node.className));
-            } catch (const Error &e) {
-                throw InputFileError(withContext(e.what(), m_file, node.layerName, node.className));
+            } catch (UnsupportedModelError &e) {
+                e.inLayer(node.layerName, node.className).inFile(m_file);
+                throw;
+            } catch (Error &e) {
+                // A constant argument the layer cannot use: the file's fault.
+                e.inLayer(node.layerName, node.className).inFile(m_file);
+                throw InputFileError(e, "");
             }
         }
     }
@@ -310,8 +300,9 @@ private:
     {
         const auto it = m_nodeOf.find({ref.layer, ref.node});
         if (it == m_nodeOf.end())
-            throw InputFileError(m_file + ": " + reader + " reads call " + std::to_string(ref.node)
-                + " of layer '" + ref.layer + "', which the model config does not have");
+            throw InputFileError(ErrorWhere::ofFile(m_file) + ": " + reader + " reads call "
+                + std::to_string(ref.node) + " of layer '" + ref.layer
+                + "', which the model config does not have");
         return ValueRef {it->second, ref.tensor};
     }
 
@@ -397,30 +388,33 @@ private:
         // then 128. An error at every length is reported as found at the first.
         Graph::Pass first;
         std::int64_t freeSize = 1;
-        std::string firstError;
+        std::optional<InputFileError> firstError;
         for (const std::int64_t size : {1, 16, 128}) {
             freeSize = size;
             try {
                 m_impl.dryRunInputElements.clear();
                 first = graph.run(zeroInputs(size, true), captureAll, true);
-                firstError.clear();
+                firstError.reset();
                 break;
-            } catch (const UnsupportedModelError &e) {
-                throw UnsupportedModelError(withContext(e.what(), m_file, {}, {}));
+            } catch (UnsupportedModelError &e) {
+                e.inFile(m_file);
+                throw;
             } catch (const Error &e) {
-                if (firstError.empty())
-                    firstError = e.what();
+                if (!firstError)
+                    firstError.emplace(e,
+                        " (found while trying the model on zeros of its input shapes: its layers "
+                        "do not fit together or with their weights)");
                 if (!anyFree)
                     break;
             } catch (const std::bad_alloc &) {
-                throw InputFileError(
-                    m_file + ": out of memory while trying the model on one sample");
+                throw InputFileError(ErrorWhere::ofFile(m_file)
+                    + ": out of memory while trying the model on one sample");
             }
         }
-        if (!firstError.empty())
-            throw InputFileError(withContext(firstError, m_file, {}, {})
-                + " (found while trying the model on zeros of its input shapes: its layers do "
-                  "not fit together or with their weights)");
+        if (firstError) {
+            firstError->inFile(m_file);
+            throw *firstError;
+        }
         std::vector<std::vector<Shape>> shapes = first.shapes;
         std::map<int, Shape> scoreShapes;
         for (const auto &[node, scores] : first.attention)

@@ -88,7 +88,8 @@ void WeightReader::bindKeras3(const ModelSpec &model, const std::string &prefix,
     const std::vector<std::pair<std::string, std::string>> &groups, int depth)
 {
     if (depth > 16)
-        throw InputFileError(m_file.displayName() + ": nested models nest too deeply");
+        throw InputFileError(
+            ErrorWhere::ofFile(m_file.displayName()) + ": nested models nest too deeply");
     std::map<std::string, std::string> byKey;
     std::map<std::string, std::string> byName; // vars@name (Keras >= 3.6) -> group
     for (const auto &[key, path] : groups) {
@@ -199,8 +200,8 @@ void WeightReader::bindLegacyNested(const LayerSpec &layer)
             }
         }
         if (owner == nullptr)
-            throw InputFileError(m_file.displayName() + ": " + group + ": weight '" + name
-                + "' of nested model '" + layer.name
+            throw InputFileError(ErrorWhere::ofFile(m_file.displayName()) + ": " + group
+                + ": weight '" + name + "' of nested model '" + layer.name
                 + "' names none of its layers; the weights and the architecture do not belong "
                   "to the same model");
         m_legacyNested[layer.name + "/" + owner->first].second.push_back(name);
@@ -212,7 +213,8 @@ void WeightReader::collectKeras3(const std::string &path, const std::string &cla
     int depth) const
 {
     if (depth > 16)
-        throw InputFileError(m_file.displayName() + ": " + path + ": sublayers nest too deeply");
+        throw InputFileError(
+            ErrorWhere::ofFile(m_file.displayName()) + ": " + path + ": sublayers nest too deeply");
     const std::string vars = childPath(path, "vars");
     if (!vars.empty()) {
         std::vector<std::string> indices;

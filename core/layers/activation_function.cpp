@@ -154,7 +154,7 @@ ActivationFunction ActivationFunction::of(Kind kind, float alpha)
 }
 
 ActivationFunction ActivationFunction::fromKeras(
-    const nlohmann::json &activation, const std::string &kerasVersion, const std::string &where)
+    const nlohmann::json &activation, const std::string &kerasVersion, const ErrorWhere &where)
 {
     if (activation.is_null())
         return of(Kind::Linear);

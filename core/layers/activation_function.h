@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/errors.h"
 #include "core/tensor/tensor.h"
 
 namespace attnlens {
@@ -41,8 +42,8 @@ public:
     ActivationFunction() = default;
     /// Throws UnsupportedModelError (naming `where`) for an unknown activation. `kerasVersion`
     /// selects hard_sigmoid's formula (Keras 2: clip(0.2x + 0.5); Keras 3: relu6(x + 3) / 6).
-    static ActivationFunction fromKeras(const nlohmann::json &activation,
-        const std::string &kerasVersion, const std::string &where);
+    static ActivationFunction fromKeras(
+        const nlohmann::json &activation, const std::string &kerasVersion, const ErrorWhere &where);
     static ActivationFunction of(Kind kind, float alpha = 0.0f);
 
     Kind kind() const { return m_kind; }

@@ -52,7 +52,7 @@ BatchNormalization::BatchNormalization(
 CallResult BatchNormalization::call(const CallArgs &args, const CallContext &) const
 {
     const Tensor &x = args.one("inputs");
-    const std::string where = "layer '" + name() + "' (BatchNormalization)";
+    const ErrorWhere where = ErrorWhere::ofLayer(name(), "BatchNormalization");
     const int axis = normalizeAxis(m_axis, x.rank(), where);
     const std::int64_t channels = x.shape()[static_cast<std::size_t>(axis)];
     if (channels != m_multiplier.size())

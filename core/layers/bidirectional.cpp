@@ -29,9 +29,9 @@ LayerConfig wrappedConfig(const LayerConfig &outer, const nlohmann::json &entry,
     inner.file = outer.file;
     inner.weightsInFile = outer.weightsInFile;
     if (first + weightCount > outer.weights.size() && !outer.weightsInFile)
-        throw InputFileError("the file has no weights for " + layerWhere(outer)
-            + " of the architecture; the weights and the architecture do not belong to the same "
-              "model");
+        throw InputFileError(layerWhere(outer)
+            + ": the file has no weights for this layer of the architecture; the weights and the "
+              "architecture do not belong to the same model");
     if (first + weightCount > outer.weights.size())
         throw InputFileError(layerWhere(outer) + " has " + std::to_string(outer.weights.size())
             + " weights, fewer than its forward and backward layers need. The weights do not "
@@ -144,7 +144,7 @@ PositionRule Bidirectional::positions() const
 
 CallResult Bidirectional::call(const CallArgs &args, const CallContext &) const
 {
-    const std::string where = "layer '" + name() + "' (Bidirectional)";
+    const ErrorWhere where = ErrorWhere::ofLayer(name(), "Bidirectional");
     const std::string input = args.has("sequences") ? "sequences" : "inputs";
     const Tensor &x = args.one(input);
     const Mask &mask = args.has("mask") ? args.one("mask") : args.maskOf(input);

@@ -22,7 +22,7 @@ ConcatenateLayer::ConcatenateLayer(std::string name, std::int64_t axis)
 
 namespace {
 
-Tensor concatenate(const std::vector<Tensor> &parts, int axis, const std::string &where)
+Tensor concatenate(const std::vector<Tensor> &parts, int axis, const ErrorWhere &where)
 {
     Shape shape = parts[0].shape();
     std::int64_t total = 0;
@@ -66,7 +66,7 @@ PositionRule ConcatenateLayer::positions() const
 
 CallResult ConcatenateLayer::call(const CallArgs &args, const CallContext &) const
 {
-    const std::string where = "layer '" + name() + "' (Concatenate)";
+    const ErrorWhere where = ErrorWhere::ofLayer(name(), "Concatenate");
     const std::vector<Tensor> &inputs = args.all("inputs");
     if (inputs.empty())
         throw ShapeError(where + " got no inputs.");

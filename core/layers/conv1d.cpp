@@ -13,7 +13,7 @@ Conv1D::Conv1D(std::string name)
 
 std::unique_ptr<Layer> Conv1D::fromKeras(const LayerConfig &config)
 {
-    const std::string where = layerWhere(config);
+    const ErrorWhere where = layerWhere(config);
     const std::int64_t big = std::int64_t(1) << 24;
     std::unique_ptr<Conv1D> layer(new Conv1D(config.name));
     layer->m_filters = configInt(config, "filters", -1, 1, big);
@@ -75,7 +75,7 @@ PositionRule Conv1D::positions() const
 
 CallResult Conv1D::call(const CallArgs &args, const CallContext &) const
 {
-    const std::string where = "layer '" + name() + "' (Conv1D)";
+    const ErrorWhere where = ErrorWhere::ofLayer(name(), "Conv1D");
     const Tensor &input = args.one("inputs");
     const std::int64_t channels = m_groupChannels * m_groups;
     if (input.rank() != 3)

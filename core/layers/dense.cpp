@@ -16,7 +16,7 @@ constexpr std::int64_t kBlockElements = std::int64_t(1) << 14;
 
 std::unique_ptr<Layer> Dense::fromKeras(const LayerConfig &config)
 {
-    const std::string where = layerWhere(config);
+    const ErrorWhere where = layerWhere(config);
     const std::int64_t units = configInt(config, "units", -1, 1, std::int64_t(1) << 40);
     if (units < 0)
         throw InputFileError(where + ": config 'units' is missing.");
@@ -58,8 +58,9 @@ Tensor Dense::apply(const Tensor &x) const
     const std::int64_t in = m_kernel.shape()[0];
     const std::int64_t units = m_kernel.shape()[1];
     if (x.rank() < 1 || x.shape().back() != in)
-        throw ShapeError("layer '" + name() + "' (Dense) expects inputs whose last axis is "
-            + std::to_string(in) + " but got shape " + shapeToString(x.shape()) + ".");
+        throw ShapeError(ErrorWhere::ofLayer(name(), "Dense")
+            + " expects inputs whose last axis is " + std::to_string(in) + " but got shape "
+            + shapeToString(x.shape()) + ".");
     Shape shape = x.shape();
     shape.back() = units;
     Tensor y = Tensor::uninitialized(shape);

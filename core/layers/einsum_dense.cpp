@@ -28,7 +28,7 @@ bool has(const std::string &s, char c)
 
 std::unique_ptr<Layer> EinsumDense::fromKeras(const LayerConfig &config)
 {
-    const std::string where = layerWhere(config);
+    const ErrorWhere where = layerWhere(config);
     const std::string equation = config.config.value("equation", std::string());
     const auto comma = equation.find(',');
     const auto arrow = equation.find("->");
@@ -108,7 +108,7 @@ PositionRule EinsumDense::positions() const
 CallResult EinsumDense::call(const CallArgs &args, const CallContext &) const
 {
     const Tensor &x = args.one("inputs");
-    const std::string where = "layer '" + name() + "' (EinsumDense)";
+    const ErrorWhere where = ErrorWhere::ofLayer(name(), "EinsumDense");
     // Expand the ellipsis into distinct placeholder characters.
     const int named = static_cast<int>(m_input.size()) - (has(m_input, '.') ? 1 : 0);
     const int extra = x.rank() - named;

@@ -46,9 +46,10 @@ CallResult Embedding::call(const CallArgs &args, const CallContext &) const
         // still compares the uncast value with 0, as Keras's compute_mask does.
         const double rounded = std::trunc(static_cast<double>(value));
         if (!std::isfinite(value) || rounded < 0.0 || rounded >= static_cast<double>(inputDim))
-            throw ShapeError("layer '" + name() + "' (Embedding): id " + std::to_string(value)
-                + " at position " + std::to_string(i) + " is outside the vocabulary [0, "
-                + std::to_string(inputDim) + "). Check that the input column holds token ids.");
+            throw ShapeError(ErrorWhere::ofLayer(name(), "Embedding") + ": id "
+                + std::to_string(value) + " at position " + std::to_string(i)
+                + " is outside the vocabulary [0, " + std::to_string(inputDim)
+                + "). Check that the input column holds token ids.");
         const auto id = static_cast<std::int64_t>(rounded);
         std::memcpy(out.data() + i * outputDim, m_embeddings.data() + id * outputDim,
             static_cast<std::size_t>(outputDim) * sizeof(float));

@@ -19,7 +19,7 @@ CallResult FlattenLayer::call(const CallArgs &args, const CallContext &) const
 {
     const Tensor &x = args.one("inputs");
     if (x.rank() < 1)
-        throw ShapeError("layer '" + name() + "' (Flatten) needs a batch axis.");
+        throw ShapeError(ErrorWhere::ofLayer(name(), "Flatten") + " needs a batch axis.");
     const std::int64_t batch = x.shape()[0];
     CallResult result;
     result.outputs.push_back(x.reshaped({batch, batch == 0 ? 0 : x.size() / batch}));

@@ -40,7 +40,7 @@ std::int64_t toInt64(const json &v)
     return v.get<std::int64_t>();
 }
 
-[[noreturn]] void refuseTensorIndex(const std::string &where, const json &key)
+[[noreturn]] void refuseTensorIndex(const ErrorWhere &where, const json &key)
 {
     throw UnsupportedModelError(where + ": the index " + excerpt(key)
         + " uses a tensor or an array as an index (advanced indexing). AttnLens supports "
@@ -56,7 +56,7 @@ bool isTensorObject(const json &j)
 
 /// A slice bound or step: an integer or None.
 std::optional<std::int64_t> sliceValue(
-    const json &v, const char *what, const std::string &where, const json &key)
+    const json &v, const char *what, const ErrorWhere &where, const json &key)
 {
     if (v.is_null())
         return std::nullopt;
@@ -68,7 +68,7 @@ std::optional<std::int64_t> sliceValue(
     return toInt64(v);
 }
 
-IndexItem sliceItem(const json &bounds, const std::string &where, const json &key)
+IndexItem sliceItem(const json &bounds, const ErrorWhere &where, const json &key)
 {
     if (!bounds.is_object())
         throw InputFileError(where + ": a slice in the index " + excerpt(key)
@@ -90,7 +90,7 @@ IndexItem sliceItem(const json &bounds, const std::string &where, const json &ke
     return item;
 }
 
-IndexItem parseItem(const json &j, const std::string &where, const json &key)
+IndexItem parseItem(const json &j, const ErrorWhere &where, const json &key)
 {
     IndexItem item;
     if (j.is_null()) {
@@ -170,7 +170,7 @@ std::unique_ptr<Layer> GetItem::fromSlicingOpLambda(const LayerConfig &config)
     return std::unique_ptr<Layer>(new GetItem(config.name, true));
 }
 
-std::vector<IndexItem> GetItem::parseKey(const json &key, const std::string &where)
+std::vector<IndexItem> GetItem::parseKey(const json &key, const ErrorWhere &where)
 {
     const json *items = &key;
     if (key.is_object() && className(key) == "__tuple__") { // tf.keras json_utils tuples
@@ -200,9 +200,9 @@ std::vector<std::string> GetItem::callSignature() const
     return {"x", "key"};
 }
 
-std::string GetItem::where() const
+ErrorWhere GetItem::where() const
 {
-    return "layer '" + name() + "' (" + (m_keras2 ? "SlicingOpLambda" : "GetItem") + ")";
+    return ErrorWhere::ofLayer(name(), m_keras2 ? "SlicingOpLambda" : "GetItem");
 }
 
 std::shared_ptr<const CallOptions> GetItem::bindCallOptions(const nlohmann::json &constants) const
@@ -222,7 +222,7 @@ std::shared_ptr<const CallOptions> GetItem::bindCallOptions(const nlohmann::json
 
 CallResult GetItem::call(const CallArgs &args, const CallContext &) const
 {
-    const std::string where = this->where();
+    const ErrorWhere where = this->where();
     const std::string tensorParameter = m_keras2 ? "tensor" : "x";
     const std::string keyParameter = this->keyParameter();
     if (args.has(keyParameter))

@@ -47,7 +47,7 @@ public:
     /// for a malformed key (a slice bound that is not an integer or None, a zero step, an
     /// unknown object), UnsupportedModelError for advanced indexing (a nested list, a tensor,
     /// a boolean).
-    static std::vector<IndexItem> parseKey(const nlohmann::json &key, const std::string &where);
+    static std::vector<IndexItem> parseKey(const nlohmann::json &key, const ErrorWhere &where);
 
     /// A call's constant key, parsed once.
     struct Key : CallOptions
@@ -66,7 +66,7 @@ public:
 private:
     GetItem(std::string name, bool keras2);
 
-    std::string where() const;
+    ErrorWhere where() const;
     std::string keyParameter() const { return m_keras2 ? "slice_spec" : "key"; }
 
     bool m_keras2; ///< SlicingOpLambda (tensor, slice_spec) rather than GetItem (x, key)

@@ -35,8 +35,8 @@ std::unique_ptr<Layer> GlobalPooling1D::fromKeras(const LayerConfig &config, Kin
 CallResult GlobalPooling1D::call(const CallArgs &args, const CallContext &) const
 {
     const Tensor &x = args.one("inputs");
-    const std::string where = "layer '" + name() + "' ("
-        + (m_kind == Kind::Average ? "GlobalAveragePooling1D" : "GlobalMaxPooling1D") + ")";
+    const ErrorWhere where = ErrorWhere::ofLayer(
+        name(), m_kind == Kind::Average ? "GlobalAveragePooling1D" : "GlobalMaxPooling1D");
     const auto [n, steps, channels] = sequenceDims(x, m_channelsFirst, where);
     const Mask &mask = m_kind == Kind::Average ? args.maskOf("inputs") : Mask();
     const bool masked = !mask.empty();

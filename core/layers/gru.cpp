@@ -25,7 +25,7 @@ std::unique_ptr<Layer> Gru::fromKeras(const LayerConfig &config)
     if (useBias)
         requireWeightShape(
             config, 2, resetAfter ? Shape {2, 3 * units} : Shape {3 * units}, "bias");
-    const std::string where = layerWhere(config);
+    const ErrorWhere where = layerWhere(config);
     std::unique_ptr<Gru> layer(new Gru(config.name, options));
     layer->m_kernel = kernel.matrix();
     layer->m_recurrentKernel = config.weights[1].matrix();

@@ -8,7 +8,7 @@ namespace attnlens {
 std::unique_ptr<Layer> InterpretableMultiHeadAttention::fromKeras(const LayerConfig &config)
 {
     constexpr std::int64_t maxDim = std::int64_t(1) << 20;
-    const std::string where = layerWhere(config);
+    const ErrorWhere where = layerWhere(config);
     const std::int64_t dModel = configInt(config, "d_model", -1, 1, maxDim);
     const std::int64_t nHead = configInt(config, "n_head", -1, 1, maxDim);
     if (dModel < 0 || nHead < 0)

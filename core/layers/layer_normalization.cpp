@@ -93,7 +93,7 @@ void LayerNormalization::normalizeRow(
 CallResult LayerNormalization::call(const CallArgs &args, const CallContext &) const
 {
     const Tensor &x = args.one("inputs");
-    const std::string where = "layer '" + name() + "' (LayerNormalization)";
+    const ErrorWhere where = ErrorWhere::ofLayer(name(), "LayerNormalization");
     const int rank = x.rank();
     // Move the normalized axes (in config order) to the end.
     std::vector<int> normAxes;

@@ -6,12 +6,9 @@
 
 namespace attnlens {
 
-std::string layerWhere(const LayerConfig &config)
+ErrorWhere layerWhere(const LayerConfig &config)
 {
-    std::string where = "layer '" + config.name + "' (" + config.className + ")";
-    if (!config.file.empty())
-        where += " in " + config.file;
-    return where;
+    return ErrorWhere::ofLayer(config.name, config.className, config.file);
 }
 
 namespace {
@@ -142,7 +139,7 @@ bool channelsFirst(const LayerConfig &config)
     return format == "channels_first";
 }
 
-SequenceDims sequenceDims(const Tensor &x, bool channelsFirst, const std::string &where)
+SequenceDims sequenceDims(const Tensor &x, bool channelsFirst, const ErrorWhere &where)
 {
     if (x.rank() != 3)
         throw ShapeError(where + ": input of shape " + shapeToString(x.shape())
@@ -160,9 +157,9 @@ void requireWeightCount(const LayerConfig &config, const std::vector<std::size_t
         expected
             += (i == 0 ? "" : (i + 1 == counts.size() ? " or " : ", ")) + std::to_string(counts[i]);
     if (!config.weightsInFile)
-        throw InputFileError("the file has no weights for " + layerWhere(config)
-            + " of the architecture, which needs " + expected
-            + "; the weights and the architecture do not belong to the same model");
+        throw InputFileError(layerWhere(config)
+            + ": the file has no weights for this layer of the architecture, which needs "
+            + expected + "; the weights and the architecture do not belong to the same model");
     throw InputFileError(layerWhere(config) + " has " + std::to_string(config.weights.size())
         + " weights but its config needs " + expected
         + ". The weights do not belong to this architecture; save the model again.");
@@ -184,7 +181,7 @@ void requireWeightShape(
         + ". The weights do not belong to this architecture; save the model again.");
 }
 
-int normalizeAxis(std::int64_t axis, int rank, const std::string &where)
+int normalizeAxis(std::int64_t axis, int rank, const ErrorWhere &where)
 {
     const std::int64_t a = axis < 0 ? axis + rank : axis;
     if (a < 0 || a >= rank)

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "core/errors.h"
 #include "core/layers/layer_config.h"
 #include "core/runtime/layer.h"
 #include "core/tensor/ops.h"
@@ -12,8 +13,9 @@
 // validation, checking weight shapes, and version-dependent behaviour.
 namespace attnlens {
 
-/// "layer 'dense_1' (Dense) in model.keras", for messages.
-std::string layerWhere(const LayerConfig &config);
+/// The layer and its file as an error context: `layerWhere(config) + ": ..."` gives a message
+/// that reads "model.keras: layer 'dense_1' (Dense): ...".
+ErrorWhere layerWhere(const LayerConfig &config);
 
 /// The config value `key` as an integer in [minimum, maximum]; `fallback` when absent or null.
 /// Throws InputFileError naming the layer when it is not an integer or out of range.
@@ -57,10 +59,10 @@ struct SequenceDims
     std::int64_t channels = 0;
 };
 /// The dims of `x` as a sequence. Throws ShapeError naming `where` unless `x` has rank 3.
-SequenceDims sequenceDims(const Tensor &x, bool channelsFirst, const std::string &where);
+SequenceDims sequenceDims(const Tensor &x, bool channelsFirst, const ErrorWhere &where);
 
 /// Axis `axis` of a rank-`rank` tensor, negative counting from the end. Throws ShapeError.
-int normalizeAxis(std::int64_t axis, int rank, const std::string &where);
+int normalizeAxis(std::int64_t axis, int rank, const ErrorWhere &where);
 
 /// The masked-softmax mode (core/tensor/ops.h) of a "major.minor.patch" Keras version, which
 /// changed it (docs/keras-format.md §2); an empty or unparsable version is taken as the newest.

@@ -23,7 +23,7 @@ std::unique_ptr<Layer> Lstm::fromKeras(const LayerConfig &config)
     requireWeightShape(config, 1, {units, 4 * units}, "recurrent_kernel");
     if (useBias)
         requireWeightShape(config, 2, {4 * units}, "bias");
-    const std::string where = layerWhere(config);
+    const ErrorWhere where = layerWhere(config);
     std::unique_ptr<Lstm> layer(new Lstm(config.name, options));
     layer->m_kernel = kernel.matrix();
     layer->m_recurrentKernel = config.weights[1].matrix();

@@ -22,7 +22,7 @@ CallResult Masking::call(const CallArgs &args, const CallContext &) const
 {
     const Tensor &x = args.one("inputs");
     if (x.rank() < 2)
-        throw ShapeError("layer '" + name() + "' (Masking): input of shape "
+        throw ShapeError(ErrorWhere::ofLayer(name(), "Masking") + ": input of shape "
             + shapeToString(x.shape()) + " has no feature axis; it needs rank 2 or more.");
     Tensor out = x;
     Shape maskShape(x.shape().begin(), x.shape().end() - 1);

@@ -28,7 +28,7 @@ MergeLayer::MergeLayer(std::string name, Op op)
 
 CallResult MergeLayer::call(const CallArgs &args, const CallContext &) const
 {
-    const std::string where = "layer '" + name() + "'";
+    const ErrorWhere where = ErrorWhere::ofLayer(name(), {});
     const std::vector<Tensor> &inputs = args.all("inputs");
     if (inputs.empty() || (m_op == Op::Subtract && inputs.size() != 2))
         throw ShapeError(where + " needs " + (m_op == Op::Subtract ? "exactly 2" : "at least 1")

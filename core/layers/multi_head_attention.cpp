@@ -69,7 +69,7 @@ bool sameValues(const Tensor &a, const Tensor &b)
                 == 0);
 }
 
-Tensor andMasks(const Tensor &a, const Tensor &b, const std::string &where)
+Tensor andMasks(const Tensor &a, const Tensor &b, const ErrorWhere &where)
 {
     if (a.empty())
         return b;
@@ -81,7 +81,7 @@ Tensor andMasks(const Tensor &a, const Tensor &b, const std::string &where)
 
 std::unique_ptr<Layer> MultiHeadAttention::fromKeras(const LayerConfig &config)
 {
-    const std::string where = layerWhere(config);
+    const ErrorWhere where = layerWhere(config);
     Options o;
     const std::int64_t heads = configInt(config, "num_heads", -1, 1, kMaxDim);
     const std::int64_t keyDim = configInt(config, "key_dim", -1, 1, kMaxDim);
@@ -105,7 +105,7 @@ std::unique_ptr<Layer> MultiHeadAttention::fromKeras(const LayerConfig &config)
 std::unique_ptr<MultiHeadAttention> MultiHeadAttention::create(
     const LayerConfig &config, const Options &options)
 {
-    const std::string where = layerWhere(config);
+    const ErrorWhere where = layerWhere(config);
     for (const std::int64_t d : options.outputShape)
         if (d < 1 || d > kMaxDim)
             throw InputFileError(where + ": config 'output_shape' has the dimension "
@@ -249,7 +249,7 @@ CallResult MultiHeadAttention::compute(
     const Inputs &inputs, const CallContext &callContext, bool returnScores) const
 {
     const bool captureAttention = callContext.captureAttention;
-    const std::string where = "layer '" + name() + "' (MultiHeadAttention)";
+    const ErrorWhere where = ErrorWhere::ofLayer(name(), "MultiHeadAttention");
     const Tensor &query = *inputs.query;
     const Tensor &value = *inputs.value;
     const Tensor &key = inputs.key ? *inputs.key : value;

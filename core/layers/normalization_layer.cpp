@@ -13,7 +13,7 @@ namespace attnlens {
 namespace {
 
 /// A JSON number or (nested, rectangular) list of numbers as a tensor.
-Tensor jsonToTensor(const nlohmann::json &value, const std::string &where)
+Tensor jsonToTensor(const nlohmann::json &value, const ErrorWhere &where)
 {
     Shape shape;
     const nlohmann::json *level = &value;
@@ -47,7 +47,7 @@ Tensor jsonToTensor(const nlohmann::json &value, const std::string &where)
 
 std::unique_ptr<Layer> NormalizationLayer::fromKeras(const LayerConfig &config)
 {
-    const std::string where = layerWhere(config);
+    const ErrorWhere where = layerWhere(config);
     std::vector<std::int64_t> axes;
     const nlohmann::json axis = config.config.value("axis", nlohmann::json(-1));
     if (!axis.is_null())
@@ -93,7 +93,7 @@ NormalizationLayer::NormalizationLayer(
 CallResult NormalizationLayer::call(const CallArgs &args, const CallContext &) const
 {
     const Tensor &x = args.one("inputs");
-    const std::string where = "layer '" + name() + "' (Normalization)";
+    const ErrorWhere where = ErrorWhere::ofLayer(name(), "Normalization");
     const int rank = x.rank();
     std::vector<int> keep;
     for (const std::int64_t a : m_axes)

@@ -18,7 +18,7 @@ float sigmoid(float x)
 }
 
 void parseNested(const nlohmann::json &value, std::size_t depth, Shape &shape,
-    std::vector<float> &values, const std::string &where)
+    std::vector<float> &values, const ErrorWhere &where)
 {
     if (value.is_number()) {
         if (depth != shape.size())
@@ -42,7 +42,7 @@ void parseNested(const nlohmann::json &value, std::size_t depth, Shape &shape,
 
 } // namespace
 
-Tensor binaryOp(const Tensor &a, const Tensor &b, BinaryOp op, const std::string &where)
+Tensor binaryOp(const Tensor &a, const Tensor &b, BinaryOp op, const ErrorWhere &where)
 {
     switch (op) {
     case BinaryOp::Add:
@@ -119,7 +119,7 @@ Tensor unaryOp(const Tensor &x, UnaryOp op)
     return out;
 }
 
-std::vector<bool> axisFlags(const nlohmann::json &axis, int rank, const std::string &where)
+std::vector<bool> axisFlags(const nlohmann::json &axis, int rank, const ErrorWhere &where)
 {
     std::vector<bool> flags(static_cast<std::size_t>(rank), axis.is_null());
     if (axis.is_null())
@@ -145,7 +145,7 @@ std::vector<bool> axisFlags(const nlohmann::json &axis, int rank, const std::str
     return flags;
 }
 
-Tensor transpose(const Tensor &x, std::vector<int> perm, const std::string &where)
+Tensor transpose(const Tensor &x, std::vector<int> perm, const ErrorWhere &where)
 {
     const int rank = x.rank();
     if (perm.empty())
@@ -166,7 +166,7 @@ Tensor transpose(const Tensor &x, std::vector<int> perm, const std::string &wher
     return permuteAxes(x, perm);
 }
 
-Tensor expandDimsAt(const Tensor &x, const nlohmann::json &axis, const std::string &where)
+Tensor expandDimsAt(const Tensor &x, const nlohmann::json &axis, const ErrorWhere &where)
 {
     const int outRank = x.rank() + (axis.is_array() ? static_cast<int>(axis.size()) : 1);
     const std::vector<bool> inserted = axisFlags(axis, outRank, where);
@@ -177,7 +177,7 @@ Tensor expandDimsAt(const Tensor &x, const nlohmann::json &axis, const std::stri
     return x.reshaped(shape);
 }
 
-Tensor squeeze(const Tensor &x, const nlohmann::json &axis, const std::string &where)
+Tensor squeeze(const Tensor &x, const nlohmann::json &axis, const ErrorWhere &where)
 {
     std::vector<bool> flags;
     if (axis.is_null()) {
@@ -198,7 +198,7 @@ Tensor squeeze(const Tensor &x, const nlohmann::json &axis, const std::string &w
     return x.reshaped(shape);
 }
 
-Tensor matmul(const Tensor &a, const Tensor &b, const std::string &where)
+Tensor matmul(const Tensor &a, const Tensor &b, const ErrorWhere &where)
 {
     if (a.rank() == 0 || b.rank() == 0)
         throw ShapeError(where + ": matmul needs operands of rank 1 or more, got "
@@ -248,7 +248,7 @@ Tensor matmul(const Tensor &a, const Tensor &b, const std::string &where)
     return out;
 }
 
-Tensor tensorFromJson(const nlohmann::json &value, const std::string &where)
+Tensor tensorFromJson(const nlohmann::json &value, const ErrorWhere &where)
 {
     Shape shape;
     std::vector<float> values;
@@ -258,7 +258,7 @@ Tensor tensorFromJson(const nlohmann::json &value, const std::string &where)
     return Tensor(shape, std::move(values));
 }
 
-Tensor softmax(const Tensor &x, int axis, const std::string &where)
+Tensor softmax(const Tensor &x, int axis, const ErrorWhere &where)
 {
     const std::vector<bool> flags = axisFlags(nlohmann::json(axis), x.rank(), where);
     const auto a = static_cast<int>(std::find(flags.begin(), flags.end(), true) - flags.begin());
@@ -266,7 +266,7 @@ Tensor softmax(const Tensor &x, int axis, const std::string &where)
 }
 
 Tensor applyOperator(const OperatorSpec &spec, const Tensor &x, const Tensor *y,
-    const nlohmann::json &params, const std::string &where)
+    const nlohmann::json &params, const ErrorWhere &where)
 {
     auto param = [&](const char *key) {
         const auto it = params.find(key);
@@ -325,7 +325,7 @@ Tensor applyOperator(const OperatorSpec &spec, const Tensor &x, const Tensor *y,
     return {};
 }
 
-Tensor reshapeTo(const Tensor &x, const nlohmann::json &shape, const std::string &where)
+Tensor reshapeTo(const Tensor &x, const nlohmann::json &shape, const ErrorWhere &where)
 {
     if (!shape.is_array() || shape.size() > 32)
         throw InputFileError(
@@ -349,7 +349,7 @@ Tensor reshapeTo(const Tensor &x, const nlohmann::json &shape, const std::string
 }
 
 Tensor operandTensor(const CallArgs &args, const OperatorCall *call, const std::string &parameter,
-    const std::string &where)
+    const ErrorWhere &where)
 {
     if (args.has(parameter))
         return args.one(parameter);
@@ -360,7 +360,7 @@ Tensor operandTensor(const CallArgs &args, const OperatorCall *call, const std::
 }
 
 Tensor concatenateTensors(
-    const std::vector<Tensor> &parts, std::int64_t axis, const std::string &where)
+    const std::vector<Tensor> &parts, std::int64_t axis, const ErrorWhere &where)
 {
     if (parts.empty())
         throw ShapeError(where + ": there is nothing to concatenate (an empty list).");
@@ -403,7 +403,7 @@ Tensor concatenateTensors(
     return out;
 }
 
-Tensor stackTensors(const std::vector<Tensor> &parts, std::int64_t axis, const std::string &where)
+Tensor stackTensors(const std::vector<Tensor> &parts, std::int64_t axis, const ErrorWhere &where)
 {
     if (parts.empty())
         throw ShapeError(where + ": there is nothing to stack (an empty list).");
@@ -427,7 +427,7 @@ Tensor stackTensors(const std::vector<Tensor> &parts, std::int64_t axis, const s
 }
 
 Tensor applyJoin(const OperatorSpec &spec, const std::vector<Tensor> &parts,
-    const nlohmann::json &axis, std::int64_t defaultAxis, const std::string &where)
+    const nlohmann::json &axis, std::int64_t defaultAxis, const ErrorWhere &where)
 {
     const bool stack = spec.kind == OperatorSpec::Kind::Stack;
     const char *what = stack ? "stack" : "concatenation";
@@ -518,7 +518,7 @@ std::string indexKeyToString(const std::vector<IndexItem> &key)
 }
 
 std::vector<IndexItem> expandIndexKey(
-    const std::vector<IndexItem> &key, int rank, const std::string &where)
+    const std::vector<IndexItem> &key, int rank, const ErrorWhere &where)
 {
     int consumed = 0;
     int ellipses = 0;
@@ -551,7 +551,7 @@ std::vector<IndexItem> expandIndexKey(
     return expanded;
 }
 
-Tensor getItem(const Tensor &x, const std::vector<IndexItem> &key, const std::string &where)
+Tensor getItem(const Tensor &x, const std::vector<IndexItem> &key, const ErrorWhere &where)
 {
     const std::vector<IndexItem> items = expandIndexKey(key, x.rank(), where);
     const Shape &in = x.shape();

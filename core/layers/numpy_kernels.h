@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/errors.h"
 #include "core/layers/layer_config.h"
 #include "core/runtime/layer.h"
 #include "core/tensor/ops.h"
@@ -48,7 +49,7 @@ enum class UnaryOp
 };
 /// Element-wise `a op b` with NumPy broadcasting (ops.h broadcastBinary). A rank-0 tensor is a
 /// scalar.
-Tensor binaryOp(const Tensor &a, const Tensor &b, BinaryOp op, const std::string &where);
+Tensor binaryOp(const Tensor &a, const Tensor &b, BinaryOp op, const ErrorWhere &where);
 
 /// Element-wise f(x); shape unchanged.
 Tensor unaryOp(const Tensor &x, UnaryOp op);
@@ -56,27 +57,27 @@ Tensor unaryOp(const Tensor &x, UnaryOp op);
 /// The axes a NumPy `axis` argument names, as one flag per dimension of a rank-`rank` tensor:
 /// null = every axis, an integer, or a list of integers (negative counts from the end).
 /// Throws ShapeError when an axis is out of range or repeated.
-std::vector<bool> axisFlags(const nlohmann::json &axis, int rank, const std::string &where);
+std::vector<bool> axisFlags(const nlohmann::json &axis, int rank, const ErrorWhere &where);
 
 /// NumPy transpose: output axis i is input axis perm[i] (negative counts from the end); an empty
 /// perm reverses the axes. Throws ShapeError naming `where` unless perm is a permutation.
-Tensor transpose(const Tensor &x, std::vector<int> perm, const std::string &where);
+Tensor transpose(const Tensor &x, std::vector<int> perm, const ErrorWhere &where);
 
 /// NumPy expand_dims: inserts size-1 axes at the positions `axis` (an int or a list) names in
 /// the output (ops.h expandDims inserts one at an int position).
-Tensor expandDimsAt(const Tensor &x, const nlohmann::json &axis, const std::string &where);
+Tensor expandDimsAt(const Tensor &x, const nlohmann::json &axis, const ErrorWhere &where);
 
 /// Removes the size-1 axes `axis` names (null = every size-1 axis).
-Tensor squeeze(const Tensor &x, const nlohmann::json &axis, const std::string &where);
+Tensor squeeze(const Tensor &x, const nlohmann::json &axis, const ErrorWhere &where);
 
 /// NumPy matmul: (..., n, k) x (..., k, m) -> (..., n, m) with broadcast batch dimensions; a
 /// rank-1 operand is a row (left) or a column (right) vector whose axis is then dropped.
-Tensor matmul(const Tensor &a, const Tensor &b, const std::string &where);
+Tensor matmul(const Tensor &a, const Tensor &b, const ErrorWhere &where);
 
 /// A number or a nested list of numbers from a model config (a constant operand such as the `y`
 /// of `x * 2.0`) as a tensor. Throws InputFileError when it is ragged, not numeric or larger
 /// than 16M values.
-Tensor tensorFromJson(const nlohmann::json &value, const std::string &where);
+Tensor tensorFromJson(const nlohmann::json &value, const ErrorWhere &where);
 
 /// The constants of one operator call (NumpyOperation, TfOpLambda), resolved once when the graph
 /// is wired: the operation's arguments under applyOperator's names (axis, keepdims, axes, shape)
@@ -90,11 +91,11 @@ struct OperatorCall : CallOptions
 /// Operand `parameter` of an operator call: the tensor bound to it, or its constant in `call`
 /// (may be null). Throws ShapeError naming `where` when it is neither.
 Tensor operandTensor(const CallArgs &args, const OperatorCall *call, const std::string &parameter,
-    const std::string &where);
+    const ErrorWhere &where);
 
 /// Softmax along `axis` (negative counts from the end), as keras.ops.softmax and tf.nn.softmax:
 /// ops.h softmax on one axis.
-Tensor softmax(const Tensor &x, int axis, const std::string &where);
+Tensor softmax(const Tensor &x, int axis, const ErrorWhere &where);
 
 /// One operator of an operator layer (Keras 3 `keras.src.ops.numpy.*`, Keras 2 `TFOpLambda`).
 struct OperatorSpec
@@ -126,26 +127,26 @@ struct OperatorSpec
 /// the inputs, or a new leading axis): the result would mix samples, and depend on how AttnLens
 /// groups rows into batches.
 Tensor applyJoin(const OperatorSpec &spec, const std::vector<Tensor> &parts,
-    const nlohmann::json &axis, std::int64_t defaultAxis, const std::string &where);
+    const nlohmann::json &axis, std::int64_t defaultAxis, const ErrorWhere &where);
 
 /// Applies `spec` to `x` (and `y` for binary operators and matmul). `params` holds the
 /// operator's non-tensor arguments under NumPy names: "axis" (int, list or null), "keepdims"
 /// (bool), "axes" (a transpose permutation or null), "shape" (a reshape target).
 /// Throws ShapeError naming `where` when the shapes do not fit.
 Tensor applyOperator(const OperatorSpec &spec, const Tensor &x, const Tensor *y,
-    const nlohmann::json &params, const std::string &where);
+    const nlohmann::json &params, const ErrorWhere &where);
 
 /// Reshape with a NumPy/Keras target shape (a list, -1 infers one dimension) applied to the
 /// whole tensor including its batch axis.
-Tensor reshapeTo(const Tensor &x, const nlohmann::json &shape, const std::string &where);
+Tensor reshapeTo(const Tensor &x, const nlohmann::json &shape, const ErrorWhere &where);
 
 /// NumPy concatenate of `parts` along `axis` (negative counts from the end): equal ranks, equal
 /// dimensions except on `axis`. Throws ShapeError naming `where` otherwise.
 Tensor concatenateTensors(
-    const std::vector<Tensor> &parts, std::int64_t axis, const std::string &where);
+    const std::vector<Tensor> &parts, std::int64_t axis, const ErrorWhere &where);
 
 /// NumPy stack of equally shaped `parts` along a new axis `axis` in [-(rank + 1), rank].
-Tensor stackTensors(const std::vector<Tensor> &parts, std::int64_t axis, const std::string &where);
+Tensor stackTensors(const std::vector<Tensor> &parts, std::int64_t axis, const ErrorWhere &where);
 
 /// One element of a NumPy basic-indexing key, as in `x[1:5:2, ..., None, -1]`.
 struct IndexItem
@@ -171,13 +172,13 @@ std::string indexKeyToString(const std::vector<IndexItem> &key);
 /// replaced by full slices: one Integer or Slice item per axis, NewAxis items kept. Throws
 /// ShapeError naming `where` for a second Ellipsis or more indices than axes.
 std::vector<IndexItem> expandIndexKey(
-    const std::vector<IndexItem> &key, int rank, const std::string &where);
+    const std::vector<IndexItem> &key, int rank, const ErrorWhere &where);
 
 /// x[key] with NumPy basic-indexing semantics (the same as TensorFlow's for these keys):
 /// negative indices count from the end, slice bounds are clamped like Python's (an empty
 /// result is allowed), negative steps walk backwards, an integer drops its axis, None inserts a
 /// size-1 axis. Every axis of `x` is indexed, the leading one included. Throws ShapeError naming
 /// `where` and the index when an integer index is out of range.
-Tensor getItem(const Tensor &x, const std::vector<IndexItem> &key, const std::string &where);
+Tensor getItem(const Tensor &x, const std::vector<IndexItem> &key, const ErrorWhere &where);
 
 } // namespace attnlens

@@ -181,9 +181,9 @@ PositionRule NumpyOperation::positions() const
     }
 }
 
-std::string NumpyOperation::where() const
+ErrorWhere NumpyOperation::where() const
 {
-    return "layer '" + name() + "' (operation " + m_className + ")";
+    return ErrorWhere::ofLayer(name(), "operation " + m_className);
 }
 
 std::shared_ptr<const CallOptions> NumpyOperation::bindCallOptions(
@@ -204,7 +204,7 @@ std::shared_ptr<const CallOptions> NumpyOperation::bindCallOptions(
 
 CallResult NumpyOperation::call(const CallArgs &args, const CallContext &) const
 {
-    const std::string where = this->where();
+    const ErrorWhere where = this->where();
     // Unbound calls (a layer run outside a graph) have the config's arguments only.
     std::shared_ptr<const CallOptions> unbound;
     const OperatorCall *bound = args.optionsAs<OperatorCall>();

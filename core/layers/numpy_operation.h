@@ -50,7 +50,7 @@ private:
     NumpyOperation(
         std::string name, std::string className, OperatorSpec spec, nlohmann::json params);
 
-    std::string where() const;
+    ErrorWhere where() const;
 
     std::string m_className;
     OperatorSpec m_spec;

@@ -25,7 +25,7 @@ std::unique_ptr<Layer> Padding1D::fromKerasCropping(const LayerConfig &config)
 
 std::unique_ptr<Layer> Padding1D::fromKeras(const LayerConfig &config, Kind kind)
 {
-    const std::string where = layerWhere(config);
+    const ErrorWhere where = layerWhere(config);
     const std::string key = kind == Kind::ZeroPad ? "padding" : "cropping";
     requireWeightCount(config, {0});
     std::unique_ptr<Padding1D> layer(new Padding1D(config.name, kind));
@@ -54,8 +54,8 @@ std::unique_ptr<Layer> Padding1D::fromKeras(const LayerConfig &config, Kind kind
 CallResult Padding1D::call(const CallArgs &args, const CallContext &) const
 {
     const Tensor &x = args.one("inputs");
-    const std::string where = "layer '" + name() + "' ("
-        + (m_kind == Kind::ZeroPad ? "ZeroPadding1D" : "Cropping1D") + ")";
+    const ErrorWhere where
+        = ErrorWhere::ofLayer(name(), m_kind == Kind::ZeroPad ? "ZeroPadding1D" : "Cropping1D");
     const auto [n, steps, channels] = sequenceDims(x, m_channelsFirst, where);
     std::int64_t outSteps = 0;
     std::int64_t shift = 0; // output step t holds input step t + shift

@@ -34,7 +34,7 @@ CallResult PermuteLayer::call(const CallArgs &args, const CallContext &) const
 {
     const Tensor &x = args.one("inputs");
     if (x.rank() != static_cast<int>(m_perm.size()))
-        throw ShapeError("layer '" + name() + "' (Permute) expects inputs of rank "
+        throw ShapeError(ErrorWhere::ofLayer(name(), "Permute") + " expects inputs of rank "
             + std::to_string(m_perm.size()) + " but got shape " + shapeToString(x.shape()) + ".");
     CallResult result;
     result.outputs.push_back(permuteAxes(x, m_perm));

@@ -32,7 +32,7 @@ std::unique_ptr<Layer> Pooling1D::fromKerasAverage(const LayerConfig &config)
 
 std::unique_ptr<Layer> Pooling1D::fromKeras(const LayerConfig &config, Kind kind)
 {
-    const std::string where = layerWhere(config);
+    const ErrorWhere where = layerWhere(config);
     requireWeightCount(config, {0});
     std::unique_ptr<Pooling1D> layer(new Pooling1D(config.name, kind));
     layer->m_poolSize = configSingleInt(config, "pool_size", 2, kMaxWindow);
@@ -49,8 +49,8 @@ std::unique_ptr<Layer> Pooling1D::fromKeras(const LayerConfig &config, Kind kind
 CallResult Pooling1D::call(const CallArgs &args, const CallContext &) const
 {
     const Tensor &x = args.one("inputs");
-    const std::string where = "layer '" + name() + "' ("
-        + (m_kind == Kind::Max ? "MaxPooling1D" : "AveragePooling1D") + ")";
+    const ErrorWhere where
+        = ErrorWhere::ofLayer(name(), m_kind == Kind::Max ? "MaxPooling1D" : "AveragePooling1D");
     const auto [n, steps, channels] = sequenceDims(x, m_channelsFirst, where);
     std::int64_t outSteps = 0;
     std::int64_t padLeft = 0;

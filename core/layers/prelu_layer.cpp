@@ -27,7 +27,7 @@ CallResult PReluLayer::call(const CallArgs &args, const CallContext &) const
     result.outputs.push_back(broadcastBinary(
         args.one("inputs"), m_alpha,
         [](float x, float a) { return std::max(x, 0.0f) + a * std::min(x, 0.0f); },
-        "layer '" + name() + "' (PReLU)"));
+        ErrorWhere::ofLayer(name(), "PReLU")));
     result.masks.push_back(args.maskOf("inputs"));
     return result;
 }

@@ -31,7 +31,7 @@ RecurrentLayer::Options RecurrentLayer::optionsFromKeras(const LayerConfig &conf
 RecurrentLayer::Run RecurrentLayer::run(const Tensor &x, const Mask &mask,
     const std::vector<Tensor> &initialStates, bool zeroOutputForMask) const
 {
-    const std::string where = "layer '" + name() + "' (" + className() + ")";
+    const ErrorWhere where = ErrorWhere::ofLayer(name(), className());
     if (x.rank() != 3 || x.dim(2) != inputFeatures())
         throw ShapeError(where + ": input of shape " + shapeToString(x.shape())
             + " does not fit; the layer needs (batch, steps, " + std::to_string(inputFeatures())

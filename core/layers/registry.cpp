@@ -208,8 +208,8 @@ const std::vector<Sublayer> *sublayersOf(std::string_view className)
 
 std::unique_ptr<Layer> makeLayer(const LayerConfig &config)
 {
-    const std::string where = "layer '" + config.name + "' (class " + config.className + ")"
-        + (config.file.empty() ? std::string() : " in " + config.file);
+    const ErrorWhere where
+        = ErrorWhere::ofLayer(config.name, "class " + config.className, config.file);
     if (config.className == "Lambda")
         throw UnsupportedModelError(where
             + " is a Lambda layer: it contains Python code, which AttnLens never executes. "

@@ -26,8 +26,8 @@ CallResult RepeatVectorLayer::call(const CallArgs &args, const CallContext &) co
 {
     const Tensor &x = args.one("inputs");
     if (x.rank() != 2)
-        throw ShapeError("layer '" + name() + "' (RepeatVector) expects (batch, features) but got "
-            + shapeToString(x.shape()) + ".");
+        throw ShapeError(ErrorWhere::ofLayer(name(), "RepeatVector")
+            + " expects (batch, features) but got " + shapeToString(x.shape()) + ".");
     const std::int64_t b = x.shape()[0];
     const std::int64_t f = x.shape()[1];
     Tensor y({b, m_n, f});

@@ -47,7 +47,7 @@ RescalingLayer::RescalingLayer(std::string name, Tensor scale, Tensor offset)
 
 CallResult RescalingLayer::call(const CallArgs &args, const CallContext &) const
 {
-    const std::string where = "layer '" + name() + "' (Rescaling)";
+    const ErrorWhere where = ErrorWhere::ofLayer(name(), "Rescaling");
     Tensor y = broadcastBinary(
         args.one("inputs"), m_scale, [](float a, float s) { return a * s; }, where);
     y = broadcastBinary(

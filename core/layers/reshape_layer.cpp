@@ -40,7 +40,7 @@ CallResult ReshapeLayer::call(const CallArgs &args, const CallContext &) const
 {
     const Tensor &x = args.one("inputs");
     if (x.rank() < 1)
-        throw ShapeError("layer '" + name() + "' (Reshape) needs a batch axis.");
+        throw ShapeError(ErrorWhere::ofLayer(name(), "Reshape") + " needs a batch axis.");
     Shape shape = {x.shape()[0]};
     shape.insert(shape.end(), m_targetShape.begin(), m_targetShape.end());
     CallResult result;
@@ -48,9 +48,9 @@ CallResult ReshapeLayer::call(const CallArgs &args, const CallContext &) const
         result.outputs.push_back(x.reshaped(shape));
     } catch (const ShapeError &) {
         Shape sample(x.shape().begin() + 1, x.shape().end());
-        throw ShapeError("layer '" + name() + "' (Reshape) cannot reshape samples of shape "
-            + shapeToString(sample) + " to " + shapeToString(m_targetShape)
-            + ": the sizes differ.");
+        throw ShapeError(ErrorWhere::ofLayer(name(), "Reshape")
+            + " cannot reshape samples of shape " + shapeToString(sample) + " to "
+            + shapeToString(m_targetShape) + ": the sizes differ.");
     }
     result.masks.emplace_back();
     return result;

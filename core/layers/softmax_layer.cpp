@@ -26,7 +26,7 @@ SoftmaxLayer::SoftmaxLayer(std::string name, std::vector<std::int64_t> axes, Mas
 CallResult SoftmaxLayer::call(const CallArgs &args, const CallContext &) const
 {
     const Tensor &x = args.one("inputs");
-    const std::string where = "layer '" + name() + "' (Softmax)";
+    const ErrorWhere where = ErrorWhere::ofLayer(name(), "Softmax");
     const Mask &mask = args.has("mask") ? args.one("mask") : args.maskOf("inputs");
     std::vector<int> axes;
     for (const std::int64_t a : m_axes) {

@@ -152,9 +152,9 @@ PositionRule TfOpLambda::positions() const
     return elementwise ? PositionRule::elementwise() : PositionRule::none();
 }
 
-std::string TfOpLambda::where() const
+ErrorWhere TfOpLambda::where() const
 {
-    return "layer '" + name() + "' (TFOpLambda tf." + m_function + ")";
+    return ErrorWhere::ofLayer(name(), "TFOpLambda tf." + m_function);
 }
 
 std::shared_ptr<const CallOptions> TfOpLambda::bindCallOptions(
@@ -193,7 +193,7 @@ std::shared_ptr<const CallOptions> TfOpLambda::bindCallOptions(
 
 CallResult TfOpLambda::call(const CallArgs &args, const CallContext &) const
 {
-    const std::string where = this->where();
+    const ErrorWhere where = this->where();
     // Unbound calls (a layer run outside a graph) have no constants.
     std::shared_ptr<const CallOptions> unbound;
     const TfCall *bound = args.optionsAs<TfCall>();

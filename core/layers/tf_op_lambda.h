@@ -49,7 +49,7 @@ private:
     TfOpLambda(std::string name, std::string function, OperatorSpec spec,
         std::vector<std::string> signature);
 
-    std::string where() const;
+    ErrorWhere where() const;
 
     std::string m_function;
     OperatorSpec m_spec;

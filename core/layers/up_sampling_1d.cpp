@@ -29,7 +29,7 @@ std::unique_ptr<Layer> UpSampling1D::fromKeras(const LayerConfig &config)
 CallResult UpSampling1D::call(const CallArgs &args, const CallContext &) const
 {
     const Tensor &x = args.one("inputs");
-    const std::string where = "layer '" + name() + "' (UpSampling1D)";
+    const ErrorWhere where = ErrorWhere::ofLayer(name(), "UpSampling1D");
     if (x.rank() != 3)
         throw ShapeError(where + ": input of shape " + shapeToString(x.shape())
             + " is not a sequence (batch, steps, features); the layer needs rank 3.");

@@ -16,29 +16,19 @@ std::int64_t bytesOf(const std::vector<Tensor> &tensors)
     return total;
 }
 
-/// Re-throws the current exception with "layer 'name' (Class): " added in front, keeping its
-/// type so that the CLI's exit code still tells a bad file from an unsupported model. A message
-/// that already names the layer (most layers name themselves) is left as it is.
+/// Re-throws the current exception with the node's layer filled into its context (unless the
+/// layer had named itself), keeping its type so that the CLI's exit code still tells a bad file
+/// from an unsupported model. Out of memory becomes a ShapeError naming the layer.
 [[noreturn]] void rethrowWithContext(const GraphNode &node)
 {
-    const std::string prefix = "layer '" + node.layerName + "' (" + node.className + "): ";
-    const auto with = [&](const char *message) {
-        const std::string text = message;
-        return text.find("layer '" + node.layerName + "'") != std::string::npos ? text
-                                                                                : prefix + text;
-    };
     try {
         throw;
-    } catch (const ShapeError &e) {
-        throw ShapeError(with(e.what()));
-    } catch (const InputFileError &e) {
-        throw InputFileError(with(e.what()));
-    } catch (const UnsupportedModelError &e) {
-        throw UnsupportedModelError(with(e.what()));
-    } catch (const Error &e) {
-        throw Error(with(e.what()));
+    } catch (Error &e) {
+        e.inLayer(node.layerName, node.className);
+        throw;
     } catch (const std::bad_alloc &) {
-        throw ShapeError(prefix + "out of memory; try a smaller batch or shorter inputs");
+        throw ShapeError(ErrorWhere::ofLayer(node.layerName, node.className)
+            + ": out of memory; try a smaller batch or shorter inputs");
     }
 }
 

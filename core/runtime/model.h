@@ -87,6 +87,7 @@ struct ModelSummary
     ModelFormat format = ModelFormat::KerasArchive;
     std::string kerasVersion; ///< as written in the file, empty when the file does not say
     std::filesystem::path file;
+    std::string sha256; ///< of the model file's bytes, 64 hex digits (set by Model::open)
     std::int64_t parameters = 0;
 };
 

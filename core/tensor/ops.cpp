@@ -10,7 +10,7 @@
 
 namespace attnlens {
 
-Shape broadcastResultShape(const Shape &a, const Shape &b, const std::string &where)
+Shape broadcastResultShape(const Shape &a, const Shape &b, const ErrorWhere &where)
 {
     const std::size_t rank = std::max(a.size(), b.size());
     Shape out(rank, 1);
@@ -46,7 +46,7 @@ std::vector<std::int64_t> broadcastStrides(const Shape &from, const Shape &to)
 using detail::broadcastStrides;
 using detail::forEachBroadcast;
 
-Tensor broadcastTo(const Tensor &t, const Shape &shape, const std::string &where)
+Tensor broadcastTo(const Tensor &t, const Shape &shape, const ErrorWhere &where)
 {
     if (t.shape() == shape)
         return t;

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "core/errors.h"
 #include "core/tensor/tensor.h"
 
 // The tensor kernels every layer shares, written once: NumPy broadcasting (shape, strides, the
@@ -14,10 +15,10 @@ namespace attnlens {
 
 /// NumPy broadcast of two shapes, e.g. (2, 1, 4) and (3, 1) -> (2, 3, 4). Throws ShapeError
 /// (prefixed with `where`) when they do not broadcast.
-Shape broadcastResultShape(const Shape &a, const Shape &b, const std::string &where);
+Shape broadcastResultShape(const Shape &a, const Shape &b, const ErrorWhere &where);
 
 /// `t` broadcast (NumPy rules) to `shape`. Throws ShapeError when it does not broadcast.
-Tensor broadcastTo(const Tensor &t, const Shape &shape, const std::string &where);
+Tensor broadcastTo(const Tensor &t, const Shape &shape, const ErrorWhere &where);
 
 namespace detail {
 /// Strides (C order) of a tensor of shape `from` read as one of shape `to`, aligned to the last
@@ -67,7 +68,7 @@ void forEachBroadcast(const Shape &shape, const std::vector<std::int64_t> &sa,
 /// callable, inlined, so a same-shape `a + b` vectorises. Throws ShapeError naming `where` when
 /// the shapes do not broadcast.
 template <typename Op>
-Tensor broadcastBinary(const Tensor &a, const Tensor &b, Op op, const std::string &where)
+Tensor broadcastBinary(const Tensor &a, const Tensor &b, Op op, const ErrorWhere &where)
 {
     if (a.shape() == b.shape()) {
         Tensor out = Tensor::uninitialized(a.shape());

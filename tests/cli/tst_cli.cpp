@@ -2,6 +2,7 @@
 #include <cmath>
 #include <csignal>
 
+#include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -75,6 +76,26 @@ std::vector<float> readFloats(const QString &file, const char *path, std::vector
     }
     H5Fclose(h5);
     return values;
+}
+
+// A string attribute of the root group; empty when missing.
+QString readStringAttribute(const QString &file, const char *name)
+{
+    QString value;
+    const hid_t h5 = H5Fopen(file.toUtf8().constData(), H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (h5 < 0)
+        return value;
+    const hid_t attribute = H5Aopen(h5, name, H5P_DEFAULT);
+    if (attribute >= 0) {
+        const hid_t type = H5Aget_type(attribute);
+        std::string bytes(H5Tget_size(type), '\0');
+        if (H5Aread(attribute, type, bytes.data()) >= 0)
+            value = QString::fromUtf8(bytes.c_str());
+        H5Tclose(type);
+        H5Aclose(attribute);
+    }
+    H5Fclose(h5);
+    return value;
 }
 
 std::vector<long long> readRowsAttribute(const QString &file)
@@ -250,6 +271,11 @@ private slots:
                 worst <= 1e-5, qPrintable(QString("%1: max difference %2").arg(path).arg(worst)));
         }
         QCOMPARE(readRowsAttribute(out), std::vector<long long>({0, 1, 2, 3, 4, 5, 6, 7}));
+        // The hash the core computes at open, against Qt's.
+        const QByteArray modelHash = QCryptographicHash::hash(
+            readAll(testDataQ("keras/ts_encoder/model.keras")), QCryptographicHash::Sha256)
+                                         .toHex();
+        QCOMPARE(readStringAttribute(out, "model_sha256"), QString::fromLatin1(modelHash));
     }
 
     void runSelectsRows()
@@ -388,6 +414,35 @@ private slots:
             verifyOneLineNaming(result, c.file);
         }
         QVERIFY(!QFile::exists(out));
+    }
+
+    void unwritableOutputExitsWithFour()
+    {
+        // The output's folder is a regular file: nothing can be created there (even by root).
+        QTemporaryDir dir;
+        const QString blocker = dir.filePath("not-a-folder");
+        writeFile(blocker, "x");
+        const QString model = testDataQ("keras/ts_encoder/model.keras");
+        const QString data = testDataQ("keras/ts_encoder/data.h5");
+        const Result run = runCli({"run", model, "--data", data, "--out", blocker + "/r.h5"});
+        QVERIFY2(run.exitCode == 4, run.err.constData());
+        verifyOneLineNaming(run, "r.h5");
+        QVERIFY2(run.err.contains("cannot write"), run.err.constData());
+        QVERIFY2(!run.err.contains("internal error"), run.err.constData());
+
+        const Result exported = runCli({"export", demo("breast_cancer_attention.keras"), "--data",
+            demo("breast_cancer.csv"), "--rows", "0:1", "--out", blocker + "/images"});
+        QVERIFY2(exported.exitCode == 4, exported.err.constData());
+        verifyOneLineNaming(exported, "images");
+
+        // The input is read first: a bad model file is still exit 2, whatever the output.
+        const QString truncated = dir.filePath("truncated.keras");
+        writeFile(truncated, readAll(model).left(1000));
+        const Result bad = runCli({"run", truncated, "--data", data, "--out", blocker + "/r.h5"});
+        QVERIFY2(bad.exitCode == 2, bad.err.constData());
+        verifyOneLineNaming(bad, truncated);
+        QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden),
+            QStringList({"not-a-folder", "truncated.keras"}));
     }
 
     void lambdaModelExitsWithThree()

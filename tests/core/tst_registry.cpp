@@ -202,7 +202,10 @@ private slots:
             makeLayer(c);
             QFAIL("a Dense without weights was built");
         } catch (const InputFileError &e) {
-            QVERIFY2(has(e.what(), "no weights for layer 'layer_under_test'"), e.what());
+            QVERIFY2(
+                has(e.what(),
+                    "layer 'layer_under_test' (Dense): the file has no weights for this layer"),
+                e.what());
             QVERIFY2(has(e.what(), "do not belong to the same model"), e.what());
         }
         // A weightless class does not care whether the file has an entry for it.

@@ -1,4 +1,4 @@
-#include "app/cli/session.h"
+#include "app/cli/job.h"
 
 #include <csignal>
 #include <cstdio>
@@ -60,31 +60,31 @@ std::shared_ptr<const Model> openModel(const CliOptions &options)
     return Model::open(options.model, options.config);
 }
 
-Session openSession(const CliOptions &options)
+Job openJob(const CliOptions &options)
 {
-    Session session;
-    session.model = openModel(options);
-    session.dataset = loadDataset(options.data, session.model->inputs());
-    const std::int64_t n = session.dataset.sampleCount();
+    Job job;
+    job.model = openModel(options);
+    job.dataset = loadDataset(options.data, job.model->inputs());
+    const std::int64_t n = job.dataset.sampleCount();
     const std::int64_t begin = options.rows.begin.value_or(0);
     const std::int64_t end = std::min(options.rows.end.value_or(n), n);
     if (begin >= n)
         throw UsageError("--rows: the data has " + std::to_string(n) + " rows (0.."
             + std::to_string(n - 1) + "), none selected");
-    for (const SampleProblem &problem : session.dataset.problems) {
+    for (const SampleProblem &problem : job.dataset.problems) {
         if (problem.sample >= begin && problem.sample < end)
             std::cerr << "note: row " << problem.sample << " skipped: " << problem.message()
                       << '\n';
     }
     for (std::int64_t row = begin; row < end; ++row) {
-        if (session.dataset.sampleUsable.empty() || session.dataset.sampleUsable[std::size_t(row)])
-            session.rows.push_back(row);
+        if (job.dataset.sampleUsable.empty() || job.dataset.sampleUsable[std::size_t(row)])
+            job.rows.push_back(row);
     }
-    if (session.rows.empty())
+    if (job.rows.empty())
         throw InputFileError(options.data.front().string()
             + ": every selected row has missing or unreadable values; nothing to compute");
-    session.inputs = session.dataset.inputsOf(session.rows);
-    return session;
+    job.inputs = job.dataset.inputsOf(job.rows);
+    return job;
 }
 
 } // namespace attnlens::cli

@@ -36,8 +36,10 @@ private:
     int m_lastPercent = -1;
 };
 
-/// A model with its data restricted to the selected, usable rows.
-struct Session
+/// What one command works on: the model, its data and the chosen rows (those selected with
+/// --rows that are usable). The desktop's counterpart is Workspace; attnlens::Session there is
+/// the saved window state, a different thing.
+struct Job
 {
     std::shared_ptr<const Model> model;
     Dataset dataset;
@@ -50,6 +52,6 @@ std::shared_ptr<const Model> openModel(const CliOptions &options);
 
 /// Opens the model, loads --data, applies --rows, drops unusable rows with one note each on
 /// stderr. Throws the core's errors, or UsageError when --rows is outside the data.
-Session openSession(const CliOptions &options);
+Job openJob(const CliOptions &options);
 
 } // namespace attnlens::cli
