@@ -294,6 +294,7 @@ void MainWindow::onLoaded(const Workspace &workspace)
     }
     m_pendingAttentionKey.clear();
     m_attentionBox->setCurrentIndex(m_attention);
+    fitHeadToAttention();
     if (!sameData)
         m_samples->setDataset(workspace.dataset);
     m_scores = {};
@@ -465,7 +466,21 @@ void MainWindow::selectAttention(int attentionIndex)
         || attentionIndex >= static_cast<int>(m_workspace.model->attentionLayers().size()))
         return;
     m_attention = attentionIndex;
+    fitHeadToAttention();
     refreshAttention();
+}
+
+void MainWindow::fitHeadToAttention()
+{
+    if (m_head.kind != HeadChoice::Kind::Head || !m_workspace.model)
+        return;
+    const auto &calls = m_workspace.model->attentionLayers();
+    if (m_attention < 0 || static_cast<std::size_t>(m_attention) >= calls.size())
+        return;
+    const int heads = calls[static_cast<std::size_t>(m_attention)].heads;
+    // The last head, as headMatrix() and the head list clamp it: what the map shows.
+    if (heads > 0)
+        m_head.head = std::clamp(m_head.head, 0, heads - 1);
 }
 
 void MainWindow::selectHead(const HeadChoice &choice)

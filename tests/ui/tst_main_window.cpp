@@ -46,6 +46,7 @@ private slots:
     void batchExportAndLoadTogether();
     void loadThenBatchExportIsRefused();
     void badModelKeepsPreviousState();
+    void headFitsAnotherModel();
     void modelWithoutAttentionSaysSo();
     void sessionIsRestored();
     void startShowsDemoAndKeepsLastSession();
@@ -414,6 +415,46 @@ void TestMainWindow::badModelKeepsPreviousState()
     QCOMPARE(window.currentHead().head, 2);
     QVERIFY(window.heatmapView()->matrix() == before);
     QVERIFY(!window.heatmapView()->isShowingMessage());
+}
+
+// Head 3 of the demo (4 heads), then a model whose call has 2: the map shows its last head, and
+// so must the title, the exported PNG and the saved session (they said head 3).
+void TestMainWindow::headFitsAnotherModel()
+{
+    {
+        MainWindow window;
+        openDemo(window);
+        for (int i = 0; i < 3; ++i)
+            QTest::keyClick(&window, Qt::Key_BracketRight);
+        QCOMPARE(window.currentHead().head, 3);
+
+        window.open(
+            testDataQ("keras/causal/model.keras"), QString(), {testDataQ("keras/causal/data.npy")});
+        QVERIFY(QTest::qWaitFor(
+            [&] { return window.workspace().modelFile.endsWith(QStringLiteral("model.keras")); },
+            20000));
+        QVERIFY2(settle(window, 0), qPrintable(window.lastError()));
+        QCOMPARE(window.workspace().model->attentionLayers().front().heads, 2);
+        QCOMPARE(window.currentHead().kind, HeadChoice::Kind::Head);
+        QCOMPARE(window.currentHead().head, 1);
+        const Workspace &w = window.workspace();
+        const std::string key = w.model->attentionLayers().front().key;
+        const Tensor scores = w.model->attentionForSample(w.dataset->inputs, 0, key);
+        const auto t = scores.shape()[1];
+        compareCells(window, ConstMatrixMap(scores.data() + 1 * t * t, t, t));
+        QCOMPARE(window.headList()->current().head, 1);
+
+        QTemporaryDir dir;
+        const QString png = dir.filePath(QStringLiteral("b.png"));
+        QVERIFY2(window.exportImage(png, ImageFormat::Png, QSize(320, 240), 96, true),
+            qPrintable(window.lastError()));
+        const QImage image(png);
+        QCOMPARE(image.text(QStringLiteral("Head")), QStringLiteral("h01"));
+        QVERIFY2(image.text(QStringLiteral("Title")).contains(QStringLiteral("— head 1 —")),
+            qPrintable(image.text(QStringLiteral("Title"))));
+        window.close(); // saves the session
+    }
+    QCOMPARE(sessionsettings::load().head.head, 1);
 }
 
 void TestMainWindow::modelWithoutAttentionSaysSo()
