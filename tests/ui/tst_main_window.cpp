@@ -6,7 +6,9 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QImage>
+#include <QLabel>
 #include <QListWidget>
+#include <QMessageBox>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QSvgRenderer>
@@ -47,6 +49,7 @@ private slots:
     void loadThenBatchExportIsRefused();
     void badModelKeepsPreviousState();
     void headFitsAnotherModel();
+    void unfitDataAfterDemoIsQuiet();
     void modelWithoutAttentionSaysSo();
     void sessionIsRestored();
     void startShowsDemoAndKeepsLastSession();
@@ -455,6 +458,37 @@ void TestMainWindow::headFitsAnotherModel()
         window.close(); // saves the session
     }
     QCOMPARE(sessionsettings::load().head.head, 1);
+}
+
+// A model opened after the demo keeps the demo's CSV only if it fits; this one's does not. What
+// belonged to the demo goes (heads, overview, map), and the CSV is named in a quiet status line,
+// by its file name: no dialog about a file the user never opened.
+void TestMainWindow::unfitDataAfterDemoIsQuiet()
+{
+    MainWindow window;
+    openDemo(window);
+    QVERIFY(window.headList()->list()->count() > 0);
+    QVERIFY(window.overviewGrid()->table()->rowCount() > 0);
+    window.open(testDataQ("keras/causal/model.keras"), QString(), {});
+    QVERIFY(QTest::qWaitFor(
+        [&] {
+            return !window.isBusy()
+                && window.workspace().modelFile.endsWith(QStringLiteral("model.keras"));
+        },
+        20000));
+    QVERIFY(!window.workspace().dataset);
+    QVERIFY2(window.lastError().isEmpty(), qPrintable(window.lastError()));
+    QVERIFY(window.findChildren<QMessageBox *>().isEmpty());
+    const auto *status = window.findChild<QLabel *>(QStringLiteral("statusText"));
+    QVERIFY(status != nullptr);
+    const QString csv = QFileInfo(m_demo.data).fileName();
+    QVERIFY2(status->text().contains(csv), qPrintable(status->text()));
+    QVERIFY2(!status->text().contains(QFileInfo(m_demo.data).path()), qPrintable(status->text()));
+    QCOMPARE(window.headList()->list()->count(), 0);
+    QCOMPARE(window.headList()->headCount(), 0);
+    QCOMPARE(window.overviewGrid()->table()->rowCount(), 0);
+    QVERIFY(window.heatmapView()->isShowingMessage());
+    QVERIFY(window.heatmapView()->message().contains(QStringLiteral("Open a data set")));
 }
 
 void TestMainWindow::modelWithoutAttentionSaysSo()
