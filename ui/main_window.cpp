@@ -78,6 +78,7 @@ MainWindow::MainWindow(QWidget *parent)
     createActions();
 
     m_status = new QLabel(this);
+    m_status->setObjectName(QStringLiteral("statusText"));
     m_progress = new QProgressBar(this);
     m_progress->setMaximumWidth(220);
     m_progress->setVisible(false);
@@ -272,6 +273,7 @@ void MainWindow::onLoaded(const Workspace &workspace)
 {
     const bool sameModel = workspace.model == m_workspace.model;
     const bool sameData = workspace.dataset == m_workspace.dataset;
+    const QStringList previousData = m_workspace.dataFiles;
     m_workspace = workspace;
     sessionsettings::addRecent(m_recentModels, workspace.modelFile);
     if (!workspace.dataFiles.isEmpty())
@@ -281,6 +283,7 @@ void MainWindow::onLoaded(const Workspace &workspace)
 
     const Model &model = *workspace.model;
     if (!sameModel) {
+        m_heads->clear(); // the old model's heads; the new one's come with its scores
         m_modelPanel->showModel(model);
         m_attentionBox->clear();
         for (const AttentionLayerInfo &layer : model.attentionLayers())
@@ -294,6 +297,7 @@ void MainWindow::onLoaded(const Workspace &workspace)
     }
     m_pendingAttentionKey.clear();
     m_attentionBox->setCurrentIndex(m_attention);
+    fitHeadToAttention();
     if (!sameData)
         m_samples->setDataset(workspace.dataset);
     m_scores = {};
@@ -304,15 +308,24 @@ void MainWindow::onLoaded(const Workspace &workspace)
         m_runner->predict(workspace);
         requestSample();
     }
-    if (!workspace.droppedDataReason.isEmpty())
-        showError(tr("The open data does not fit this model"),
-            workspace.droppedDataReason
-                + tr("\n\nThe model is open without data; open a matching data file."));
     QStringList warnings;
+    QStringList details;
+    if (!workspace.droppedDataReason.isEmpty()) {
+        // The data was kept from the previous model (perhaps the demo's, which the user never
+        // opened): a quiet line naming it, not a dialog; the full reason is in the tooltip.
+        QStringList names;
+        for (const QString &file : previousData)
+            names << QFileInfo(file).fileName();
+        warnings << tr("%1 does not fit this model, so it was closed; open matching data "
+                       "(File > Open Data).")
+                        .arg(names.join(QStringLiteral(", ")));
+        details << workspace.droppedDataReason;
+    }
     for (const std::string &warning : model.warnings())
         warnings << QString::fromStdString(warning);
+    details << warnings;
     m_status->setText(warnings.join(QLatin1Char(' ')));
-    m_status->setToolTip(warnings.join(QLatin1Char('\n')));
+    m_status->setToolTip(details.join(QLatin1Char('\n')));
     m_overview->clear();
     refreshAttention();
 }
@@ -465,7 +478,21 @@ void MainWindow::selectAttention(int attentionIndex)
         || attentionIndex >= static_cast<int>(m_workspace.model->attentionLayers().size()))
         return;
     m_attention = attentionIndex;
+    fitHeadToAttention();
     refreshAttention();
+}
+
+void MainWindow::fitHeadToAttention()
+{
+    if (m_head.kind != HeadChoice::Kind::Head || !m_workspace.model)
+        return;
+    const auto &calls = m_workspace.model->attentionLayers();
+    if (m_attention < 0 || static_cast<std::size_t>(m_attention) >= calls.size())
+        return;
+    const int heads = calls[static_cast<std::size_t>(m_attention)].heads;
+    // The last head, as headMatrix() and the head list clamp it: what the map shows.
+    if (heads > 0)
+        m_head.head = std::clamp(m_head.head, 0, heads - 1);
 }
 
 void MainWindow::selectHead(const HeadChoice &choice)

@@ -113,6 +113,10 @@ private:
     void onBatchExportFinished(const BatchExportOutcome &outcome);
 
     void requestSample();
+    /// Makes m_head a head of the current attention call (the last one when it has fewer), so
+    /// the title, exports and the saved session name the head the map shows. Called whenever
+    /// the call or the model changes.
+    void fitHeadToAttention();
     void refreshAttention();
     void refreshOverview();
     void refreshHeatmap();

@@ -6,7 +6,9 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QImage>
+#include <QLabel>
 #include <QListWidget>
+#include <QMessageBox>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QSvgRenderer>
@@ -46,6 +48,8 @@ private slots:
     void batchExportAndLoadTogether();
     void loadThenBatchExportIsRefused();
     void badModelKeepsPreviousState();
+    void headFitsAnotherModel();
+    void unfitDataAfterDemoIsQuiet();
     void modelWithoutAttentionSaysSo();
     void sessionIsRestored();
     void startShowsDemoAndKeepsLastSession();
@@ -414,6 +418,77 @@ void TestMainWindow::badModelKeepsPreviousState()
     QCOMPARE(window.currentHead().head, 2);
     QVERIFY(window.heatmapView()->matrix() == before);
     QVERIFY(!window.heatmapView()->isShowingMessage());
+}
+
+// Head 3 of the demo (4 heads), then a model whose call has 2: the map shows its last head, and
+// so must the title, the exported PNG and the saved session (they said head 3).
+void TestMainWindow::headFitsAnotherModel()
+{
+    {
+        MainWindow window;
+        openDemo(window);
+        for (int i = 0; i < 3; ++i)
+            QTest::keyClick(&window, Qt::Key_BracketRight);
+        QCOMPARE(window.currentHead().head, 3);
+
+        window.open(
+            testDataQ("keras/causal/model.keras"), QString(), {testDataQ("keras/causal/data.npy")});
+        QVERIFY(QTest::qWaitFor(
+            [&] { return window.workspace().modelFile.endsWith(QStringLiteral("model.keras")); },
+            20000));
+        QVERIFY2(settle(window, 0), qPrintable(window.lastError()));
+        QCOMPARE(window.workspace().model->attentionLayers().front().heads, 2);
+        QCOMPARE(window.currentHead().kind, HeadChoice::Kind::Head);
+        QCOMPARE(window.currentHead().head, 1);
+        const Workspace &w = window.workspace();
+        const std::string key = w.model->attentionLayers().front().key;
+        const Tensor scores = w.model->attentionForSample(w.dataset->inputs, 0, key);
+        const auto t = scores.shape()[1];
+        compareCells(window, ConstMatrixMap(scores.data() + 1 * t * t, t, t));
+        QCOMPARE(window.headList()->current().head, 1);
+
+        QTemporaryDir dir;
+        const QString png = dir.filePath(QStringLiteral("b.png"));
+        QVERIFY2(window.exportImage(png, ImageFormat::Png, QSize(320, 240), 96, true),
+            qPrintable(window.lastError()));
+        const QImage image(png);
+        QCOMPARE(image.text(QStringLiteral("Head")), QStringLiteral("h01"));
+        QVERIFY2(image.text(QStringLiteral("Title")).contains(QStringLiteral("— head 1 —")),
+            qPrintable(image.text(QStringLiteral("Title"))));
+        window.close(); // saves the session
+    }
+    QCOMPARE(sessionsettings::load().head.head, 1);
+}
+
+// A model opened after the demo keeps the demo's CSV only if it fits; this one's does not. What
+// belonged to the demo goes (heads, overview, map), and the CSV is named in a quiet status line,
+// by its file name: no dialog about a file the user never opened.
+void TestMainWindow::unfitDataAfterDemoIsQuiet()
+{
+    MainWindow window;
+    openDemo(window);
+    QVERIFY(window.headList()->list()->count() > 0);
+    QVERIFY(window.overviewGrid()->table()->rowCount() > 0);
+    window.open(testDataQ("keras/causal/model.keras"), QString(), {});
+    QVERIFY(QTest::qWaitFor(
+        [&] {
+            return !window.isBusy()
+                && window.workspace().modelFile.endsWith(QStringLiteral("model.keras"));
+        },
+        20000));
+    QVERIFY(!window.workspace().dataset);
+    QVERIFY2(window.lastError().isEmpty(), qPrintable(window.lastError()));
+    QVERIFY(window.findChildren<QMessageBox *>().isEmpty());
+    const auto *status = window.findChild<QLabel *>(QStringLiteral("statusText"));
+    QVERIFY(status != nullptr);
+    const QString csv = QFileInfo(m_demo.data).fileName();
+    QVERIFY2(status->text().contains(csv), qPrintable(status->text()));
+    QVERIFY2(!status->text().contains(QFileInfo(m_demo.data).path()), qPrintable(status->text()));
+    QCOMPARE(window.headList()->list()->count(), 0);
+    QCOMPARE(window.headList()->headCount(), 0);
+    QCOMPARE(window.overviewGrid()->table()->rowCount(), 0);
+    QVERIFY(window.heatmapView()->isShowingMessage());
+    QVERIFY(window.heatmapView()->message().contains(QStringLiteral("Open a data set")));
 }
 
 void TestMainWindow::modelWithoutAttentionSaysSo()
