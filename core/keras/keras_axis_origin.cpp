@@ -1,5 +1,7 @@
 #include "core/keras/keras_axis_origin.h"
 
+#include <algorithm>
+
 namespace attnlens {
 
 namespace {
@@ -66,7 +68,9 @@ public:
             && rule.kind != PositionRule::Kind::Positionwise)
             return {};
         const bool elementwise = rule.kind == PositionRule::Kind::Elementwise;
-        std::vector<ValueRef> sources = first;
+        // An element-wise operation keeps the positions of every operand (x1 + x2 writes the
+        // residual as the second operand as often as the first), so each one is a source.
+        std::vector<ValueRef> sources = elementwise ? everyArgument(node) : first;
         if (!rule.follows.empty()) {
             const auto arg = node.tensorArgs.find(rule.follows);
             sources = arg == node.tensorArgs.end() ? std::vector<ValueRef> {} : arg->second;
@@ -82,6 +86,21 @@ public:
     }
 
 private:
+    /// The tensors of every call parameter, in the order of the layer's call signature (then
+    /// any others).
+    std::vector<ValueRef> everyArgument(const GraphNode &node) const
+    {
+        std::vector<ValueRef> all;
+        const auto signature = m_graph.layer(node.layer).callSignature();
+        for (const std::string &name : signature)
+            if (const auto it = node.tensorArgs.find(name); it != node.tensorArgs.end())
+                all.insert(all.end(), it->second.begin(), it->second.end());
+        for (const auto &[name, refs] : node.tensorArgs)
+            if (std::find(signature.begin(), signature.end(), name) == signature.end())
+                all.insert(all.end(), refs.begin(), refs.end());
+        return all;
+    }
+
     /// The tensors of the layer's first call parameter.
     std::vector<ValueRef> firstArgument(const GraphNode &node) const
     {

@@ -66,10 +66,14 @@ std::int64_t Conv1D::parameterCount() const
     return m_kernel.size() + (m_useBias ? m_bias.size() : 0);
 }
 
-/// Only a unit stride with 'same' or 'causal' padding keeps one output step per input step.
+/// A unit stride keeps one output step per input step when the padding is 'same' or 'causal',
+/// or when the window is a single step (kernel_size 1: every step is a Dense of that step, in
+/// any padding). Channels-first output puts the steps on the last axis, which the rule cannot
+/// say, so it keeps none.
 PositionRule Conv1D::positions() const
 {
-    const bool sameLength = m_stride == 1 && m_padding != Padding::Valid;
+    const bool sameLength
+        = m_stride == 1 && (m_padding != Padding::Valid || m_kernelSize == 1) && !m_channelsFirst;
     return sameLength ? PositionRule::positionwise() : PositionRule::none();
 }
 

@@ -241,6 +241,34 @@ private slots:
         });
     }
 
+    /// ts_encoder with block0's feed-forward as two Conv1D(kernel_size=1, padding "valid") and
+    /// its residual as the operation node `x + res` with the convolution as x1
+    /// (tests/data/axes/make_conv_residual.py): the same numbers as ts_encoder, and both calls
+    /// keep time-step axes (before the fix, block1_mha's axes were of unknown origin, so the
+    /// second call was labelled 0 ... 47 while the first said t-47 ... t0).
+    void timeStepsSurviveAPointwiseConvolutionAndAResidualOperation()
+    {
+        guarded([&] {
+            const auto model = Model::open(testData("axes/conv_residual/model.keras"));
+            QCOMPARE(model->attentionLayers().size(), std::size_t(2));
+            for (const AttentionLayerInfo &info : model->attentionLayers()) {
+                QCOMPARE(info.queryOrigin.kind, AxisOrigin::Kind::TimeSteps);
+                QCOMPARE(info.keyOrigin.kind, AxisOrigin::Kind::TimeSteps);
+                QCOMPARE(info.queryOrigin.inputIndex, 0);
+            }
+            const Hdf5File data(testData("keras/ts_encoder/data.h5"));
+            const Hdf5File expected(testData("keras/ts_encoder/expected.h5"));
+            const RunResult result = model->run({data.readTensor("series")});
+            QCOMPARE(
+                worstError(result.outputs[0], expected.readTensor("outputs/0"), 1e-5, 1e-4), 0.0);
+            for (std::size_t i = 0; i < 2; ++i)
+                QCOMPARE(
+                    worstError(result.attention[i].scores,
+                        expected.readTensor("attention/" + result.attention[i].key), 1e-5, 0.0),
+                    0.0);
+        });
+    }
+
     void sequentialModelWithoutAttention()
     {
         guarded([&] {
