@@ -4,6 +4,7 @@
 // with a weights-only file.
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QCoreApplication>
 #include <QFileInfo>
 
 #include "ui/main_window.h"
@@ -11,32 +12,70 @@
 
 #include "resources/demo_files.h"
 
-int main(int argc, char *argv[])
-{
-    QApplication app(argc, argv);
-    QApplication::setOrganizationName(QStringLiteral("AttnLens"));
-    QApplication::setApplicationName(QStringLiteral("attnlens"));
-    QApplication::setApplicationVersion(QStringLiteral(ATTNLENS_VERSION));
+namespace {
 
-    QCommandLineParser parser;
+struct Options
+{
+    QCommandLineOption config {QStringLiteral("config"),
+        QStringLiteral("Architecture JSON (model.to_json()) for a weights-only MODEL."),
+        QStringLiteral("ARCH.json")};
+    QCommandLineOption demo {QStringLiteral("demo"),
+        QStringLiteral("Open the bundled demo (what no arguments do; kept for scripts).")};
+    QCommandLineOption last {QStringLiteral("last"),
+        QStringLiteral("Reopen the files and view of the last session, not the demo.")};
+};
+
+void describe(QCommandLineParser &parser, const Options &options)
+{
     parser.setApplicationDescription(
         QStringLiteral("Per-head attention heatmaps of Keras models."));
     parser.addHelpOption();
     parser.addVersionOption();
-    const QCommandLineOption config(QStringLiteral("config"),
-        QStringLiteral("Architecture JSON (model.to_json()) for a weights-only MODEL."),
-        QStringLiteral("ARCH.json"));
-    const QCommandLineOption demo(QStringLiteral("demo"),
-        QStringLiteral("Open the bundled demo (what no arguments do; kept for scripts)."));
-    const QCommandLineOption last(QStringLiteral("last"),
-        QStringLiteral("Reopen the files and view of the last session, not the demo."));
-    parser.addOption(config);
-    parser.addOption(demo);
-    parser.addOption(last);
+    parser.addOption(options.config);
+    parser.addOption(options.demo);
+    parser.addOption(options.last);
     parser.addPositionalArgument(QStringLiteral("MODEL"),
         QStringLiteral(".keras, .h5 or .weights.h5 file"), QStringLiteral("[MODEL"));
     parser.addPositionalArgument(QStringLiteral("DATA"),
         QStringLiteral("data files (.csv, .npy, .npz, .h5)"), QStringLiteral("[DATA...]]"));
+}
+
+void nameApplication()
+{
+    QCoreApplication::setOrganizationName(QStringLiteral("AttnLens"));
+    QCoreApplication::setApplicationName(QStringLiteral("attnlens"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(ATTNLENS_VERSION));
+}
+
+/// --help and --version print and exit; they must work with no display (a terminal, a
+/// package check), which a QApplication would need.
+bool onlyPrints(int argc, char *argv[])
+{
+    for (int i = 1; i < argc; ++i) {
+        const QByteArray argument(argv[i]);
+        if (argument == "-h" || argument == "--help" || argument == "--help-all" || argument == "-v"
+            || argument == "--version" || argument == "-?")
+            return true;
+    }
+    return false;
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    const Options options;
+    QCommandLineParser parser;
+    describe(parser, options);
+    if (onlyPrints(argc, argv)) {
+        QCoreApplication app(argc, argv);
+        nameApplication();
+        parser.process(app); // prints and exits
+        return 0;
+    }
+
+    QApplication app(argc, argv);
+    nameApplication();
     parser.process(app);
 
     attnlens::MainWindow window;
@@ -44,9 +83,9 @@ int main(int argc, char *argv[])
     const QStringList arguments = parser.positionalArguments();
     if (!arguments.isEmpty()) {
         window.restoreSession(session, false);
-        window.open(QFileInfo(arguments.front()).absoluteFilePath(), parser.value(config),
+        window.open(QFileInfo(arguments.front()).absoluteFilePath(), parser.value(options.config),
             arguments.mid(1));
-    } else if (parser.isSet(last) && !session.modelFile.isEmpty()
+    } else if (parser.isSet(options.last) && !session.modelFile.isEmpty()
         && QFileInfo::exists(session.modelFile)) {
         window.restoreSession(session, true);
     } else {

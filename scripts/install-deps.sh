@@ -11,6 +11,7 @@ packages=(
     nlohmann-json3-dev libzip-dev
     xvfb xauth fonts-dejavu-core
     clang-format
+    desktop-file-utils appstream groff-base
 )
 
 missing=()

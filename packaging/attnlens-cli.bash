@@ -1,0 +1,85 @@
+# bash completion for attnlens-cli. Installed to
+# /usr/share/bash-completion/completions/attnlens-cli. Keep in step with `attnlens-cli --help`
+# (app/cli/cli_options.cpp): the test packaging_docs checks that every option of --help is here.
+
+_attnlens_cli_options()
+{
+    case "$1" in
+    info) echo "--config --json --help" ;;
+    run) echo "--config --data --rows --chunk-rows --out --help" ;;
+    export)
+        echo "--config --data --out --layer --heads --rows --format --labels --size --dpi" \
+            "--colormap --matrix --help"
+        ;;
+    esac
+}
+
+_attnlens_cli()
+{
+    local cur prev command word
+    COMPREPLY=()
+    cur="${COMP_WORDS[COMP_CWORD]}"
+    prev="${COMP_WORDS[COMP_CWORD - 1]}"
+    command=""
+    for word in "${COMP_WORDS[@]:1:COMP_CWORD-1}"; do
+        case "$word" in
+        info | run | export)
+            command="$word"
+            break
+            ;;
+        esac
+    done
+
+    case "$prev" in
+    --config | --labels)
+        COMPREPLY=($(compgen -f -- "$cur"))
+        return
+        ;;
+    --data)
+        COMPREPLY=($(compgen -f -X '!*.@(csv|tsv|npy|npz|h5|hdf5|CSV|TSV|NPY|NPZ|H5)' -- "$cur")
+            $(compgen -d -- "$cur"))
+        return
+        ;;
+    --out)
+        if [ "$command" = export ]; then
+            COMPREPLY=($(compgen -d -- "$cur"))
+        else
+            COMPREPLY=($(compgen -f -- "$cur"))
+        fi
+        return
+        ;;
+    --format)
+        COMPREPLY=($(compgen -W "png jpg pdf svg" -- "$cur"))
+        return
+        ;;
+    --heads)
+        COMPREPLY=($(compgen -W "all mean max" -- "$cur"))
+        return
+        ;;
+    --matrix)
+        COMPREPLY=($(compgen -W "csv npy" -- "$cur"))
+        return
+        ;;
+    --colormap)
+        local maps
+        maps=$("${COMP_WORDS[0]}" --help 2>/dev/null | sed -n 's/^ *Colour maps: //p' | tr -d ',')
+        COMPREPLY=($(compgen -W "$maps" -- "$cur"))
+        return
+        ;;
+    --rows | --chunk-rows | --layer | --size | --dpi)
+        return
+        ;;
+    esac
+
+    if [ -z "$command" ]; then
+        COMPREPLY=($(compgen -W "info run export --help --version" -- "$cur"))
+        return
+    fi
+    if [[ "$cur" == -* ]]; then
+        COMPREPLY=($(compgen -W "$(_attnlens_cli_options "$command")" -- "$cur"))
+        return
+    fi
+    COMPREPLY=($(compgen -f -X '!*.@(keras|h5|hdf5|KERAS|H5)' -- "$cur") $(compgen -d -- "$cur"))
+}
+
+complete -o filenames -F _attnlens_cli attnlens-cli
