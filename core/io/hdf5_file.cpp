@@ -190,9 +190,8 @@ std::optional<std::string> Hdf5File::string(
     return list.front();
 }
 
-Tensor Hdf5File::readTensor(const std::string &path) const
+Hdf5Id Hdf5File::openNumeric(const std::string &path, Shape &shape) const
 {
-    const Hdf5Quiet quiet;
     if (!isDataset(path))
         fail(path, "is not a dataset");
     Hdf5Id dataset(H5Dopen2(m_file.get(), path.c_str(), H5P_DEFAULT), H5Dclose);
@@ -208,7 +207,7 @@ Tensor Hdf5File::readTensor(const std::string &path) const
         fail(path, "has an unreadable shape");
     std::vector<hsize_t> dims(static_cast<std::size_t>(rank));
     H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr);
-    Shape shape(dims.begin(), dims.end());
+    shape.assign(dims.begin(), dims.end());
     std::int64_t size = 0;
     try {
         size = shapeSize(shape);
@@ -218,12 +217,35 @@ Tensor Hdf5File::readTensor(const std::string &path) const
     // A weight larger than 4 GiB is not something a Keras attention model on a desktop holds.
     if (size > (std::int64_t(1) << 30))
         fail(path, "has " + std::to_string(size) + " elements, more than AttnLens reads");
+    return dataset;
+}
+
+Tensor Hdf5File::readTensor(const std::string &path) const
+{
+    const Hdf5Quiet quiet;
+    Shape shape;
+    const Hdf5Id dataset = openNumeric(path, shape);
     Tensor tensor(shape);
-    if (size > 0
+    if (tensor.size() > 0
         && H5Dread(dataset.get(), H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, tensor.data())
             < 0)
         fail(path, "cannot read the dataset (truncated or corrupt file?)");
     return tensor;
+}
+
+std::vector<double> Hdf5File::readDoubles(const std::string &path, Shape *shape) const
+{
+    const Hdf5Quiet quiet;
+    Shape dims;
+    const Hdf5Id dataset = openNumeric(path, dims);
+    std::vector<double> values(static_cast<std::size_t>(shapeSize(dims)));
+    if (!values.empty()
+        && H5Dread(dataset.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data())
+            < 0)
+        fail(path, "cannot read the dataset (truncated or corrupt file?)");
+    if (shape)
+        *shape = dims;
+    return values;
 }
 
 } // namespace attnlens

@@ -45,8 +45,14 @@ public:
 
     /// A floating-point (or integer) dataset converted to float32, in C order.
     Tensor readTensor(const std::string &path) const;
+    /// The same in float64 (sums that must add up exactly); `shape`, when given, receives the
+    /// dataset's shape.
+    std::vector<double> readDoubles(const std::string &path, Shape *shape = nullptr) const;
 
 private:
+    /// Opens the numeric dataset at `path` and gives its shape; fails unless it is one of a
+    /// size AttnLens reads.
+    Hdf5Id openNumeric(const std::string &path, Shape &shape) const;
     /// The kind of object at `path`; H5O_TYPE_UNKNOWN when there is none.
     H5O_type_t objectType(const std::string &path) const;
     std::vector<std::string> readStringAttribute(

@@ -527,6 +527,12 @@ private:
                 key = node.tensorArgs.find("value");
             if (key != node.tensorArgs.end() && !key->second.empty())
                 info.keyOrigin = traceAxisOrigin(graph, key->second.front(), inputShapes);
+            if (query != node.tensorArgs.end() && !query->second.empty()
+                && key != node.tensorArgs.end() && !key->second.empty()) {
+                const ValueRef &q = query->second.front();
+                const ValueRef &k = key->second.front();
+                info.selfAttention = q.node == k.node && q.output == k.output;
+            }
             m_impl.attention.push_back(info);
             m_impl.attentionNodes.push_back(static_cast<int>(n));
         }

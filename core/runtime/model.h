@@ -77,6 +77,9 @@ struct AttentionLayerInfo
     std::int64_t keyLength = -1;   ///< T_key
     AxisOrigin queryOrigin;
     AxisOrigin keyOrigin;
+    /// True when the query and the key (or value, when no key is given) are the same tensor:
+    /// self-attention, which chains from call to call (attention rollout).
+    bool selfAttention = false;
 };
 
 /// General facts about the model file.
