@@ -11,6 +11,8 @@ _attnlens_cli_options()
         echo "--config --data --out --layer --heads --rows --format --labels --size --dpi" \
             "--colormap --matrix --help"
         ;;
+    summarize) echo "--config --data --rows --by --chunk-rows --out --help" ;;
+    merge) echo "--out --help" ;;
     esac
 }
 
@@ -23,7 +25,7 @@ _attnlens_cli()
     command=""
     for word in "${COMP_WORDS[@]:1:COMP_CWORD-1}"; do
         case "$word" in
-        info | run | export)
+        info | run | export | summarize | merge)
             command="$word"
             break
             ;;
@@ -38,6 +40,10 @@ _attnlens_cli()
     --data)
         COMPREPLY=($(compgen -f -X '!*.@(csv|tsv|npy|npz|h5|hdf5|CSV|TSV|NPY|NPZ|H5)' -- "$cur")
             $(compgen -d -- "$cur"))
+        return
+        ;;
+    --by)
+        COMPREPLY=($(compgen -W "target prediction correct" -- "$cur"))
         return
         ;;
     --out)
@@ -72,13 +78,14 @@ _attnlens_cli()
     esac
 
     if [ -z "$command" ]; then
-        COMPREPLY=($(compgen -W "info run export --help --version" -- "$cur"))
+        COMPREPLY=($(compgen -W "info run export summarize merge --help --version" -- "$cur"))
         return
     fi
     if [[ "$cur" == -* ]]; then
         COMPREPLY=($(compgen -W "$(_attnlens_cli_options "$command")" -- "$cur"))
         return
     fi
+    # MODEL, or merge's PART.h5 files
     COMPREPLY=($(compgen -f -X '!*.@(keras|h5|hdf5|KERAS|H5)' -- "$cur") $(compgen -d -- "$cur"))
 }
 

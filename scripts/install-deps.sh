@@ -12,6 +12,7 @@ packages=(
     xvfb xauth fonts-dejavu-core
     clang-format
     desktop-file-utils appstream groff-base
+    parallel
 )
 
 missing=()

@@ -85,6 +85,10 @@ std::string usageText()
            "                      [--format png|jpg|pdf|svg] [--labels FILE] [--size WxH] [--dpi "
            "N]\n"
            "                      [--colormap NAME] [--matrix csv|npy]\n"
+           "  attnlens-cli summarize MODEL [--config ARCH.json] --data FILE [--data FILE ...]\n"
+           "                      [--rows A:B] [--by target|prediction|correct] [--chunk-rows N]\n"
+           "                      --out SUMMARY.h5\n"
+           "  attnlens-cli merge  PART.h5 [PART.h5 ...] --out SUMMARY.h5\n"
            "  attnlens-cli --help | --version\n"
            "\n"
            "MODEL is a .keras file, a legacy .h5 file, or a weights-only file with --config (the\n"
@@ -107,6 +111,15 @@ std::string usageText()
            "        Colour maps: "
         + attnlens::colormaps::names().join(QStringLiteral(", ")).toStdString()
         + "\n"
+          "summarize  the statistics of the attention over the data, per group of samples:\n"
+          "        /all, and with --by target /target=<class>, --by prediction\n"
+          "        /prediction=<class>, --by correct /correct and /misclassified. Each group\n"
+          "        has count, attention/<call>/{mean,std,sum,sumsq} (heads, T_query, T_key),\n"
+          "        the same for the mean and max over heads, heads/<call>/{entropy,max_weight,\n"
+          "        first_weight,last_weight} (heads), received/<call> (heads, T_key) and, when\n"
+          "        the calls chain, rollout (T, T). Memory does not grow with the rows.\n"
+          "merge   adds summaries of disjoint rows of one model (e.g. shards of a cluster\n"
+          "        job) into one, equal to one summarize over their union.\n"
           "\n"
           "Exit codes: 0 success, 1 usage error, 2 bad input file, 3 model AttnLens cannot run,\n"
           "4 output cannot be written, 5 internal error (a bug: please report it),\n"
@@ -117,7 +130,8 @@ CliOptions parseArguments(const std::vector<std::string> &arguments)
 {
     CliOptions options;
     if (arguments.empty())
-        throw UsageError("no command given (info, run or export); see attnlens-cli --help");
+        throw UsageError(
+            "no command given (info, run, export, summarize or merge); see attnlens-cli --help");
     if (std::find(arguments.begin(), arguments.end(), "--help") != arguments.end()
         || std::find(arguments.begin(), arguments.end(), "-h") != arguments.end()) {
         options.command = CliOptions::Command::Help;
@@ -134,12 +148,19 @@ CliOptions parseArguments(const std::vector<std::string> &arguments)
         options.command = CliOptions::Command::Run;
     else if (command == "export")
         options.command = CliOptions::Command::Export;
+    else if (command == "summarize")
+        options.command = CliOptions::Command::Summarize;
+    else if (command == "merge")
+        options.command = CliOptions::Command::Merge;
     else
-        throw UsageError("unknown command '" + command + "' (expected info, run or export)");
+        throw UsageError(
+            "unknown command '" + command + "' (expected info, run, export, summarize or merge)");
 
     const bool isInfo = options.command == CliOptions::Command::Info;
     const bool isExport = options.command == CliOptions::Command::Export;
     const bool isRun = options.command == CliOptions::Command::Run;
+    const bool isSummarize = options.command == CliOptions::Command::Summarize;
+    const bool isMerge = options.command == CliOptions::Command::Merge;
     bool haveModel = false;
     bool haveOut = false;
     for (std::size_t i = 1; i < arguments.size(); ++i) {
@@ -154,19 +175,20 @@ CliOptions parseArguments(const std::vector<std::string> &arguments)
                 throw UsageError(argument + " is not an option of '" + command + "'");
         };
         if (argument == "--config") {
+            onlyFor(!isMerge);
             options.config = value();
         } else if (argument == "--json") {
             onlyFor(isInfo);
             options.json = true;
         } else if (argument == "--data") {
-            onlyFor(!isInfo);
+            onlyFor(!isInfo && !isMerge);
             options.data.emplace_back(value());
         } else if (argument == "--out") {
             onlyFor(!isInfo);
             options.out = value();
             haveOut = true;
         } else if (argument == "--rows") {
-            onlyFor(!isInfo);
+            onlyFor(!isInfo && !isMerge);
             options.rows = parseRowRange(value());
         } else if (argument == "--layer") {
             onlyFor(isExport);
@@ -194,8 +216,13 @@ CliOptions parseArguments(const std::vector<std::string> &arguments)
             if (options.width < 50 || options.height < 50 || options.width > 20000
                 || options.height > 20000)
                 throw UsageError("--size " + text + ": width and height must be 50..20000");
+        } else if (argument == "--by") {
+            onlyFor(isSummarize);
+            options.by = value();
+            if (options.by != "target" && options.by != "prediction" && options.by != "correct")
+                throw UsageError("--by " + options.by + ": expected target, prediction or correct");
         } else if (argument == "--chunk-rows") {
-            onlyFor(isRun);
+            onlyFor(isRun || isSummarize);
             options.chunkRows = parseInteger(value(), "--chunk-rows");
             if (options.chunkRows < 1)
                 throw UsageError("--chunk-rows must be at least 1");
@@ -217,12 +244,21 @@ CliOptions parseArguments(const std::vector<std::string> &arguments)
                 throw UsageError("--matrix " + options.matrix + ": expected csv or npy");
         } else if (argument.size() > 1 && argument[0] == '-') {
             throw UsageError("unknown option " + argument);
+        } else if (isMerge) {
+            options.parts.emplace_back(argument);
         } else if (!haveModel) {
             options.model = argument;
             haveModel = true;
         } else {
             throw UsageError("unexpected argument '" + argument + "' (only one MODEL)");
         }
+    }
+    if (isMerge) {
+        if (options.parts.empty())
+            throw UsageError("merge: no PART.h5 given");
+        if (!haveOut)
+            throw UsageError("merge: --out is missing");
+        return options;
     }
     if (!haveModel)
         throw UsageError(command + ": MODEL is missing");

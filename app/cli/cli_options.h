@@ -47,7 +47,9 @@ struct CliOptions
         Version,
         Info,
         Run,
-        Export
+        Export,
+        Summarize,
+        Merge
     };
     Command command = Command::Help;
     std::filesystem::path model;
@@ -65,7 +67,9 @@ struct CliOptions
     int dpi = 96;
     std::string colormap = "viridis";
     std::string matrix;         ///< "", "csv" or "npy"
-    std::int64_t chunkRows = 0; ///< run: rows computed and written at a time; 0 = automatic
+    std::int64_t chunkRows = 0; ///< run, summarize: rows computed at a time; 0 = automatic
+    std::string by;             ///< summarize: "", "target", "prediction" or "correct"
+    std::vector<std::filesystem::path> parts; ///< merge: the SUMMARY.h5 parts
 };
 
 /// Parses argv (without the program name). Throws UsageError naming the offending argument.

@@ -1,5 +1,6 @@
 #include "app/cli/job.h"
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <iostream>
@@ -13,6 +14,24 @@ namespace attnlens::cli {
 namespace {
 
 volatile std::sig_atomic_t g_interrupted = 0;
+
+/// Without a fixed chunk size: the first chunk has this many rows, later chunks as many as keep
+/// a chunk's results near kChunkBytes. `run` writes a chunk while the next is computed, so only
+/// the last chunk's writing adds to its time: 64 MiB keeps that tail short (and two chunks in
+/// memory small) while every chunk still has many rows for the engine's threads.
+constexpr std::int64_t kFirstChunkRows = 16;
+constexpr double kChunkBytes = 64.0 * 1024 * 1024;
+constexpr std::int64_t kMaxChunkRows = 4096;
+
+double resultBytes(const RunResult &result)
+{
+    double bytes = 0;
+    for (const Tensor &t : result.outputs)
+        bytes += static_cast<double>(t.size()) * sizeof(float);
+    for (const AttentionScores &a : result.attention)
+        bytes += static_cast<double>(a.scores.size()) * sizeof(float);
+    return bytes;
+}
 
 extern "C" void onSigint(int)
 {
@@ -58,6 +77,40 @@ void Progress::update(std::int64_t done, std::int64_t total)
 std::shared_ptr<const Model> openModel(const CliOptions &options)
 {
     return Model::open(options.model, options.config);
+}
+
+void forEachChunk(const Job &job, std::int64_t chunkRows, Progress &progress,
+    const std::function<void(std::int64_t firstRow, RunResult &&chunk)> &consume)
+{
+    const auto total = static_cast<std::int64_t>(job.rows.size());
+    std::int64_t chunk = chunkRows > 0 ? chunkRows : kFirstChunkRows;
+    for (std::int64_t begin = 0; begin < total;) {
+        const std::int64_t end = std::min(total, begin + chunk);
+        std::vector<Tensor> slice;
+        if (begin > 0 || end < total)
+            for (const Tensor &input : job.inputs)
+                slice.push_back(input.slice(begin, end));
+        RunOptions runOptions;
+        runOptions.progress = [&](std::int64_t done, std::int64_t) {
+            progress.update(begin + done, total);
+            return !interrupted();
+        };
+        RunResult result;
+        try {
+            result = job.model->run(slice.empty() ? job.inputs : slice, runOptions);
+        } catch (const Cancelled &) {
+            throw Interrupted {};
+        }
+        if (interrupted())
+            throw Interrupted {};
+        if (chunkRows == 0 && begin == 0) {
+            const double perRow = std::max(1.0, resultBytes(result) / double(end - begin));
+            chunk = std::clamp<std::int64_t>(
+                static_cast<std::int64_t>(kChunkBytes / perRow), 1, kMaxChunkRows);
+        }
+        consume(begin, std::move(result));
+        begin = end;
+    }
 }
 
 Job openJob(const CliOptions &options)

@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -46,6 +47,14 @@ struct Job
     std::vector<std::int64_t> rows; ///< dataset row indices kept, ascending
     std::vector<Tensor> inputs;     ///< the model inputs of those rows, (rows.size(), ...)
 };
+
+/// Runs the model over the job's rows a chunk at a time and hands each chunk's result to
+/// `consume` with the index (into job.rows) of its first row. `chunkRows` > 0 fixes the chunk
+/// size; 0 sizes chunks to about 64 MiB of results after a first small one, so memory stays
+/// bounded however many rows there are while each chunk keeps the engine's threads busy.
+/// Reports on `progress`; throws Interrupted on Ctrl-C.
+void forEachChunk(const Job &job, std::int64_t chunkRows, Progress &progress,
+    const std::function<void(std::int64_t firstRow, RunResult &&chunk)> &consume);
 
 /// Opens the model (throws InputFileError / UnsupportedModelError).
 std::shared_ptr<const Model> openModel(const CliOptions &options);

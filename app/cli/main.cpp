@@ -89,6 +89,10 @@ int main(int argc, char **argv)
             return runRun(options);
         case CliOptions::Command::Export:
             return runExport(options);
+        case CliOptions::Command::Summarize:
+            return runSummarize(options);
+        case CliOptions::Command::Merge:
+            return runMerge(options);
         default:
             return Usage;
         }

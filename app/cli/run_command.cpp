@@ -1,4 +1,3 @@
-#include <algorithm>
 #include <iostream>
 
 #include "app/cli/chunk_writer.h"
@@ -7,28 +6,6 @@
 #include "app/cli/result_file.h"
 
 namespace attnlens::cli {
-
-namespace {
-
-/// Without --chunk-rows: the first chunk has this many rows, later chunks as many as keep a
-/// chunk's results near kChunkBytes. Writing overlaps the next chunk's computation, so only the
-/// last chunk's writing adds to the run's time: chunks of 64 MiB keep that tail short (and two
-/// chunks in memory small) while every chunk still has many rows for the engine's threads.
-constexpr std::int64_t kFirstChunkRows = 16;
-constexpr double kChunkBytes = 64.0 * 1024 * 1024;
-constexpr std::int64_t kMaxChunkRows = 4096;
-
-double resultBytes(const RunResult &result)
-{
-    double bytes = 0;
-    for (const Tensor &t : result.outputs)
-        bytes += static_cast<double>(t.size()) * sizeof(float);
-    for (const AttentionScores &a : result.attention)
-        bytes += static_cast<double>(a.scores.size()) * sizeof(float);
-    return bytes;
-}
-
-} // namespace
 
 int runRun(const CliOptions &options)
 {
@@ -48,35 +25,10 @@ int runRun(const CliOptions &options)
     ChunkWriter writer(resultFile);
 
     std::size_t attentionLayers = 0;
-    std::int64_t chunk = options.chunkRows > 0 ? options.chunkRows : kFirstChunkRows;
-    for (std::int64_t begin = 0; begin < total;) {
-        const std::int64_t end = std::min(total, begin + chunk);
-        std::vector<Tensor> slice;
-        if (begin > 0 || end < total)
-            for (const Tensor &input : job.inputs)
-                slice.push_back(input.slice(begin, end));
-        RunOptions runOptions;
-        runOptions.progress = [&](std::int64_t done, std::int64_t) {
-            progress.update(begin + done, total);
-            return !interrupted();
-        };
-        RunResult result;
-        try {
-            result = job.model->run(slice.empty() ? job.inputs : slice, runOptions);
-        } catch (const Cancelled &) {
-            throw Interrupted {};
-        }
-        if (interrupted())
-            throw Interrupted {};
+    forEachChunk(job, options.chunkRows, progress, [&](std::int64_t begin, RunResult &&result) {
         attentionLayers = result.attention.size();
-        if (options.chunkRows == 0 && begin == 0) {
-            const double perRow = std::max(1.0, resultBytes(result) / double(end - begin));
-            chunk = std::clamp<std::int64_t>(
-                static_cast<std::int64_t>(kChunkBytes / perRow), 1, kMaxChunkRows);
-        }
         writer.push(begin, std::move(result)); // written while the next chunk is computed
-        begin = end;
-    }
+    });
     writer.finish();
     resultFile.commit();
     std::cerr << "wrote " << options.out.string() << ": " << total << " rows, " << attentionLayers

@@ -81,11 +81,14 @@ void CallAccumulator::add(const float *scores)
             const double v = head[i];
             sum[i] += v;
             sumsq[i] += v * v;
-            m_scratchMean[static_cast<std::size_t>(i)] += head[i];
-            m_scratchMax[static_cast<std::size_t>(i)]
-                = std::max(m_scratchMax[static_cast<std::size_t>(i)], head[i]);
+            const auto j = static_cast<std::size_t>(i);
+            m_scratchMean[j] += head[i];
+            m_scratchMax[j] = std::max(m_scratchMax[j], head[i]);
         }
-        const MapStatistics s = mapStatistics(head, m_tq, m_tk);
+    }
+    const std::vector<std::int64_t> unmasked = unmaskedKeys(m_scratchMax.data(), m_tq, m_tk);
+    for (int h = 0; h < m_heads; ++h) {
+        const MapStatistics s = mapStatistics(scores + h * map, m_tq, m_tk, unmasked.data());
         m_statisticSums[static_cast<std::size_t>(0 * m_heads + h)] += s.entropy;
         m_statisticSums[static_cast<std::size_t>(1 * m_heads + h)] += s.maxWeight;
         m_statisticSums[static_cast<std::size_t>(2 * m_heads + h)] += s.firstWeight;

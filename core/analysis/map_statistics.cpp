@@ -2,31 +2,40 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace attnlens {
 
-double normalisedRowEntropy(const float *row, std::int64_t tk)
+double normalisedRowEntropy(const float *row, std::int64_t tk, std::int64_t unmasked)
 {
-    double entropy = 0.0;
-    std::int64_t unmasked = 0;
-    for (std::int64_t k = 0; k < tk; ++k) {
-        const double p = row[k];
-        if (p > 0.0) {
-            ++unmasked;
-            entropy -= p * std::log(p);
-        }
-    }
     if (unmasked <= 1)
         return 0.0;
+    double entropy = 0.0;
+    for (std::int64_t k = 0; k < tk; ++k) {
+        const double p = row[k];
+        if (p > 0.0)
+            entropy -= p * std::log(p);
+    }
     return entropy / std::log(static_cast<double>(unmasked));
 }
 
-MapStatistics mapStatistics(const float *map, std::int64_t tq, std::int64_t tk)
+std::vector<std::int64_t> unmaskedKeys(const float *headMax, std::int64_t tq, std::int64_t tk)
+{
+    std::vector<std::int64_t> counts(static_cast<std::size_t>(tq), 0);
+    for (std::int64_t q = 0; q < tq; ++q)
+        for (std::int64_t k = 0; k < tk; ++k)
+            if (headMax[q * tk + k] >= std::numeric_limits<float>::min())
+                ++counts[static_cast<std::size_t>(q)];
+    return counts;
+}
+
+MapStatistics mapStatistics(
+    const float *map, std::int64_t tq, std::int64_t tk, const std::int64_t *unmasked)
 {
     MapStatistics s;
     for (std::int64_t q = 0; q < tq; ++q) {
         const float *row = map + q * tk;
-        s.entropy += normalisedRowEntropy(row, tk);
+        s.entropy += normalisedRowEntropy(row, tk, unmasked[q]);
         s.maxWeight += *std::max_element(row, row + tk);
         s.firstWeight += row[0];
         s.lastWeight += row[tk - 1];

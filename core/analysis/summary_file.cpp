@@ -133,6 +133,7 @@ void writeSummary(const std::filesystem::path &file, const DatasetSummary &summa
     out.writeStrings("/", "call_kind", kinds);
     out.writeStrings("/", "groups", groups);
     out.writeString("/", "rollout", summary.rolloutRefusal());
+    out.writeInt64Attribute("/", "rows", summary.groups().front()->count());
     for (const GroupSummary *g : summary.groups()) {
         const std::string path = pathName(g->name());
         out.writeInt64(path + "/count", g->count());

@@ -22,7 +22,7 @@ struct SummaryProvenance
 ///   root attributes: model_file, model_sha256, data_files (list), by, attnlens_version, calls
 ///     (the attention call keys, model order), call_kind ("self"/"cross" per call), groups
 ///     (the group names, "all" first; a '/' in a name is written as '_' in its path),
-///     rollout (empty, or why the calls do not chain)
+///     rollout (empty, or why the calls do not chain), rows (int64: the samples summarised)
 ///   /<group>/count                                     int64 scalar, the group's samples
 ///   /<group>/attention/<key>/{mean,std}                float32 (heads, T_query, T_key)
 ///   /<group>/attention/<key>/{sum,sumsq}               float64, same shape (merge adds them)

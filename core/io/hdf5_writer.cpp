@@ -80,6 +80,19 @@ void Hdf5Writer::writeStrings(
         fail("attribute " + name);
 }
 
+void Hdf5Writer::writeInt64Attribute(
+    const std::string &object, const std::string &name, std::int64_t value)
+{
+    const Hdf5Quiet quiet;
+    const Hdf5Id space = check(H5Screate(H5S_SCALAR), H5Sclose, "dataspace");
+    const Hdf5Id attribute
+        = check(H5Acreate_by_name(m_file.get(), object.c_str(), name.c_str(), H5T_STD_I64LE,
+                    space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+            H5Aclose, "attribute " + name + " of " + object);
+    if (H5Awrite(attribute.get(), H5T_NATIVE_INT64, &value) < 0)
+        fail("attribute " + name);
+}
+
 void Hdf5Writer::writeDataset(const std::string &dataset, const Shape &shape, hid_t fileType,
     hid_t memType, const void *values)
 {

@@ -30,6 +30,9 @@ public:
     /// A 1-D variable-length UTF-8 string attribute.
     void writeStrings(
         const std::string &object, const std::string &name, const std::vector<std::string> &values);
+    /// An int64 scalar attribute.
+    void writeInt64Attribute(
+        const std::string &object, const std::string &name, std::int64_t value);
     /// Datasets: float32, float64 and a scalar int64.
     void writeFloats(const std::string &dataset, const Shape &shape, const float *values);
     void writeDoubles(const std::string &dataset, const Shape &shape, const double *values);

@@ -102,17 +102,27 @@ private slots:
     void rowEntropyIsNormalisedByTheUnmaskedKeys()
     {
         const float uniform[] = {0.25f, 0.25f, 0.25f, 0.25f};
-        QCOMPARE(normalisedRowEntropy(uniform, 4), 1.0);
+        QCOMPARE(normalisedRowEntropy(uniform, 4, 4), 1.0);
         const float one[] = {0.0f, 1.0f, 0.0f};
-        QCOMPARE(normalisedRowEntropy(one, 3), 0.0);
+        QCOMPARE(normalisedRowEntropy(one, 3, 3), 0.0);
         // Two unmasked keys of four, split evenly: uniform over what the row may see.
         const float half[] = {0.5f, 0.5f, 0.0f, 0.0f};
-        QVERIFY(std::fabs(normalisedRowEntropy(half, 4) - 1.0) < 1e-12);
+        QVERIFY(std::fabs(normalisedRowEntropy(half, 4, 2) - 1.0) < 1e-12);
         // 0.9 / 0.1 over 2 keys: -(0.9 ln 0.9 + 0.1 ln 0.1) / ln 2 = 0.4689955935892812.
         const float skew[] = {0.9f, 0.1f};
-        QVERIFY(std::fabs(normalisedRowEntropy(skew, 2) - 0.4689955935892812) < 1e-7);
+        QVERIFY(std::fabs(normalisedRowEntropy(skew, 2, 2) - 0.4689955935892812) < 1e-7);
         const float masked[] = {0.0f, 0.0f};
-        QCOMPARE(normalisedRowEntropy(masked, 2), 0.0);
+        QCOMPARE(normalisedRowEntropy(masked, 2, 0), 0.0);
+    }
+
+    /// A key is masked only when every head leaves it (below FLT_MIN): one sharp head that
+    /// underflows does not mask a key another head attends to.
+    void aKeyIsMaskedWhenEveryHeadLeavesIt()
+    {
+        // Max over two heads of a (2, 3) map: row 0 all keys seen; row 1 key 2 in no head, key 1
+        // only as a denormal (1e-45 < FLT_MIN).
+        const float headMax[] = {0.5f, 1e-3f, 0.2f, 0.6f, 1e-45f, 0.0f};
+        QCOMPARE(unmaskedKeys(headMax, 2, 3), (std::vector<std::int64_t> {3, 1}));
     }
 
     void demoGroupsMatchNumPy()

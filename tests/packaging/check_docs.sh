@@ -35,6 +35,8 @@ complete_words() {
 [ "$(complete_words "$cli" export m.keras --format p)" = "png pdf" ] \
     || fail "'--format p' does not offer png pdf"
 [ "$(complete_words "$cli" info m.keras --js)" = --json ] || fail "'info --js' is not --json"
+[ "$(complete_words "$cli" su)" = summarize ] || fail "'attnlens-cli su' is not summarize"
+[ "$(complete_words "$cli" summarize m.keras --by c)" = correct ] || fail "'--by c' is not correct"
 maps=$(complete_words "$cli" export m.keras --colormap vi)
 [ "$maps" = viridis ] || fail "'--colormap vi' gives '$maps', not viridis"
 

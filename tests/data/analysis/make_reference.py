@@ -9,7 +9,8 @@ Sources (all in tests/data, all Keras 3.15.1):
   keras/ts_encoder/expected.h5  two self-attention calls (8, 4, 48, 48): rollout
 
 Definitions (issue 13): population std; normalised row entropy H(row) / log(#unmasked keys),
-0 when fewer than 2 keys are unmasked (unmasked = weight > 0); mean row max; mean weight on the
+0 when fewer than 2 keys are unmasked (unmasked = at least FLT_MIN in some head of the sample,
+see core/analysis/map_statistics.h); mean row max; mean weight on the
 first / last key; received = column mean over queries of the group mean; rollout (Abnar &
 Zuidema 2020): per call A = mean over heads, 0.5 A + 0.5 I rows renormalised, R = A_L ... A_1,
 then the mean over the group's samples.
@@ -27,10 +28,14 @@ DATA = os.path.join(HERE, "..")
 ROOT = os.path.join(HERE, "..", "..", "..")
 
 
-def entropy(a):  # a: (..., tk) float64
+FLT_MIN = np.finfo(np.float32).tiny
+
+
+def entropy(a):  # a: (n, heads, tq, tk) float64 -> (n, heads, tq)
     p = np.where(a > 0, a, 1.0)
     h = -np.sum(np.where(a > 0, a * np.log(p), 0.0), axis=-1)
-    k = np.sum(a > 0, axis=-1)
+    # unmasked: at least FLT_MIN in some head of the sample (a mask is shared by the heads)
+    k = np.sum(a.max(axis=1, keepdims=True) >= FLT_MIN, axis=-1)
     return np.where(k > 1, h / np.log(np.maximum(k, 2)), 0.0)
 
 
