@@ -13,6 +13,7 @@ packages=(
     clang-format
     desktop-file-utils appstream groff-base
     parallel
+    clang libclang-rt-14-dev libomp-14-dev
 )
 
 missing=()
