@@ -5,6 +5,7 @@
 
 #include "core/errors.h"
 #include "core/io/hdf5_quiet.h"
+#include "core/io/hdf5_writer.h"
 
 namespace attnlens::cli {
 
@@ -76,8 +77,9 @@ ResultFileWriter::ResultFileWriter(std::filesystem::path path, const ResultFileH
     const std::filesystem::path directory = m_path.has_parent_path() ? m_path.parent_path() : ".";
     m_temporary = directory
         / ("." + m_path.filename().string() + "." + std::to_string(random() % 1000000) + ".part");
-    m_file = check(H5Fcreate(m_temporary.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT),
-        H5Fclose, m_path, "cannot create the file");
+    m_file = createHdf5File(m_temporary); // dense attributes: `rows` may exceed 64 KiB
+    if (!m_file.valid())
+        throw OutputError(writeError(m_path, "cannot create the file"));
     try {
         writeStringAttribute(m_file.get(), "model_file", header.modelFile, m_path);
         writeStringAttribute(m_file.get(), "model_sha256", header.modelSha256, m_path);

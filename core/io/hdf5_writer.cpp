@@ -8,6 +8,17 @@
 
 namespace attnlens {
 
+Hdf5Id createHdf5File(const std::filesystem::path &path)
+{
+    const Hdf5Id access(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
+    const Hdf5Id creation(H5Pcreate(H5P_FILE_CREATE), H5Pclose);
+    if (!access.valid() || !creation.valid()
+        || H5Pset_libver_bounds(access.get(), H5F_LIBVER_V18, H5F_LIBVER_LATEST) < 0
+        || H5Pset_attr_phase_change(creation.get(), 0, 0) < 0)
+        return {};
+    return Hdf5Id(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, creation.get(), access.get()), H5Fclose);
+}
+
 Hdf5Writer::Hdf5Writer(std::filesystem::path path)
     : m_path(std::move(path))
 {
@@ -16,8 +27,9 @@ Hdf5Writer::Hdf5Writer(std::filesystem::path path)
     const std::filesystem::path directory = m_path.has_parent_path() ? m_path.parent_path() : ".";
     m_temporary = directory
         / ("." + m_path.filename().string() + "." + std::to_string(random() % 1000000) + ".part");
-    m_file = check(H5Fcreate(m_temporary.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT),
-        H5Fclose, "cannot create the file");
+    m_file = createHdf5File(m_temporary);
+    if (!m_file.valid())
+        fail("cannot create the file");
 }
 
 Hdf5Writer::~Hdf5Writer()

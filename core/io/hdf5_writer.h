@@ -10,6 +10,13 @@
 
 namespace attnlens {
 
+/// Creates (truncates) an HDF5 file whose root group keeps its attributes in dense storage, so
+/// an attribute may be larger than the 64 KiB of HDF5's default compact storage (RESULT.h5's
+/// `rows` attribute holds 8 bytes per row: more than 8191 rows did not fit). Needs the HDF5 1.8
+/// file format, which every HDF5 and h5py of the last fifteen years reads. An invalid id on
+/// failure (H5Fcreate's convention).
+Hdf5Id createHdf5File(const std::filesystem::path &path);
+
 /// Writes a new HDF5 file safely: under a temporary name beside `path`, renamed over `path` by
 /// commit(); without commit() (an error, Ctrl-C) the temporary file is removed, so a half
 /// written file never carries the final name. Object paths are '/'-separated from the root;
