@@ -25,10 +25,11 @@ public:
     const std::string &rolloutRefusal() const { return m_rolloutRefusal; }
     std::int64_t rolloutLength() const;
 
-    /// Adds the samples of one chunk: `attention` as Model::run returns it (one entry per call,
-    /// each (N, heads, T_query, T_key)); `groupsOf[n]` names the groups sample n belongs to
-    /// besides "all" (e.g. {"target=M", "misclassified"}). Throws ShapeError when the
-    /// attention does not fit the calls or groupsOf has another N.
+    /// Adds the samples of one chunk (on the engine's threads when the chunk is large enough):
+    /// `attention` as Model::run returns it (one entry per call, each (N, heads, T_query, T_key));
+    /// `groupsOf[n]` names the groups sample n belongs to besides "all" (e.g. {"target=M",
+    /// "misclassified"}). Throws ShapeError when the attention does not fit the calls or groupsOf
+    /// has another N.
     void add(const std::vector<AttentionScores> &attention,
         const std::vector<std::vector<std::string>> &groupsOf);
     /// Adds a summary of other samples of the same model. Throws ShapeError otherwise.
@@ -40,6 +41,11 @@ public:
     GroupSummary &group(const std::string &name);
 
 private:
+    /// add() for samples [begin, end) of the chunk, on the calling thread.
+    void addRange(const std::vector<AttentionScores> &attention,
+        const std::vector<std::vector<std::string>> &groupsOf, std::int64_t begin,
+        std::int64_t end);
+
     std::vector<AttentionLayerInfo> m_calls;
     std::string m_rolloutRefusal;
     std::vector<Rollout> m_rollout;    ///< zero or one

@@ -4,19 +4,20 @@
 #include <cmath>
 #include <limits>
 
+#include <Eigen/Core>
+
 namespace attnlens {
 
 double normalisedRowEntropy(const float *row, std::int64_t tk, std::int64_t unmasked)
 {
     if (unmasked <= 1)
         return 0.0;
-    double entropy = 0.0;
-    for (std::int64_t k = 0; k < tk; ++k) {
-        const double p = row[k];
-        if (p > 0.0)
-            entropy -= p * std::log(p);
-    }
-    return entropy / std::log(static_cast<double>(unmasked));
+    // -sum p log p in float, vectorised (Eigen's log): its relative error (about 1e-7) is far
+    // below what the statistic is read at; a zero weight contributes 0 (0 log 0 = 0).
+    const Eigen::Map<const Eigen::ArrayXf> p(row, tk);
+    const float entropy
+        = -(p > 0.0f).select(p * p.max(std::numeric_limits<float>::min()).log(), 0.0f).sum();
+    return static_cast<double>(entropy) / std::log(static_cast<double>(unmasked));
 }
 
 std::vector<std::int64_t> unmaskedKeys(const float *headMax, std::int64_t tq, std::int64_t tk)
