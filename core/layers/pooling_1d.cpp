@@ -71,8 +71,10 @@ CallResult Pooling1D::call(const CallArgs &args, const CallContext &) const
         = m_channelsFirst ? Shape {n, channels, outSteps} : Shape {n, outSteps, channels};
     Tensor out = Tensor::uninitialized(outShape);
     // Element (b, t, c) of a sequence of `len` steps, in either layout.
+    // A copy, not the structured binding: C++20 (and clang 14) do not let a lambda capture one.
+    const std::int64_t width = channels;
     const auto at = [&](std::int64_t b, std::int64_t t, std::int64_t c, std::int64_t len) {
-        return m_channelsFirst ? (b * channels + c) * len + t : (b * len + t) * channels + c;
+        return m_channelsFirst ? (b * width + c) * len + t : (b * len + t) * width + c;
     };
     const float *in = x.data();
     float *o = out.data();
