@@ -39,6 +39,29 @@ nlohmann::json lengthJson(std::int64_t length)
     return length < 0 ? nlohmann::json(nullptr) : nlohmann::json(length);
 }
 
+std::string overName(WeightsOver over)
+{
+    switch (over) {
+    case WeightsOver::Features:
+        return "features";
+    case WeightsOver::Experts:
+        return "experts";
+    case WeightsOver::Modules:
+        break;
+    }
+    return "modules";
+}
+
+/// What the positions of a feature weight set are: "features (input 0)", "experts", ...
+std::string weightsPositions(const FeatureWeightsInfo &weights)
+{
+    if (weights.over != WeightsOver::Features)
+        return overName(weights.over);
+    const std::string noun = axisOriginNoun(weights.origin, true);
+    return noun.empty() ? std::string("features (positions not traced to an input)")
+                        : noun + " of input " + std::to_string(weights.origin.inputIndex);
+}
+
 nlohmann::json infoJson(const Model &model)
 {
     const ModelSummary &summary = model.summary();
@@ -69,6 +92,14 @@ nlohmann::json infoJson(const Model &model)
                 {{"kind", originName(layer.queryOrigin)}, {"input", layer.queryOrigin.inputIndex}}},
             {"key_origin",
                 {{"kind", originName(layer.keyOrigin)}, {"input", layer.keyOrigin.inputIndex}}}});
+    json["feature_weights"] = nlohmann::json::array();
+    for (const FeatureWeightsInfo &weights : model.featureWeightLayers())
+        json["feature_weights"].push_back(
+            {{"key", weights.key}, {"layer", weights.layerName}, {"class", weights.className},
+                {"call", weights.callIndex}, {"over", overName(weights.over)},
+                {"static", weights.isStatic}, {"count", lengthJson(weights.count)},
+                {"origin",
+                    {{"kind", originName(weights.origin)}, {"input", weights.origin.inputIndex}}}});
     json["warnings"] = model.warnings();
     return json;
 }
@@ -116,6 +147,13 @@ void printText(const Model &model, std::ostream &out)
             << " query_length=" << lengthText(layer.queryLength) << " ("
             << originName(layer.queryOrigin) << ") key_length=" << lengthText(layer.keyLength)
             << " (" << originName(layer.keyOrigin) << ")\n";
+    if (!model.featureWeightLayers().empty()) {
+        out << "\nFeature weights:\n";
+        for (const FeatureWeightsInfo &weights : model.featureWeightLayers())
+            out << "  " << weights.key << "  " << weights.className << "  "
+                << lengthText(weights.count) << " " << weightsPositions(weights)
+                << (weights.isStatic ? "  static" : "") << '\n';
+    }
     for (const std::string &warning : model.warnings())
         out << "warning: " << warning << '\n';
 }

@@ -30,6 +30,8 @@ double resultBytes(const RunResult &result)
         bytes += static_cast<double>(t.size()) * sizeof(float);
     for (const AttentionScores &a : result.attention)
         bytes += static_cast<double>(a.scores.size()) * sizeof(float);
+    for (const FeatureWeights &w : result.featureWeights)
+        bytes += static_cast<double>(w.weights.size()) * sizeof(float);
     return bytes;
 }
 

@@ -51,26 +51,51 @@ void writeRowsAttribute(
         throw OutputError(writeError(path, "attribute rows"));
 }
 
-/// A float32 dataset of `total` rows shaped like the rows of `first`.
+/// A float32 dataset of `total` rows shaped like the rows of `first` (total < 0: shaped like
+/// `first` itself). A name with '/' ("layer/attribute") creates the groups on its path.
 Hdf5Id createDataset(hid_t group, const std::string &name, const Tensor &first, std::int64_t total,
     const std::filesystem::path &path)
 {
     if (first.rank() == 0)
         throw OutputError(writeError(path, "dataset " + name + " has no batch axis"));
     std::vector<hsize_t> dims(first.shape().begin(), first.shape().end());
-    dims[0] = static_cast<hsize_t>(total);
+    if (total >= 0)
+        dims[0] = static_cast<hsize_t>(total);
     const Hdf5Id space = check(H5Screate_simple(int(dims.size()), dims.data(), nullptr), H5Sclose,
         path, "dataspace of " + name);
-    return check(H5Dcreate2(group, name.c_str(), H5T_IEEE_F32LE, space.get(), H5P_DEFAULT,
+    const Hdf5Id links = check(H5Pcreate(H5P_LINK_CREATE), H5Pclose, path, "property list");
+    H5Pset_create_intermediate_group(links.get(), 1);
+    return check(H5Dcreate2(group, name.c_str(), H5T_IEEE_F32LE, space.get(), links.get(),
                      H5P_DEFAULT, H5P_DEFAULT),
         H5Dclose, path, "dataset " + name);
 }
 
+/// A variable-length UTF-8 string array attribute.
+void writeStringsAttribute(hid_t object, const char *name, const std::vector<std::string> &values,
+    const std::filesystem::path &path)
+{
+    const Hdf5Id type = check(H5Tcopy(H5T_C_S1), H5Tclose, path, "string type");
+    H5Tset_size(type.get(), H5T_VARIABLE);
+    H5Tset_cset(type.get(), H5T_CSET_UTF8);
+    const hsize_t n = values.size();
+    const Hdf5Id space = check(H5Screate_simple(1, &n, nullptr), H5Sclose, path, "dataspace");
+    const Hdf5Id attribute
+        = check(H5Acreate2(object, name, type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
+            H5Aclose, path, name);
+    std::vector<const char *> pointers;
+    for (const std::string &value : values)
+        pointers.push_back(value.c_str());
+    if (!values.empty() && H5Awrite(attribute.get(), type.get(), pointers.data()) < 0)
+        throw OutputError(writeError(path, name));
+}
+
 } // namespace
 
-ResultFileWriter::ResultFileWriter(std::filesystem::path path, const ResultFileHeader &header)
+ResultFileWriter::ResultFileWriter(std::filesystem::path path, const ResultFileHeader &header,
+    std::vector<std::pair<std::string, std::vector<std::string>>> weightLabels)
     : m_path(std::move(path))
     , m_total(static_cast<std::int64_t>(header.rows.size()))
+    , m_weightLabels(std::move(weightLabels))
 {
     const Hdf5Quiet quiet; // and in every member below: HDF5's print setting is per thread
     std::random_device random;
@@ -101,6 +126,7 @@ ResultFileWriter::~ResultFileWriter()
     const Hdf5Quiet quiet;
     m_outputs.clear();
     m_attention.clear();
+    m_weights.clear();
     m_file.reset();
     std::error_code ignored;
     std::filesystem::remove(m_temporary, ignored);
@@ -160,6 +186,22 @@ void ResultFileWriter::write(std::int64_t firstRow, const RunResult &chunk)
         for (const AttentionScores &scores : chunk.attention)
             m_attention.emplace_back(scores.key,
                 createDataset(attention.get(), scores.key, scores.scores, m_total, m_path));
+        if (!chunk.featureWeights.empty()) {
+            const Hdf5Id weights = check(
+                H5Gcreate2(m_file.get(), "feature_weights", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                H5Gclose, m_path, "group feature_weights");
+            for (const FeatureWeights &set : chunk.featureWeights) {
+                const bool isStatic = set.weights.rank() == 1;
+                Hdf5Id dataset = createDataset(
+                    weights.get(), set.key, set.weights, isStatic ? -1 : m_total, m_path);
+                for (const auto &[key, labels] : m_weightLabels)
+                    if (key == set.key)
+                        writeStringsAttribute(dataset.get(), "labels", labels, m_path);
+                if (isStatic)
+                    writeRows(dataset.get(), "feature_weights/" + set.key, 0, set.weights);
+                m_weights.emplace_back(set.key, std::move(dataset));
+            }
+        }
     }
     if (chunk.outputs.size() != m_outputs.size() || chunk.attention.size() != m_attention.size())
         fail("a chunk of rows has other outputs than the first");
@@ -171,6 +213,16 @@ void ResultFileWriter::write(std::int64_t firstRow, const RunResult &chunk)
         writeRows(m_attention[a].second.get(), "attention/" + m_attention[a].first, firstRow,
             chunk.attention[a].scores);
     }
+    if (chunk.featureWeights.size() != m_weights.size())
+        fail("a chunk of rows has other feature weights than the first");
+    for (std::size_t w = 0; w < chunk.featureWeights.size(); ++w) {
+        const FeatureWeights &set = chunk.featureWeights[w];
+        if (set.key != m_weights[w].first)
+            fail("a chunk of rows has other feature weights than the first");
+        if (set.weights.rank() > 1) // static weights were written with the first chunk
+            writeRows(
+                m_weights[w].second.get(), "feature_weights/" + set.key, firstRow, set.weights);
+    }
 }
 
 void ResultFileWriter::commit()
@@ -180,6 +232,7 @@ void ResultFileWriter::commit()
         fail("flush");
     m_outputs.clear();
     m_attention.clear();
+    m_weights.clear();
     m_file.reset();
     std::error_code code;
     std::filesystem::rename(m_temporary, m_path, code);

@@ -25,6 +25,11 @@ struct ResultFileHeader
 /// Layout of RESULT.h5:
 ///   /outputs/<i>             float32 (N, ...)                   model output i
 ///   /attention/<layer key>   float32 (N, heads, T_query, T_key) scores, key as in `info`
+///                            (a key "layer/attribute" is a group "layer" holding "attribute")
+///   /feature_weights/<key>   float32 (N, count) weights over features, experts or modules, or
+///                            (count,) for static ones; key as in `info`; attributes "over"
+///                            ("features", "experts", "modules") and "labels" (one per position,
+///                            feature names where the data has them)
 ///   root attributes: model_file (name), model_sha256 (hex), attnlens_version,
 ///                    data_files (names, ';'-separated), rows (int64 [N]: the dataset row index
 ///                    of each written sample; rows with missing values are not written).
@@ -35,7 +40,9 @@ struct ResultFileHeader
 class ResultFileWriter
 {
 public:
-    ResultFileWriter(std::filesystem::path path, const ResultFileHeader &header);
+    /// `weightLabels[key]`: the position labels written with /feature_weights/<key>.
+    ResultFileWriter(std::filesystem::path path, const ResultFileHeader &header,
+        std::vector<std::pair<std::string, std::vector<std::string>>> weightLabels = {});
     ~ResultFileWriter();
     ResultFileWriter(const ResultFileWriter &) = delete;
     ResultFileWriter &operator=(const ResultFileWriter &) = delete;
@@ -57,6 +64,8 @@ private:
     Hdf5Id m_file;
     std::vector<Hdf5Id> m_outputs;
     std::vector<std::pair<std::string, Hdf5Id>> m_attention;
+    std::vector<std::pair<std::string, Hdf5Id>> m_weights; ///< static ones: written once
+    std::vector<std::pair<std::string, std::vector<std::string>>> m_weightLabels;
     bool m_created = false; ///< datasets exist (after the first chunk)
     bool m_committed = false;
 };

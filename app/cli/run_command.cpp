@@ -4,6 +4,7 @@
 #include "app/cli/commands.h"
 #include "app/cli/job.h"
 #include "app/cli/result_file.h"
+#include "core/data/axis_labels.h"
 
 namespace attnlens::cli {
 
@@ -19,7 +20,10 @@ int runRun(const CliOptions &options)
     for (const auto &file : options.data)
         header.dataFiles += (header.dataFiles.empty() ? "" : ";") + file.filename().string();
     header.rows = job.rows;
-    ResultFileWriter resultFile(options.out, header);
+    std::vector<std::pair<std::string, std::vector<std::string>>> weightLabels;
+    for (const FeatureWeightsInfo &weights : job.model->featureWeightLayers())
+        weightLabels.emplace_back(weights.key, featureWeightLabels(weights, job.dataset));
+    ResultFileWriter resultFile(options.out, header, std::move(weightLabels));
     // Declared after `resultFile`: destroyed first, so the thread has stopped before the temporary
     // file is removed (an error, Ctrl-C).
     ChunkWriter writer(resultFile);
@@ -32,7 +36,10 @@ int runRun(const CliOptions &options)
     writer.finish();
     resultFile.commit();
     std::cerr << "wrote " << options.out.string() << ": " << total << " rows, " << attentionLayers
-              << " attention layer(s)\n";
+              << " attention layer(s)";
+    if (!job.model->featureWeightLayers().empty())
+        std::cerr << ", " << job.model->featureWeightLayers().size() << " feature weight set(s)";
+    std::cerr << "\n";
     return 0;
 }
 

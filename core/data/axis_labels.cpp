@@ -1,5 +1,7 @@
 #include "core/data/axis_labels.h"
 
+#include <algorithm>
+
 #include "core/data/text_util.h"
 #include "core/errors.h"
 #include "core/io/mapped_file.h"
@@ -31,6 +33,7 @@ std::int64_t datasetLength(const AxisOrigin &origin, const Dataset &dataset)
     case AxisOrigin::Kind::Tokens:
         return t.dim(1);
     case AxisOrigin::Kind::Unknown:
+    case AxisOrigin::Kind::LatentChannels:
         break;
     }
     return -1;
@@ -89,6 +92,7 @@ std::vector<std::string> labelsFor(const AxisOrigin &origin, std::int64_t length
         return out;
     }
     case AxisOrigin::Kind::Unknown:
+    case AxisOrigin::Kind::LatentChannels:
         break;
     }
     return numbered(length);
@@ -173,10 +177,34 @@ std::string axisOriginNoun(const AxisOrigin &origin, bool plural)
     case AxisOrigin::Kind::Tokens:
         noun = "token";
         break;
+    case AxisOrigin::Kind::LatentChannels:
+        noun = "latent channel";
+        break;
     case AxisOrigin::Kind::Unknown:
         return std::string();
     }
     return plural ? std::string(noun) + "s" : std::string(noun);
+}
+
+std::vector<std::string> featureWeightLabels(
+    const FeatureWeightsInfo &weights, const Dataset &dataset)
+{
+    const std::int64_t count = std::max<std::int64_t>(weights.count, 0);
+    const char *noun = nullptr;
+    switch (weights.over) {
+    case WeightsOver::Features:
+        return labelsFor(weights.origin, count, dataset, LabelOptions(), {});
+    case WeightsOver::Experts:
+        noun = "expert ";
+        break;
+    case WeightsOver::Modules:
+        noun = "module ";
+        break;
+    }
+    std::vector<std::string> out;
+    for (std::int64_t i = 0; i < count; ++i)
+        out.push_back(noun + std::to_string(i));
+    return out;
 }
 
 } // namespace attnlens

@@ -45,8 +45,15 @@ struct AxisLabels
 AxisLabels axisLabels(
     const AttentionLayerInfo &layer, const Dataset &dataset, const LabelOptions &options = {});
 
+/// One label per position of a layer's feature weights (FeatureWeightsInfo), for a bar chart:
+/// over the input's features, the feature names of the input they trace to (as axisLabels
+/// gives a Features axis), else "0".."F-1"; experts "expert 0".., modules "module 0"...
+/// `dataset` may be empty. Never throws for a missing dataset.
+std::vector<std::string> featureWeightLabels(
+    const FeatureWeightsInfo &weights, const Dataset &dataset);
+
 /// What the positions of an axis traced to `origin` are, as a noun for titles and listings:
-/// "feature", "time step" or "token" ("features", "time steps", "tokens" when `plural`); empty
+/// "feature", "time step", "token" or "latent channel" (plural with `plural`); empty
 /// for an axis of unknown origin.
 std::string axisOriginNoun(const AxisOrigin &origin, bool plural = false);
 

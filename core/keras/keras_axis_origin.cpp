@@ -132,4 +132,19 @@ AxisOrigin traceAxisOrigin(
     }
 }
 
+AxisOrigin traceFeatureColumns(
+    const Graph &graph, const ValueRef &ref, const std::vector<Shape> &inputShapes)
+{
+    try {
+        const Trace t = Tracer(graph, inputShapes).trace(ref, 0);
+        if (!t.columns)
+            return {};
+        AxisOrigin origin = t.origin;
+        origin.kind = AxisOrigin::Kind::Features;
+        return origin;
+    } catch (...) {
+        return {};
+    }
+}
+
 } // namespace attnlens

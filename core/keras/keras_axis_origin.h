@@ -13,4 +13,11 @@ namespace attnlens {
 AxisOrigin traceAxisOrigin(
     const Graph &graph, const ValueRef &ref, const std::vector<Shape> &inputShapes);
 
+/// Features (with the input's index) when the last-axis columns of `ref`, a rank-2 tensor, are
+/// the feature columns of a rank-2 model input, passed on by element-wise layers only (a
+/// column-weighting layer such as ColumnAttention weighs the input's features); else Unknown.
+/// Never throws.
+AxisOrigin traceFeatureColumns(
+    const Graph &graph, const ValueRef &ref, const std::vector<Shape> &inputShapes);
+
 } // namespace attnlens

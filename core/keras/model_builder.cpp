@@ -90,6 +90,8 @@ public:
     {
         KerasFile source = openKerasFile(m_path, m_configPath);
         m_kerasVersion = source.kerasVersion;
+        m_weightOrder = source.layout == WeightReader::Layout::Legacy ? WeightOrder::TrainableFirst
+                                                                      : WeightOrder::PerSublayer;
         m_spec = parseModelConfig(source.config, source.configSource);
         WeightReader reader(*source.weights, source.layout, source.legacyRoot);
         reader.bind(m_spec);
@@ -127,6 +129,7 @@ private:
             config.config = spec.config;
             config.kerasVersion = m_kerasVersion;
             config.file = m_file;
+            config.weightOrder = m_weightOrder;
             bool found = false;
             try {
                 found = reader.read(spec, config.weights, config.weightNames);
@@ -225,8 +228,8 @@ private:
                 continue;
             }
             const int layerIndex = m_layerOfSpec.at(i);
-            const bool attention
-                = m_layers[static_cast<std::size_t>(layerIndex)]->attention() != nullptr;
+            const Layer &built = *m_layers[static_cast<std::size_t>(layerIndex)];
+            const bool attention = built.attention() != nullptr || !built.attentionParts().empty();
             int call = 0;
             for (const NodeSpec &nodeSpec : spec.nodes) {
                 GraphNode node;
@@ -416,9 +419,16 @@ private:
             throw *firstError;
         }
         std::vector<std::vector<Shape>> shapes = first.shapes;
-        std::map<int, Shape> scoreShapes;
+        // Score shapes by (node, part); part -1 is the layer's own map.
+        std::map<std::pair<int, int>, Shape> scoreShapes;
         for (const auto &[node, scores] : first.attention)
-            scoreShapes[node] = scores.shape();
+            scoreShapes[{node, -1}] = scores.shape();
+        for (const auto &[node, maps] : first.partAttention)
+            for (std::size_t k = 0; k < maps.size(); ++k)
+                scoreShapes[{node, static_cast<int>(k)}] = maps[k].shape();
+        for (const auto &[node, sets] : first.featureWeights)
+            for (std::size_t k = 0; k < sets.size(); ++k)
+                m_weightShapes[{node, static_cast<int>(k)}] = sets[k].shape();
         if (anyFree) {
             try {
                 const Graph::Pass second
@@ -428,7 +438,10 @@ private:
                          ++o)
                         markFree(shapes[n][o], second.shapes[n][o]);
                 for (const auto &[node, scores] : second.attention)
-                    markFree(scoreShapes[node], scores.shape());
+                    markFree(scoreShapes[{node, -1}], scores.shape());
+                for (const auto &[node, maps] : second.partAttention)
+                    for (std::size_t k = 0; k < maps.size(); ++k)
+                        markFree(scoreShapes[{node, static_cast<int>(k)}], maps[k].shape());
             } catch (const Error &) {
                 // Some layer insists on the first size (a Reshape to a fixed length): keep the
                 // shapes of the first pass.
@@ -438,6 +451,9 @@ private:
         std::int64_t attentionBytes = 0;
         for (const auto &[node, scores] : first.attention)
             attentionBytes += scores.size() * 4;
+        for (const auto &[node, maps] : first.partAttention)
+            for (const Tensor &scores : maps)
+                attentionBytes += scores.size() * 4;
         m_impl.dryRunBytesPerSample = first.peakBytes + attentionBytes;
         for (auto &nodeShapes : shapes)
             for (Shape &s : nodeShapes)
@@ -455,7 +471,8 @@ private:
                 a[d] = -1;
     }
 
-    void fillInfo(const std::vector<std::vector<Shape>> &shapes, std::map<int, Shape> &scoreShapes)
+    void fillInfo(const std::vector<std::vector<Shape>> &shapes,
+        std::map<std::pair<int, int>, Shape> &scoreShapes)
     {
         const Graph &graph = *m_impl.graph;
         std::map<std::string, int> firstNodeOf;
@@ -478,7 +495,7 @@ private:
             if (!spec.isInput) {
                 const Layer &layer = graph.layer(m_layerOfSpec.at(i));
                 info.parameters = layer.parameterCount();
-                info.isAttention = layer.attention() != nullptr;
+                info.isAttention = layer.attention() != nullptr || !layer.attentionParts().empty();
                 info.activation = activationName(spec, layer, m_kerasVersion);
                 parameters += info.parameters;
             }
@@ -503,38 +520,140 @@ private:
             inputShapes.push_back(input.shape);
         for (std::size_t n = 0; n < graph.nodes().size(); ++n) {
             const GraphNode &node = graph.nodes()[n];
+            if (!node.isInput())
+                addFeatureWeights(static_cast<int>(n), shapes, inputShapes);
             if (node.attentionKey.empty())
                 continue;
-            const AttentionSpec *spec = graph.layer(node.layer).attention();
-            AttentionLayerInfo info;
-            info.key = node.attentionKey;
+            const Layer &layer = graph.layer(node.layer);
+            if (const AttentionSpec *spec = layer.attention()) {
+                AttentionLayerInfo info = attentionInfo(node, *spec, scoreShapes[{int(n), -1}]);
+                const auto query = node.tensorArgs.find("query");
+                if (query != node.tensorArgs.end() && !query->second.empty())
+                    info.queryOrigin = traceAxisOrigin(graph, query->second.front(), inputShapes);
+                auto key = node.tensorArgs.find("key");
+                if (key == node.tensorArgs.end())
+                    key = node.tensorArgs.find("value");
+                if (key != node.tensorArgs.end() && !key->second.empty())
+                    info.keyOrigin = traceAxisOrigin(graph, key->second.front(), inputShapes);
+                if (query != node.tensorArgs.end() && !query->second.empty()
+                    && key != node.tensorArgs.end() && !key->second.empty()) {
+                    const ValueRef &q = query->second.front();
+                    const ValueRef &k = key->second.front();
+                    info.selfAttention = q.node == k.node && q.output == k.output;
+                }
+                m_impl.attention.push_back(info);
+                m_impl.attentionNodes.push_back(static_cast<int>(n));
+                m_impl.attentionParts.push_back(-1);
+            }
+            const std::vector<AttentionPart> parts = layer.attentionParts();
+            for (std::size_t k = 0; k < parts.size(); ++k) {
+                const AttentionPart &part = parts[k];
+                AttentionLayerInfo info
+                    = attentionInfo(node, part.spec, scoreShapes[{int(n), static_cast<int>(k)}]);
+                if (!part.attribute.empty())
+                    info.key += "/" + part.attribute;
+                info.attribute = part.attribute;
+                info.queryOrigin = originOf(node, part.query, shapes, inputShapes);
+                info.keyOrigin = originOf(node, part.key, shapes, inputShapes);
+                m_impl.attention.push_back(info);
+                m_impl.attentionNodes.push_back(static_cast<int>(n));
+                m_impl.attentionParts.push_back(static_cast<int>(k));
+            }
+        }
+    }
+
+    static AttentionLayerInfo attentionInfo(
+        const GraphNode &node, const AttentionSpec &spec, const Shape &scores)
+    {
+        AttentionLayerInfo info;
+        info.key = node.attentionKey;
+        info.layerName = node.layerName;
+        info.className = node.className;
+        info.callIndex = node.callIndex;
+        info.heads = spec.heads;
+        info.keyDim = spec.keyDim;
+        info.valueDim = spec.valueDim;
+        if (scores.size() >= 4) {
+            info.queryLength = scores[scores.size() - 2];
+            info.keyLength = scores[scores.size() - 1];
+        }
+        return info;
+    }
+
+    /// The tensor a PositionSource names among the call's arguments, or node -1.
+    ValueRef sourceTensor(const GraphNode &node, const PositionSource &source) const
+    {
+        const Graph &graph = *m_impl.graph;
+        auto it = node.tensorArgs.end();
+        if (source.argument.empty()) {
+            for (const std::string &name : graph.layer(node.layer).callSignature())
+                if ((it = node.tensorArgs.find(name)) != node.tensorArgs.end())
+                    break;
+        } else {
+            it = node.tensorArgs.find(source.argument);
+        }
+        if (it == node.tensorArgs.end() || source.index < 0
+            || static_cast<std::size_t>(source.index) >= it->second.size())
+            return {};
+        return it->second[static_cast<std::size_t>(source.index)];
+    }
+
+    /// What the positions a layer names by `source` stand for, traced to the model's inputs.
+    /// Columns of a tensor of rank 3 and more are its positions (axis 1) instead, as a
+    /// VariableSelection fed (N, F, D) weighs its F positions.
+    AxisOrigin originOf(const GraphNode &node, const PositionSource &source,
+        const std::vector<std::vector<Shape>> &shapes, const std::vector<Shape> &inputShapes) const
+    {
+        const Graph &graph = *m_impl.graph;
+        switch (source.kind) {
+        case PositionSource::Kind::Latent: {
+            AxisOrigin latent;
+            latent.kind = AxisOrigin::Kind::LatentChannels;
+            return latent;
+        }
+        case PositionSource::Kind::Own:
+            return {};
+        case PositionSource::Kind::Positions:
+        case PositionSource::Kind::Columns:
+            break;
+        }
+        const ValueRef ref = sourceTensor(node, source);
+        if (ref.node < 0)
+            return {};
+        bool columns = source.kind == PositionSource::Kind::Columns;
+        const auto &produced = shapes[static_cast<std::size_t>(ref.node)];
+        if (columns && static_cast<std::size_t>(ref.output) < produced.size()
+            && produced[static_cast<std::size_t>(ref.output)].size() >= 3)
+            columns = false;
+        return columns ? traceFeatureColumns(graph, ref, inputShapes)
+                       : traceAxisOrigin(graph, ref, inputShapes);
+    }
+
+    void addFeatureWeights(
+        int n, const std::vector<std::vector<Shape>> &shapes, const std::vector<Shape> &inputShapes)
+    {
+        const GraphNode &node = m_impl.graph->nodes()[static_cast<std::size_t>(n)];
+        const std::vector<FeatureWeightsPart> parts
+            = m_impl.graph->layer(node.layer).featureWeights();
+        for (std::size_t k = 0; k < parts.size(); ++k) {
+            FeatureWeightsInfo info;
+            info.key = node.callIndex == 0 ? node.layerName
+                                           : node.layerName + "@" + std::to_string(node.callIndex);
+            if (!parts[k].attribute.empty())
+                info.key += "/" + parts[k].attribute;
             info.layerName = node.layerName;
             info.className = node.className;
             info.callIndex = node.callIndex;
-            info.heads = spec->heads;
-            info.keyDim = spec->keyDim;
-            info.valueDim = spec->valueDim;
-            const Shape &scores = scoreShapes[static_cast<int>(n)];
-            if (scores.size() >= 4) {
-                info.queryLength = scores[scores.size() - 2];
-                info.keyLength = scores[scores.size() - 1];
-            }
-            const auto query = node.tensorArgs.find("query");
-            if (query != node.tensorArgs.end() && !query->second.empty())
-                info.queryOrigin = traceAxisOrigin(graph, query->second.front(), inputShapes);
-            auto key = node.tensorArgs.find("key");
-            if (key == node.tensorArgs.end())
-                key = node.tensorArgs.find("value");
-            if (key != node.tensorArgs.end() && !key->second.empty())
-                info.keyOrigin = traceAxisOrigin(graph, key->second.front(), inputShapes);
-            if (query != node.tensorArgs.end() && !query->second.empty()
-                && key != node.tensorArgs.end() && !key->second.empty()) {
-                const ValueRef &q = query->second.front();
-                const ValueRef &k = key->second.front();
-                info.selfAttention = q.node == k.node && q.output == k.output;
-            }
-            m_impl.attention.push_back(info);
-            m_impl.attentionNodes.push_back(static_cast<int>(n));
+            info.over = parts[k].over;
+            info.isStatic = parts[k].isStatic;
+            if (const auto it = m_weightShapes.find({n, static_cast<int>(k)});
+                it != m_weightShapes.end() && it->second.size() == 2)
+                info.count = it->second[1];
+            if (info.over == WeightsOver::Features)
+                info.origin = originOf(node, parts[k].source, shapes, inputShapes);
+            m_impl.featureWeights.push_back(info);
+            m_impl.featureWeightNodes.push_back(n);
+            m_impl.featureWeightParts.push_back(static_cast<int>(k));
         }
     }
 
@@ -543,6 +662,9 @@ private:
     std::string m_file;
     Model::Impl &m_impl;
     std::string m_kerasVersion;
+    WeightOrder m_weightOrder = WeightOrder::PerSublayer;
+    /// Feature weight shapes of the dry run by (node, index in CallResult::featureWeights).
+    std::map<std::pair<int, int>, Shape> m_weightShapes;
     ModelSpec m_spec;
     std::vector<std::unique_ptr<Layer>> m_layers;
     std::map<std::size_t, int> m_layerOfSpec; ///< spec index -> layer index

@@ -232,6 +232,10 @@ void WeightReader::collectKeras3(const std::string &path, const std::string &cla
     // Composite classes nest their sublayers in the order the registry gives.
     if (const std::vector<Sublayer> *sublayers = sublayersOf(className)) {
         for (const Sublayer &child : *sublayers) {
+            if (child.list) {
+                collectList(path, child, weights, names, depth);
+                continue;
+            }
             for (const std::string &name : child.attributes) {
                 const std::string sub = childPath(path, name);
                 if (sub.empty())
@@ -263,6 +267,27 @@ void WeightReader::collectKeras3(const std::string &path, const std::string &cla
     std::sort(children.begin(), children.end(), kerasAttributeLess);
     for (const std::string &child : children)
         collectKeras3(path + "/" + child, {}, nlohmann::json::object(), weights, names, depth + 1);
+}
+
+void WeightReader::collectList(const std::string &path, const Sublayer &list,
+    std::vector<Tensor> &weights, std::vector<std::string> &names, int depth) const
+{
+    for (const std::string &attribute : list.attributes) {
+        const std::string group = childPath(path, attribute);
+        if (group.empty())
+            continue;
+        // Keras 3 names list entries by class and a counter per list: dense, dense_1, ...
+        const std::string base = kerasSnakeCase(list.className);
+        for (int k = 0;; ++k) {
+            const std::string entry
+                = childPath(group, k == 0 ? base : base + "_" + std::to_string(k));
+            if (entry.empty())
+                break;
+            collectKeras3(
+                entry, list.className, nlohmann::json::object(), weights, names, depth + 1);
+        }
+        return;
+    }
 }
 
 bool WeightReader::read(

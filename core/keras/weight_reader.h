@@ -6,6 +6,7 @@
 
 #include "core/io/hdf5_file.h"
 #include "core/keras/keras_config.h"
+#include "core/layers/registry.h"
 #include "core/tensor/tensor.h"
 
 namespace attnlens {
@@ -53,6 +54,9 @@ private:
     void collectKeras3(const std::string &path, const std::string &className,
         const nlohmann::json &config, std::vector<Tensor> &weights, std::vector<std::string> &names,
         int depth) const;
+    /// Appends the weights of every entry of a list attribute (Sublayer::list), in order.
+    void collectList(const std::string &path, const Sublayer &list, std::vector<Tensor> &weights,
+        std::vector<std::string> &names, int depth) const;
     std::string childPath(const std::string &parent, const std::string &child) const;
     void bindKeras3(const ModelSpec &model, const std::string &prefix,
         const std::vector<std::pair<std::string, std::string>> &groups, int depth);

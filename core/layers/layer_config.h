@@ -10,6 +10,18 @@
 
 namespace attnlens {
 
+/// How the weights of a layer with sublayers are ordered in LayerConfig::weights.
+enum class WeightOrder
+{
+    /// Keras 3 `.keras` / `.weights.h5`: the layer's own variables, then each sublayer's
+    /// (trainable then non-trainable) in turn.
+    PerSublayer,
+    /// Legacy `.h5`: `layer.trainable_weights + layer.non_trainable_weights`, each walking the
+    /// layer's own variables then its sublayers, so every sublayer's non-trainable variables
+    /// (BatchNormalization's moving statistics) come after all trainable ones.
+    TrainableFirst,
+};
+
 /// Everything the loader knows about one Keras layer, handed to its factory (the registry's
 /// `fromKeras` functions). This is the loader side of a layer: the runtime Layer it builds knows
 /// no Keras JSON.
@@ -27,6 +39,7 @@ struct LayerConfig
     /// kernel, bias; Bidirectional: forward weights then backward weights).
     std::vector<Tensor> weights;
     std::vector<std::string> weightNames; ///< where the file names them, for messages; may be empty
+    WeightOrder weightOrder = WeightOrder::PerSublayer;
     /// False when the weights file has no entry at all for the layer (a layer that needs weights
     /// then says the weights and the architecture do not belong together).
     bool weightsInFile = true;

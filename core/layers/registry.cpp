@@ -5,24 +5,35 @@
 
 #include "core/errors.h"
 #include "core/layers/activation_layer.h"
+#include "core/layers/advanced_numerical_embedding.h"
 #include "core/layers/batch_normalization.h"
 #include "core/layers/bidirectional.h"
+#include "core/layers/column_attention.h"
 #include "core/layers/concatenate_layer.h"
 #include "core/layers/conv1d.h"
 #include "core/layers/dense.h"
+#include "core/layers/differentiable_tabular_preprocessor.h"
+#include "core/layers/distribution_transform_layer.h"
 #include "core/layers/einsum_dense.h"
 #include "core/layers/embedding.h"
 #include "core/layers/flatten_layer.h"
+#include "core/layers/gated_feature_fusion.h"
+#include "core/layers/gated_linear_unit.h"
+#include "core/layers/gated_residual_network.h"
 #include "core/layers/get_item.h"
 #include "core/layers/global_pooling_1d.h"
 #include "core/layers/gru.h"
 #include "core/layers/identity_layer.h"
 #include "core/layers/interpretable_multi_head_attention.h"
+#include "core/layers/kerasfactory_identity.h"
+#include "core/layers/kerasfactory_refusal.h"
 #include "core/layers/layer_normalization.h"
 #include "core/layers/lstm.h"
 #include "core/layers/masking.h"
 #include "core/layers/merge_layer.h"
 #include "core/layers/multi_head_attention.h"
+#include "core/layers/multi_head_graph_feature_preprocessor.h"
+#include "core/layers/multi_resolution_tabular_attention.h"
 #include "core/layers/normalization_layer.h"
 #include "core/layers/numpy_operation.h"
 #include "core/layers/padding_1d.h"
@@ -35,8 +46,14 @@
 #include "core/layers/reshape_layer.h"
 #include "core/layers/simple_rnn.h"
 #include "core/layers/softmax_layer.h"
+#include "core/layers/sparse_attention_weighting.h"
+#include "core/layers/stochastic_depth.h"
+#include "core/layers/tabular_attention.h"
+#include "core/layers/tabular_mo_e_layer.h"
 #include "core/layers/tf_op_lambda.h"
+#include "core/layers/transformer_block.h"
 #include "core/layers/up_sampling_1d.h"
+#include "core/layers/variable_selection.h"
 
 namespace attnlens {
 
@@ -48,15 +65,18 @@ using Factory = std::unique_ptr<Layer> (*)(const LayerConfig &);
 /// (Layer::positions(), Layer::attention(), its call signature) is answered by the layer.
 struct Row
 {
-    Row(Factory factory, std::vector<Sublayer> parts = {})
+    Row(Factory factory, std::vector<Sublayer> parts = {}, bool refusedClass = false)
         : create(factory)
         , sublayers(std::move(parts))
+        , refused(refusedClass)
     {
     }
 
     Factory create = nullptr;
     /// Composite classes: their sublayers in Keras's legacy weight order (empty for the rest).
     std::vector<Sublayer> sublayers;
+    /// A class recognised only to be refused with its reason (not listed as supported).
+    bool refused = false;
 };
 using Table = std::map<std::string, Row, std::less<>>;
 
@@ -65,6 +85,18 @@ using Table = std::map<std::string, Row, std::less<>>;
 Sublayer child(std::vector<std::string> attributes, std::string className)
 {
     return {std::move(attributes), std::move(className), {}};
+}
+
+/// A Python list attribute of layers of one class (KerasFactory's `experts`, `feature_grns`).
+Sublayer listOf(std::string attribute, std::string className)
+{
+    return {{std::move(attribute)}, std::move(className), {}, true};
+}
+
+/// A KerasFactory class refused with its reason (KerasFactoryRefusal).
+Row refusal()
+{
+    return Row(&KerasFactoryRefusal::fromKeras, {}, true);
 }
 
 /// A wrapped layer whose class the config names under `configKey` (Bidirectional).
@@ -172,6 +204,81 @@ const Table &table()
         {"ExpandDims", {&NumpyOperation::fromKeras}},
         {"Squeeze", {&NumpyOperation::fromKeras}},
         {"Stack", {&NumpyOperation::fromKeras}},
+
+        // --- KerasFactory (kerasfactory.layers>X and the older kmr.layers>X; the factories
+        // refuse a class of the same name registered by another package). Sublayers in the
+        // order the Python code assigns them, which is also the legacy weight order. ---
+        {"GatedLinearUnit",
+            {&GatedLinearUnit::fromKeras,
+                {child({"linear"}, "Dense"), child({"sigmoid"}, "Dense")}}},
+        {"GatedResidualNetwork",
+            {&GatedResidualNetwork::fromKeras,
+                {child({"elu_dense"}, "Dense"), child({"linear_dense"}, "Dense"),
+                    child({"gated_linear_unit"}, "GatedLinearUnit"), child({"project"}, "Dense"),
+                    child({"layer_norm"}, "LayerNormalization")}}},
+        {"VariableSelection",
+            {&VariableSelection::fromKeras,
+                {listOf("feature_grns", "GatedResidualNetwork"),
+                    child({"grn_var"}, "GatedResidualNetwork")}}},
+        {"TransformerBlock",
+            {&TransformerBlock::fromKeras,
+                {child({"multihead_attention"}, "MultiHeadAttention"),
+                    child({"layer_norm1"}, "LayerNormalization"), child({"ff1"}, "Dense"),
+                    child({"ff2"}, "Dense"), child({"layer_norm2"}, "LayerNormalization")}}},
+        {"TabularAttention",
+            {&TabularAttention::fromKeras,
+                {child({"input_projection"}, "Dense"),
+                    child({"feature_attention"}, "MultiHeadAttention"),
+                    child({"sample_attention"}, "MultiHeadAttention"),
+                    child({"ffn_dense1"}, "Dense"), child({"ffn_dense2"}, "Dense"),
+                    child({"feature_layernorm"}, "LayerNormalization"),
+                    child({"feature_layernorm2"}, "LayerNormalization"),
+                    child({"sample_layernorm"}, "LayerNormalization"),
+                    child({"sample_layernorm2"}, "LayerNormalization")}}},
+        {"MultiResolutionTabularAttention",
+            {&MultiResolutionTabularAttention::fromKeras,
+                {child({"num_projection"}, "Dense"), child({"cat_projection"}, "Dense"),
+                    child({"num_attention"}, "MultiHeadAttention"),
+                    child({"cat_attention"}, "MultiHeadAttention"),
+                    child({"num_cat_attention"}, "MultiHeadAttention"),
+                    child({"cat_num_attention"}, "MultiHeadAttention"),
+                    child({"ffn_dense1"}, "Dense"), child({"ffn_dense2"}, "Dense"),
+                    child({"num_layernorm1"}, "LayerNormalization"),
+                    child({"num_layernorm2"}, "LayerNormalization"),
+                    child({"cross_num_layernorm"}, "LayerNormalization"),
+                    child({"cat_layernorm1"}, "LayerNormalization"),
+                    child({"cat_layernorm2"}, "LayerNormalization"),
+                    child({"cross_cat_layernorm"}, "LayerNormalization")}}},
+        {"GatedFeatureFusion", {&GatedFeatureFusion::fromKeras, {child({"fusion_gate"}, "Dense")}}},
+        {"DifferentiableTabularPreprocessor", {&DifferentiableTabularPreprocessor::fromKeras}},
+        {"AdvancedNumericalEmbedding",
+            {&AdvancedNumericalEmbedding::fromKeras,
+                {child({"hidden_layer"}, "Dense"), child({"output_layer"}, "Dense"),
+                    child({"batch_norm"}, "BatchNormalization"), child({"residual_proj"}, "Dense"),
+                    listOf("bin_embeddings", "Embedding")}}},
+        {"ColumnAttention",
+            {&ColumnAttention::fromKeras,
+                {child({"attention_net/layers/dense"}, "Dense"),
+                    child({"attention_net/layers/batch_normalization"}, "BatchNormalization"),
+                    child({"attention_net/layers/dense_1"}, "Dense")}}},
+        {"MultiHeadGraphFeaturePreprocessor",
+            {&MultiHeadGraphFeaturePreprocessor::fromKeras,
+                {child({"projection"}, "Dense"), child({"q_dense"}, "Dense"),
+                    child({"k_dense"}, "Dense"), child({"v_dense"}, "Dense"),
+                    child({"out_proj"}, "Dense"), child({"final_dense"}, "Dense")}}},
+        {"DistributionTransformLayer", {&DistributionTransformLayer::fromKeras}},
+        {"SparseAttentionWeighting", {&SparseAttentionWeighting::fromKeras}},
+        {"TabularMoELayer",
+            {&TabularMoELayer::fromKeras,
+                {listOf("experts", "Dense"), listOf("expert_outputs", "Dense"),
+                    child({"gate"}, "Dense")}}},
+        {"StochasticDepth", {&StochasticDepth::fromKeras}},
+        {"FeatureCutout", {&KerasFactoryIdentity::fromKeras}},
+        {"CastToFloat32Layer", {&KerasFactoryIdentity::fromKeras}},
+        {"BusinessRulesLayer", refusal()},
+        {"CategoricalAnomalyDetectionLayer", refusal()},
+        {"DateParsingLayer", refusal()},
+        {"DistributionAwareEncoder", refusal()},
     };
     return rows;
 }
@@ -187,14 +294,16 @@ bool hasOwnOperationClass(std::string_view className)
 
 bool isKnownLayerClass(std::string_view className)
 {
-    return table().find(className) != table().end();
+    const auto it = table().find(className);
+    return it != table().end() && !it->second.refused;
 }
 
 std::vector<std::string> knownLayerClasses()
 {
     std::vector<std::string> names;
     for (const auto &row : table())
-        names.push_back(row.first);
+        if (!row.second.refused)
+            names.push_back(row.first);
     return names;
 }
 
@@ -214,6 +323,8 @@ std::unique_ptr<Layer> makeLayer(const LayerConfig &config)
         throw UnsupportedModelError(where
             + " is a Lambda layer: it contains Python code, which AttnLens never executes. "
               "Replace it with built-in Keras layers and save the model again.");
+    if (KerasFactoryRefusal::isKdpClass(config))
+        KerasFactoryRefusal::fromKeras(config);
     // Keras 3 operator nodes (`x + y` is class "Add" of module keras.src.ops.numpy) share
     // class names with keras.layers (Add, Multiply, Reshape...): they are dispatched first.
     if (NumpyOperation::isOperation(config) && !hasOwnOperationClass(config.className))

@@ -17,11 +17,15 @@ namespace attnlens {
 /// weights may be saved under in a Keras 3 weights file, and its class, for the sublayers of the
 /// sublayer. An empty `className` means "the class the config names under `configKey`" (the
 /// layer Bidirectional wraps).
+/// `list`: the attribute is a Python list of layers of `className`, saved (Keras 3) as
+/// `<attribute>/<snake_case(className)>`, `..._1`, `..._2`, ..., taken in that order. An
+/// attribute may be a path ("attention_net/layers/dense": a sublayer of a nested Sequential).
 struct Sublayer
 {
     std::vector<std::string> attributes;
     std::string className;
     std::string configKey;
+    bool list = false;
 };
 
 /// Builds the layer for one Keras layer config from its class's row. Validates the config and

@@ -193,6 +193,12 @@ Graph::Pass Graph::run(const std::vector<Tensor> &inputs, const std::function<bo
                     "layer '" + node.layerName + "' (" + node.className + ") produced no output");
             if (context.captureAttention && !result.attention.empty())
                 pass.attention.emplace_back(static_cast<int>(i), std::move(result.attention));
+            if (context.captureAttention && !result.partAttention.empty())
+                pass.partAttention.emplace_back(
+                    static_cast<int>(i), std::move(result.partAttention));
+            if (!result.featureWeights.empty())
+                pass.featureWeights.emplace_back(
+                    static_cast<int>(i), std::move(result.featureWeights));
             values[i] = std::move(result.outputs);
             masks[i] = std::move(result.masks);
         }

@@ -30,7 +30,9 @@ struct GraphNode
     std::map<std::string, std::vector<ValueRef>> tensorArgs;
     /// The call's constant arguments, resolved by the loader (CallArgs::options); may be null.
     std::shared_ptr<const CallOptions> options;
-    std::string attentionKey; ///< non-empty for a call of an attention layer
+    /// Non-empty for a call of an attention layer or of a layer with attention parts (then the
+    /// parts are keyed "<attentionKey>/<attribute>").
+    std::string attentionKey;
 
     bool isInput() const { return layer < 0; }
 };
@@ -62,8 +64,12 @@ public:
     {
         std::vector<Tensor> outputs;
         std::vector<std::pair<int, Tensor>> attention; ///< (node, scores) in execution order
-        std::vector<std::vector<Shape>> shapes;        ///< per node, per output; only when recorded
-        std::int64_t peakBytes = 0; ///< largest total of live intermediate values
+        /// (node, scores of each attention part) for captured layers with parts
+        std::vector<std::pair<int, std::vector<Tensor>>> partAttention;
+        /// (node, CallResult::featureWeights) for every call that produced feature weights
+        std::vector<std::pair<int, std::vector<Tensor>>> featureWeights;
+        std::vector<std::vector<Shape>> shapes; ///< per node, per output; only when recorded
+        std::int64_t peakBytes = 0;             ///< largest total of live intermediate values
     };
 
     /// Where a captured attention node writes its scores: (node, shape) -> memory.

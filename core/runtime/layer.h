@@ -52,6 +52,12 @@ struct CallResult
     std::vector<Tensor> outputs;
     std::vector<Mask> masks; ///< one per output (empty Mask = none); may be shorter than outputs
     Tensor attention;        ///< attention layers: (N, heads, T_query, T_key) when captured
+    /// Layers that hold attention sublayers (Layer::attentionParts()): the scores of part k at
+    /// index k, (N, heads, T_query, T_key), when captured; empty otherwise.
+    std::vector<Tensor> partAttention;
+    /// Layers that compute weights over features, experts or modules (Layer::featureWeights()):
+    /// entry k for weights k, always (N, count), static weights repeated on every row.
+    std::vector<Tensor> featureWeights;
 };
 
 struct CallContext
@@ -70,6 +76,63 @@ struct AttentionSpec
     int heads = 0;
     int keyDim = 0;
     int valueDim = 0;
+};
+
+/// Where the positions of an attention axis or of a weight vector come from, relative to the
+/// layer's own call arguments (the loader traces them further back to the model's inputs).
+struct PositionSource
+{
+    enum class Kind
+    {
+        Positions, ///< the positions (axis 1) of call argument `argument`[index]
+        Columns,   ///< the columns (last axis) of the rank-2 call argument `argument`[index]
+        Latent,    ///< channels the layer made itself, not positions of any input
+        Own,       ///< the layer's own experts or modules (numbered)
+    };
+    Kind kind = Kind::Positions;
+    std::string argument; ///< a call parameter name; empty = the first one
+    int index = 0;        ///< which tensor of a list argument
+
+    static PositionSource positions(std::string argument = {}, int index = 0)
+    {
+        return {Kind::Positions, std::move(argument), index};
+    }
+    static PositionSource columns(std::string argument = {}, int index = 0)
+    {
+        return {Kind::Columns, std::move(argument), index};
+    }
+    static PositionSource latent() { return {Kind::Latent, {}, 0}; }
+    static PositionSource own() { return {Kind::Own, {}, 0}; }
+};
+
+/// One attention sublayer of a composite layer (TabularAttention's `feature_attention`): it is
+/// reported as its own attention call, keyed "<layer key>/<attribute>". A part with an empty
+/// attribute is the layer's own softmax attention (not a sublayer's), keyed "<layer key>".
+struct AttentionPart
+{
+    std::string attribute; ///< the Python attribute that holds the sublayer; empty = own map
+    AttentionSpec spec;
+    PositionSource query;
+    PositionSource key;
+};
+
+/// What a set of feature weights weighs.
+enum class WeightsOver
+{
+    Features, ///< the layer input's features (VariableSelection, ColumnAttention)
+    Experts,  ///< mixture-of-experts gates (TabularMoELayer)
+    Modules,  ///< inputs or branches mixed by learned weights (SparseAttentionWeighting)
+};
+
+/// One set of softmax (or gate) weights a layer computes over features, experts or modules,
+/// reported beside attention (Model::featureWeightLayers()).
+struct FeatureWeightsPart
+{
+    /// Empty: keyed by the layer's key alone; else "<layer key>/<attribute>".
+    std::string attribute;
+    WeightsOver over = WeightsOver::Features;
+    bool isStatic = false; ///< the same on every row (learned, independent of the input)
+    PositionSource source; ///< what the positions are (Features: which argument's)
 };
 
 /// A Keras layer ready to run. Immutable after construction; call() is const and thread-safe.
@@ -99,6 +162,14 @@ public:
 
     /// Non-null for attention layers.
     virtual const AttentionSpec *attention() const { return nullptr; }
+
+    /// The attention sublayers of a composite layer, in CallResult::partAttention order; a
+    /// layer with parts captures them when CallContext::captureAttention is set.
+    virtual std::vector<AttentionPart> attentionParts() const { return {}; }
+
+    /// The weights over features, experts or modules this layer computes, in
+    /// CallResult::featureWeights order (every call fills all of them).
+    virtual std::vector<FeatureWeightsPart> featureWeights() const { return {}; }
 
     /// How the output's positions follow the input's (for axis labels); the default, None,
     /// says the layer moves or mixes them.

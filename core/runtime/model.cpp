@@ -6,6 +6,7 @@
 #include <exception>
 #include <mutex>
 #include <new>
+#include <set>
 
 #include <omp.h>
 
@@ -76,6 +77,11 @@ const std::vector<Shape> &Model::outputShapes() const
 const std::vector<AttentionLayerInfo> &Model::attentionLayers() const
 {
     return m_impl->attention;
+}
+
+const std::vector<FeatureWeightsInfo> &Model::featureWeightLayers() const
+{
+    return m_impl->featureWeights;
 }
 
 const std::vector<std::string> &Model::warnings() const
@@ -185,37 +191,45 @@ void runSlices(const Graph &graph, const std::vector<Tensor> &inputs, std::int64
 class RunJoiner
 {
 public:
-    RunJoiner(std::int64_t rows, std::size_t outputs, std::size_t attention)
+    RunJoiner(std::int64_t rows, std::size_t outputs, std::size_t attention, std::size_t weights)
         : m_rows(rows)
         , m_outputs(outputs)
         , m_attention(attention)
+        , m_weights(weights)
     {
     }
 
-    /// `attentionIndex[k]` is the attention index of pass.attention[k] (scores of a layer that
-    /// did not write them in place).
-    void add(std::int64_t from, std::int64_t to, Graph::Pass &pass,
-        const std::vector<std::size_t> &attentionIndex)
+    /// One slice's value and which whole-run value it belongs to.
+    struct Part
     {
-        std::vector<std::pair<Tensor *, Tensor *>> parts; // (slice's value, whole-run value)
-        for (std::size_t o = 0; o < pass.outputs.size(); ++o)
-            parts.emplace_back(&pass.outputs[o], &m_outputs[o]);
-        for (std::size_t k = 0; k < pass.attention.size(); ++k)
-            parts.emplace_back(&pass.attention[k].second, &m_attention[attentionIndex[k]]);
+        enum class Kind
+        {
+            Output,
+            Attention,
+            Weights
+        };
+        Tensor *value = nullptr;
+        Kind kind = Kind::Output;
+        std::size_t index = 0;
+    };
+
+    /// Rows [from, to) of every value in `parts`.
+    void add(std::int64_t from, std::int64_t to, const std::vector<Part> &parts)
+    {
         if (to - from == m_rows) { // the only slice: its values are the results
-            for (const auto &[part, whole] : parts)
-                *whole = std::move(*part);
+            for (const Part &part : parts)
+                whole(part) = std::move(*part.value);
             return;
         }
         std::vector<float *> targets;
         {
             const std::lock_guard<std::mutex> lock(m_mutex);
-            for (const auto &[part, whole] : parts)
-                targets.push_back(rowsOf(*whole, part->shape(), from));
+            for (const Part &part : parts)
+                targets.push_back(rowsOf(whole(part), part.value->shape(), from));
         }
         for (std::size_t i = 0; i < parts.size(); ++i) {
-            std::copy_n(parts[i].first->data(), parts[i].first->size(), targets[i]);
-            *parts[i].first = Tensor();
+            std::copy_n(parts[i].value->data(), parts[i].value->size(), targets[i]);
+            *parts[i].value = Tensor();
         }
     }
 
@@ -229,8 +243,22 @@ public:
 
     std::vector<Tensor> &outputs() { return m_outputs; }
     std::vector<Tensor> &attention() { return m_attention; }
+    std::vector<Tensor> &weights() { return m_weights; }
 
 private:
+    Tensor &whole(const Part &part)
+    {
+        switch (part.kind) {
+        case Part::Kind::Output:
+            return m_outputs[part.index];
+        case Part::Kind::Attention:
+            return m_attention[part.index];
+        case Part::Kind::Weights:
+            break;
+        }
+        return m_weights[part.index];
+    }
+
     /// Rows from `from` on of `whole`, allocated with the run's rows when first asked for (values
     /// unset: every slice writes its own rows); `part` is the shape of a slice's value. Throws
     /// ShapeError when it does not fit. Called with the lock held.
@@ -256,6 +284,7 @@ private:
     std::mutex m_mutex;
     std::vector<Tensor> m_outputs;
     std::vector<Tensor> m_attention;
+    std::vector<Tensor> m_weights;
 };
 
 } // namespace
@@ -269,34 +298,55 @@ RunResult Model::run(const std::vector<Tensor> &inputs, const RunOptions &option
     if (rows == 0)
         throw ShapeError("the data has no rows to run");
     const Graph &graph = *impl.graph;
-    std::map<int, std::size_t> attentionIndexOfNode;
+    // (node, part) -> attention index; part -1 is the layer's own map.
+    std::map<std::pair<int, int>, std::size_t> attentionIndexOf;
     for (std::size_t a = 0; a < impl.attentionNodes.size(); ++a)
-        attentionIndexOfNode[impl.attentionNodes[a]] = a;
+        attentionIndexOf[{impl.attentionNodes[a], impl.attentionParts[a]}] = a;
+    std::map<std::pair<int, int>, std::size_t> weightsIndexOf;
+    for (std::size_t w = 0; w < impl.featureWeightNodes.size(); ++w)
+        weightsIndexOf[{impl.featureWeightNodes[w], impl.featureWeightParts[w]}] = w;
     std::vector<bool> wanted(impl.attention.size(), options.captureAttention);
     if (options.captureAttention && !options.onlyKeys.empty())
         for (std::size_t a = 0; a < impl.attention.size(); ++a)
             wanted[a]
                 = std::find(options.onlyKeys.begin(), options.onlyKeys.end(), impl.attention[a].key)
                 != options.onlyKeys.end();
-    const auto capture = [&](int node) {
-        const auto it = attentionIndexOfNode.find(node);
-        return it != attentionIndexOfNode.end() && wanted[it->second];
-    };
+    std::set<int> capturedNodes; // a node is captured when any of its maps is wanted
+    for (std::size_t a = 0; a < impl.attention.size(); ++a)
+        if (wanted[a])
+            capturedNodes.insert(impl.attentionNodes[a]);
+    const auto capture = [&](int node) { return capturedNodes.count(node) != 0; };
 
     // Rows per slice: about kSliceBytes of live intermediate values (dry run), so that a
     // slice works in cache (a T=512 encoder: 1-2 samples; ts_encoder: a whole share).
     constexpr double kSliceBytes = 8.0 * 1024 * 1024;
     const std::int64_t sliceRows = static_cast<std::int64_t>(std::max(1.0,
         kSliceBytes / static_cast<double>(std::max<std::int64_t>(impl.dryRunBytesPerSample, 1))));
-    RunJoiner joiner(rows, graph.outputs().size(), impl.attention.size());
+    RunJoiner joiner(
+        rows, graph.outputs().size(), impl.attention.size(), impl.featureWeights.size());
     const SliceDestination destination = [&](std::int64_t from, int node, const Shape &shape) {
-        return joiner.destination(attentionIndexOfNode.at(node), shape, from);
+        return joiner.destination(attentionIndexOf.at({node, -1}), shape, from);
     };
     const SliceSink sink = [&](std::int64_t from, std::int64_t to, Graph::Pass &pass) {
-        std::vector<std::size_t> attentionIndex;
-        for (const auto &[node, scores] : pass.attention)
-            attentionIndex.push_back(attentionIndexOfNode.at(node));
-        joiner.add(from, to, pass, attentionIndex);
+        using Part = RunJoiner::Part;
+        std::vector<Part> parts;
+        for (std::size_t o = 0; o < pass.outputs.size(); ++o)
+            parts.push_back({&pass.outputs[o], Part::Kind::Output, o});
+        for (auto &[node, scores] : pass.attention)
+            parts.push_back({&scores, Part::Kind::Attention, attentionIndexOf.at({node, -1})});
+        for (auto &[node, maps] : pass.partAttention)
+            for (std::size_t k = 0; k < maps.size(); ++k) {
+                const auto it = attentionIndexOf.find({node, static_cast<int>(k)});
+                if (it != attentionIndexOf.end() && wanted[it->second] && !maps[k].empty())
+                    parts.push_back({&maps[k], Part::Kind::Attention, it->second});
+            }
+        for (auto &[node, sets] : pass.featureWeights)
+            for (std::size_t k = 0; k < sets.size(); ++k) {
+                const auto it = weightsIndexOf.find({node, static_cast<int>(k)});
+                if (it != weightsIndexOf.end())
+                    parts.push_back({&sets[k], Part::Kind::Weights, it->second});
+            }
+        joiner.add(from, to, parts);
     };
     for (std::int64_t begin = 0; begin < rows; begin += rowsPerBatch) {
         const std::int64_t end = std::min(rows, begin + rowsPerBatch);
@@ -314,6 +364,14 @@ RunResult Model::run(const std::vector<Tensor> &inputs, const RunOptions &option
     for (std::size_t a = 0; a < impl.attention.size(); ++a)
         if (!joiner.attention()[a].empty())
             result.attention.push_back({impl.attention[a].key, std::move(joiner.attention()[a])});
+    for (std::size_t w = 0; w < impl.featureWeights.size(); ++w) {
+        Tensor &weights = joiner.weights()[w];
+        if (weights.empty())
+            continue;
+        if (impl.featureWeights[w].isStatic && weights.rank() == 2) // the same on every row
+            weights = weights.slice(0, 1).reshaped({weights.dim(1)});
+        result.featureWeights.push_back({impl.featureWeights[w].key, std::move(weights)});
+    }
     return result;
 }
 

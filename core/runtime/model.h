@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/runtime/layer.h"
 #include "core/tensor/tensor.h"
 
 namespace attnlens {
@@ -56,19 +57,25 @@ struct AxisOrigin
         Unknown,   ///< cannot be traced to an input axis
         Features,  ///< the input's feature columns (features-as-tokens: Reshape (F) -> (F, 1))
         TimeSteps, ///< the input's time axis of a (N, T, C) sequence
-        Tokens     ///< token ids fed to an Embedding
+        Tokens,    ///< token ids fed to an Embedding
+        /// channels a layer made itself (TabularAttention's `sample_attention` attends among
+        /// its d_model projected channels): no input's positions, whatever the layer calls them
+        LatentChannels
     };
     Kind kind = Kind::Unknown;
     int inputIndex = -1; ///< index into Model::inputs(), -1 when unknown
 };
 
 /// One call of one attention layer. A layer called twice has two entries: `key` is the layer
-/// name for the first call and "<name>@<k>" for call k >= 1.
+/// name for the first call and "<name>@<k>" for call k >= 1. A layer that holds several
+/// attention sublayers (KerasFactory's TabularAttention) has one entry per sublayer and call,
+/// keyed "<name>/<attribute>" ("tabular_attention/feature_attention", "blk@1/mha").
 struct AttentionLayerInfo
 {
     std::string key;
     std::string layerName;
     std::string className; ///< "MultiHeadAttention" or "InterpretableMultiHeadAttention"
+    std::string attribute; ///< the sublayer's attribute for an attention part, else empty
     int callIndex = 0;
     int heads = 0;
     int keyDim = 0;
@@ -80,6 +87,35 @@ struct AttentionLayerInfo
     /// True when the query and the key (or value, when no key is given) are the same tensor:
     /// self-attention, which chains from call to call (attention rollout).
     bool selfAttention = false;
+};
+
+/// One set of weights over features, experts or modules that a layer computes (VariableSelection's
+/// variable importances, ColumnAttention's feature weights, TabularMoELayer's expert gates,
+/// SparseAttentionWeighting's module weights), per call like attention: `key` is the layer name,
+/// "<name>@<k>" for call k >= 1, and "/<attribute>" appended for a layer with several sets.
+/// For a bar chart: one bar per position, labelled by featureWeightLabels
+/// (core/data/axis_labels.h).
+struct FeatureWeightsInfo
+{
+    std::string key;
+    std::string layerName;
+    std::string className;
+    int callIndex = 0;
+    WeightsOver over = WeightsOver::Features;
+    /// True when the weights are learned constants (the same for every sample): RunResult then
+    /// holds them once, shape (count,), instead of (N, count).
+    bool isStatic = false;
+    std::int64_t count = -1; ///< number of features, experts or modules
+    /// over == Features: Features (with the input) when the weighted positions are a model
+    /// input's feature columns (names from the data), TimeSteps/Tokens likewise, else Unknown.
+    AxisOrigin origin;
+};
+
+/// The feature weights of one FeatureWeightsInfo for a batch.
+struct FeatureWeights
+{
+    std::string key; ///< FeatureWeightsInfo::key
+    Tensor weights;  ///< (N, count), or (count,) when static; softmax rows sum to 1
 };
 
 /// General facts about the model file.
@@ -106,6 +142,8 @@ struct RunResult
 {
     std::vector<Tensor> outputs;            ///< model output i, shape (N, ...)
     std::vector<AttentionScores> attention; ///< in AttentionLayerInfo order
+    /// Every FeatureWeightsInfo's weights, in featureWeightLayers() order (always computed).
+    std::vector<FeatureWeights> featureWeights;
 };
 
 struct RunOptions
@@ -154,6 +192,8 @@ public:
     /// Output shapes, batch axis -1.
     const std::vector<Shape> &outputShapes() const;
     const std::vector<AttentionLayerInfo> &attentionLayers() const;
+    /// The layers' weights over features, experts or modules (empty for most models).
+    const std::vector<FeatureWeightsInfo> &featureWeightLayers() const;
     /// Non-fatal findings made while opening (NaN or Inf in weights, ...), one sentence each.
     const std::vector<std::string> &warnings() const;
 

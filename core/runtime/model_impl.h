@@ -19,6 +19,12 @@ struct Model::Impl
     std::vector<Shape> outputShapes;
     std::vector<AttentionLayerInfo> attention;
     std::vector<int> attentionNodes; ///< graph node of attention[i]
+    /// Attention part of attention[i] at its node (index into CallResult::partAttention), or -1
+    /// for the layer's own map (CallResult::attention).
+    std::vector<int> attentionParts;
+    std::vector<FeatureWeightsInfo> featureWeights;
+    std::vector<int> featureWeightNodes; ///< graph node of featureWeights[i]
+    std::vector<int> featureWeightParts; ///< index into that call's CallResult::featureWeights
     std::vector<std::string> warnings;
     std::unique_ptr<Graph> graph;
     LoadOptions options;
