@@ -251,6 +251,54 @@ DatasetPart arrayPart(const std::filesystem::path &file, ArraySource &source,
     return part;
 }
 
+/// True when every wanted input takes one number per sample, (None, 1): a model with one input
+/// per feature (KerasFactory's BaseFeedForwardModel) reads them from one CSV, column by name.
+bool oneColumnEach(const std::vector<InputInfo> &inputs, const std::vector<int> &wanted)
+{
+    return std::all_of(wanted.begin(), wanted.end(), [&](int i) {
+        const InputInfo &input = inputs[static_cast<std::size_t>(i)];
+        return input.shape.size() == 2 && input.shape[1] == 1 && !input.integerIds;
+    });
+}
+
+/// One CSV for inputs that each take one column: the columns named after the inputs (or the
+/// ones DatasetOptions chooses, in input order), read as one (N, F) input with every CSV rule
+/// (ids, target, problems), then split into F (N, 1) inputs.
+DatasetPart csvColumnsPart(const std::filesystem::path &file, const std::vector<InputInfo> &inputs,
+    const std::vector<int> &wanted, const DatasetOptions &options)
+{
+    InputInfo combined;
+    combined.shape = {-1, static_cast<std::int64_t>(wanted.size())};
+    DatasetOptions byName = options;
+    for (const int i : wanted) {
+        combined.name += (combined.name.empty() ? "" : "+") + inputs[std::size_t(i)].name;
+        if (options.featureColumns.empty() && options.featureColumnPositions.empty())
+            byName.featureColumns.push_back(inputs[std::size_t(i)].name);
+    }
+    DatasetPart whole = csvPart(file, combined, wanted.front(), byName);
+    const Tensor all = std::move(whole.inputs.front());
+    const std::vector<std::string> names = whole.featureNames.front();
+    const std::int64_t rows = all.dim(0);
+    const auto width = static_cast<std::int64_t>(wanted.size());
+    DatasetPart part = std::move(whole);
+    part.inputIndices.clear();
+    part.inputs.clear();
+    part.featureNames.clear();
+    part.timeLabels.clear();
+    for (std::int64_t c = 0; c < width; ++c) {
+        Tensor column({rows, 1});
+        for (std::int64_t r = 0; r < rows; ++r)
+            column.data()[r] = all.data()[r * width + c];
+        part.inputIndices.push_back(wanted[static_cast<std::size_t>(c)]);
+        part.inputs.push_back(std::move(column));
+        part.featureNames.push_back({static_cast<std::size_t>(c) < names.size()
+                ? names[static_cast<std::size_t>(c)]
+                : inputs[std::size_t(wanted[std::size_t(c)])].name});
+        part.timeLabels.emplace_back();
+    }
+    return part;
+}
+
 DatasetPart filePart(const std::filesystem::path &file, const std::vector<InputInfo> &inputs,
     const std::vector<int> &wanted, const DatasetOptions &options)
 {
@@ -258,6 +306,8 @@ DatasetPart filePart(const std::filesystem::path &file, const std::vector<InputI
         throw InputFileError(file.string() + ": no such file; check the path");
     switch (kindOf(file)) {
     case FileKind::Csv:
+        if (wanted.size() > 1 && oneColumnEach(inputs, wanted))
+            return csvColumnsPart(file, inputs, wanted, options);
         if (wanted.size() != 1)
             throw ShapeError(file.string() + ": the model has " + std::to_string(wanted.size())
                 + " inputs (" + inputNames(inputs)

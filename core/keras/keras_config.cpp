@@ -4,6 +4,7 @@
 #include <map>
 
 #include "core/errors.h"
+#include "core/keras/subclassed_models.h"
 
 namespace attnlens {
 
@@ -388,6 +389,18 @@ ModelSpec parseModelConfig(const nlohmann::json &root, const std::string &source
 
 namespace {
 
+ModelSpec parseSubclassed(
+    const FunctionalTranslation &translated, const std::string &source, int depth)
+{
+    ModelSpec model = parseModel(translated.functional, source, depth);
+    model.subclassedFrom = translated.origin;
+    for (LayerSpec &layer : model.layers)
+        if (const auto it = translated.weightGroups.find(layer.name);
+            it != translated.weightGroups.end())
+            layer.weightGroup = it->second;
+    return model;
+}
+
 ModelSpec parseModel(const json &root, const std::string &source, int depth)
 {
     if (!root.is_object() || !root.contains("class_name") || !root.contains("config"))
@@ -396,6 +409,8 @@ ModelSpec parseModel(const json &root, const std::string &source, int depth)
               "written by model.to_json())");
     const std::string className = stripPackage(jsonString(root, "class_name"));
     const json &config = root["config"];
+    if (auto translated = translateSubclassedModel(root, source))
+        return parseSubclassed(*translated, source, depth);
     try {
         if (className == "Sequential")
             return parseSequential(config, source, depth);

@@ -58,6 +58,9 @@ struct LayerSpec
     /// linking a Functional model's own inputs to its outputs out of the outer config).
     std::shared_ptr<const ModelSpec> nested;
     int nestedNodeOffset = 0;
+    /// Keras 3 weight group of a layer of a subclassed model written as a graph
+    /// (core/keras/subclassed_models.h); empty: found by Keras's naming of `model.layers`.
+    std::string weightGroup;
 };
 
 /// A Functional or Sequential model's architecture, as a functional graph (Sequential models
@@ -72,6 +75,9 @@ struct ModelSpec
     /// Index of the first non-InputLayer entry that Keras lists in `model.layers`; used for
     /// binding `.weights.h5` groups: Sequential models leave the InputLayer out.
     bool inputLayersInModelLayers = true;
+    /// A subclassed model AttnLens runs as this graph: its class as the file names it
+    /// ("kerasfactory>BaseFeedForwardModel"); empty for a Functional or Sequential model.
+    std::string subclassedFrom;
 };
 
 /// Class name without the package of a registered name ("kmr.layers>X" -> "X").

@@ -102,7 +102,8 @@ public:
         wireGraph();
         ModelSummary &summary = m_impl.summary;
         summary.name = m_spec.name;
-        summary.className = m_spec.className;
+        summary.className
+            = m_spec.subclassedFrom.empty() ? m_spec.className : m_spec.subclassedFrom;
         summary.format = source.format;
         summary.kerasVersion = source.kerasVersion;
         summary.file = m_path;

@@ -105,6 +105,11 @@ void WeightReader::bindKeras3(const ModelSpec &model, const std::string &prefix,
     for (const LayerSpec &layer : model.layers) {
         if (layer.isInput && !model.inputLayersInModelLayers)
             continue;
+        if (!layer.weightGroup.empty()) {
+            if (m_file.isGroup(layer.weightGroup))
+                groupOf.emplace(layer.name, layer.weightGroup);
+            continue;
+        }
         // Keras 2 configs call a Functional model "Model"; its class is Functional.
         const std::string base
             = kerasSnakeCase(layer.className == "Model" ? "Functional" : layer.className);
