@@ -11,7 +11,7 @@ _attnlens_cli_options()
         echo "--config --data --out --layer --heads --rows --format --labels --size --dpi" \
             "--colormap --matrix --help"
         ;;
-    summarize) echo "--config --data --rows --by --chunk-rows --out --help" ;;
+    summarize) echo "--config --data --rows --by --chunk-rows --out --images --heads --format --size --dpi --colormap --help" ;;
     merge) echo "--out --help" ;;
     esac
 }
@@ -35,6 +35,10 @@ _attnlens_cli()
     case "$prev" in
     --config | --labels)
         COMPREPLY=($(compgen -f -- "$cur"))
+        return
+        ;;
+    --images)
+        COMPREPLY=($(compgen -d -- "$cur"))
         return
         ;;
     --data)

@@ -4,6 +4,7 @@
 
 #include <QObject>
 
+#include "core/analysis/map_statistics.h"
 #include "ui/report_exporter.h"
 #include "ui/thumbnail.h"
 
@@ -65,6 +66,46 @@ HeatmapContent content(const Workspace &workspace, const SampleAttention &scores
     c.range = valueRange(c.matrix, callScores, range);
     c.title = title(workspace, attention, head, scores.sample);
     return c;
+}
+
+BarChart receivedBars(const HeatmapContent &content, const AxisText &text, const QString &statistic)
+{
+    BarChart chart;
+    const Eigen::Index keys = content.matrix.cols();
+    const Eigen::Index queries = content.matrix.rows();
+    if (keys == 0 || queries == 0)
+        return chart;
+    for (Eigen::Index k = 0; k < keys; ++k) {
+        chart.positions.push_back(static_cast<int>(k));
+        chart.values.push_back(double(content.matrix.col(k).cast<double>().mean()));
+        chart.labels << text.keys.value(static_cast<int>(k), QString::number(k));
+    }
+    chart.title = content.title;
+    chart.categoryTitle = text.keyTitle;
+    chart.valueTitle = statistic.isEmpty()
+        ? QObject::tr("attention received (mean over queries)")
+        : QObject::tr("mean over queries of the %1").arg(statistic);
+    chart.uniform = statistic.isEmpty() ? 1.0 / double(keys) : 0.0;
+    return chart;
+}
+
+std::vector<float> headEntropies(const Tensor &callScores)
+{
+    const std::int64_t heads = callScores.dim(0);
+    const std::int64_t tq = callScores.dim(1);
+    const std::int64_t tk = callScores.dim(2);
+    const float *scores = callScores.data();
+    std::vector<float> headMax(static_cast<std::size_t>(tq * tk), 0.0f);
+    for (std::int64_t h = 0; h < heads; ++h)
+        for (std::int64_t i = 0; i < tq * tk; ++i)
+            headMax[static_cast<std::size_t>(i)]
+                = std::max(headMax[static_cast<std::size_t>(i)], scores[h * tq * tk + i]);
+    const std::vector<std::int64_t> unmasked = unmaskedKeys(headMax.data(), tq, tk);
+    std::vector<float> entropy;
+    for (std::int64_t h = 0; h < heads; ++h)
+        entropy.push_back(static_cast<float>(
+            mapStatistics(scores + h * tq * tk, tq, tk, unmasked.data()).entropy));
+    return entropy;
 }
 
 HeadThumbnails headThumbnails(

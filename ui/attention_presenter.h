@@ -7,6 +7,7 @@
 #include <QStringList>
 
 #include "core/data/axis_labels.h"
+#include "ui/bar_chart.h"
 #include "ui/head_matrix.h"
 #include "ui/workspace.h"
 
@@ -57,6 +58,17 @@ QString title(
 /// std::out_of_range when `scores` has no such call.
 HeatmapContent content(const Workspace &workspace, const SampleAttention &scores, int attention,
     const HeadChoice &head, RangeMode range);
+
+/// The attention each key receives in `content`'s matrix: its column mean over the queries
+/// (for a sample's softmax rows the bars sum to 1), labelled with `text`'s key labels, under
+/// `content`'s title. `statistic` names what the matrix is ("" for one sample's weights,
+/// "std" for a group's standard deviation map).
+BarChart receivedBars(
+    const HeatmapContent &content, const AxisText &text, const QString &statistic = {});
+
+/// Each head's sharpness in one sample's scores (heads, T_q, T_k): the mean normalised row
+/// entropy over the unmasked keys (core/analysis/map_statistics.h; 0 = one key, 1 = uniform).
+std::vector<float> headEntropies(const Tensor &callScores);
 
 /// Thumbnails (side x side at most) of every head of `callScores` (heads, T_q, T_k), of their
 /// mean and of their max.

@@ -69,7 +69,7 @@ QStringList names()
     QStringList result;
     for (const TableMap &map : kTableMaps)
         result << QString::fromLatin1(map.name);
-    result << QStringLiteral("grey");
+    result << QStringLiteral("grey") << QStringLiteral("rdbu");
     for (const PresetMap &map : kPresetMaps)
         result << QString::fromLatin1(map.name);
     return result;
@@ -87,6 +87,17 @@ QCPColorGradient gradient(const QString &name)
     for (const TableMap &map : kTableMaps) {
         if (lower == QLatin1String(map.name))
             return fromTable(map.table);
+    }
+    if (lower == QLatin1String("rdbu")) {
+        // Diverging, for differences: blue below 0, near-white at 0, red above (ColorBrewer
+        // RdBu, reversed so that red is positive).
+        QCPColorGradient diverging;
+        diverging.setColorInterpolation(QCPColorGradient::ciRGB);
+        diverging.setColorStops({{0.0, QColor(0x21, 0x66, 0xac)}, {0.25, QColor(0x92, 0xc5, 0xde)},
+            {0.5, QColor(0xf7, 0xf7, 0xf7)}, {0.75, QColor(0xf4, 0xa5, 0x82)},
+            {1.0, QColor(0xb2, 0x18, 0x2b)}});
+        diverging.setLevelCount(256);
+        return diverging;
     }
     if (lower == QLatin1String("grey") || lower == QLatin1String("gray")) {
         QCPColorGradient grey;

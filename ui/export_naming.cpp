@@ -59,4 +59,13 @@ QString fileName(const ExportName &name, const QString &extension)
         + QLatin1Char('.') + extension;
 }
 
+QString fileName(const WeightsName &name, const QString &extension)
+{
+    const QString set = QLatin1Char('W') + padded(name.set + 1, name.setCount + 1, 2)
+        + QLatin1Char('-') + sanitize(name.key) + QLatin1Char('.') + extension;
+    if (name.isStatic)
+        return set;
+    return QLatin1Char('r') + padded(name.row, name.rowCount, 6) + QLatin1Char('_') + set;
+}
+
 } // namespace attnlens::exportnaming

@@ -29,4 +29,20 @@ QString headTag(const HeadChoice &head, int headCount);
 /// sort by row, layer and head in a directory listing. `extension` without dot ("png", "csv").
 QString fileName(const ExportName &name, const QString &extension);
 
+/// What one exported feature-weight chart shows.
+struct WeightsName
+{
+    qint64 row = 0;      ///< dataset row index; ignored for weights the same for every sample
+    qint64 rowCount = 1; ///< pads the row to at least 6 digits
+    int set = 0;         ///< index in Model::featureWeightLayers(); printed 1-based
+    int setCount = 1;    ///< pads to at least 2 digits
+    QString key;         ///< FeatureWeightsInfo::key; sanitised
+    bool isStatic = false;
+};
+
+/// `r000012_W01-variable_selection.<extension>`, or `W01-key.<extension>` for weights that are
+/// the same for every sample: beside the heatmaps of that row in a listing, never the same
+/// name as one of them (heatmaps are `_L`).
+QString fileName(const WeightsName &name, const QString &extension);
+
 } // namespace attnlens::exportnaming

@@ -198,6 +198,14 @@ HeatmapFigure::~HeatmapFigure()
     QObject::disconnect(m_spreadRange);
 }
 
+void HeatmapFigure::setShowsDifference(bool difference)
+{
+    m_difference = difference;
+    m_scale->axis()->setLabel(difference ? QStringLiteral("difference of weights (A − B)")
+                                         : QStringLiteral("attention weight"));
+    updateSpreadMark();
+}
+
 QCPAxis *HeatmapFigure::spreadAxis() const
 {
     return m_scale->axis()->axisRect()->axis(QCPAxis::atLeft);
@@ -209,7 +217,7 @@ void HeatmapFigure::updateSpreadMark()
     axis->setRange(m_scale->axis()->range());
     QMap<double, QString> ticks;
     QStringList notes;
-    if (m_keys >= 2 && m_queries >= 1) { // one key: its weight is 1, nothing to compare
+    if (!m_difference && m_keys >= 2 && m_queries >= 1) { // one key: weight 1, nothing to compare
         ticks.insert(m_spread.uniform, QStringLiteral("uniform"));
         if (m_spread.entropy >= 0.0)
             notes << QStringLiteral("entropy %1 (1 = uniform)").arg(m_spread.entropy, 0, 'f', 2);
@@ -269,6 +277,11 @@ void HeatmapFigure::setAxisTitles(const QString &keyTitle, const QString &queryT
 {
     m_map->keyAxis()->setLabel(keyTitle);
     m_map->valueAxis()->setLabel(queryTitle);
+}
+
+QString HeatmapFigure::title() const
+{
+    return m_title->text();
 }
 
 void HeatmapFigure::setTitle(const QString &title)

@@ -65,6 +65,7 @@ public:
     void setAxisTitles(const QString &keyTitle, const QString &queryTitle);
     /// Title above the map (model, layer, head, row); empty hides it.
     void setTitle(const QString &title);
+    QString title() const;
     /// Colour map by name (see colormaps::names()); unknown names fall back to viridis.
     void setColorMap(const QString &name);
     QString colorMapName() const { return m_colorMapName; }
@@ -77,6 +78,12 @@ public:
     /// current axis-rect size, font and visible ranges: call after a resize or zoom, then
     /// replot. When zoomed in far enough every label is shown.
     void recomputeTicks();
+
+    /// What the values are. Weights (the default): the colour bar says "attention weight" and
+    /// carries the uniform mark and the entropy note. A difference of two maps: the bar says
+    /// "difference of weights (A − B)" and has neither, since neither means anything there.
+    void setShowsDifference(bool difference);
+    bool showsDifference() const { return m_difference; }
 
     /// Lays the figure out for the plot's viewport again if the last layout was for another size
     /// (an export: QCustomPlot::toPainter lays out at the file's size and only restores the
@@ -126,6 +133,7 @@ private:
     int m_keyStep = 1;
     int m_queryStep = 1;
     bool m_autoRange = true;
+    bool m_difference = false;
 };
 
 } // namespace attnlens

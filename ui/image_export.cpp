@@ -168,17 +168,20 @@ bool savePlot(QCustomPlot *plot, const QString &path, ImageFormat format, QSize 
     return fail(error, QStringLiteral("cannot write %1: unknown format").arg(path));
 }
 
+QString csvField(const QString &text)
+{
+    if (!text.contains(QLatin1Char(',')) && !text.contains(QLatin1Char('"'))
+        && !text.contains(QLatin1Char('\n')))
+        return text;
+    QString escaped = text;
+    escaped.replace(QLatin1Char('"'), QStringLiteral("\"\""));
+    return QLatin1Char('"') + escaped + QLatin1Char('"');
+}
+
 bool saveMatrixCsv(const QString &path, const float *values, int queries, int keys,
     const QStringList &keyLabels, const QStringList &queryLabels, QString *error)
 {
-    auto quoted = [](const QString &text) {
-        if (!text.contains(QLatin1Char(',')) && !text.contains(QLatin1Char('"'))
-            && !text.contains(QLatin1Char('\n')))
-            return text;
-        QString escaped = text;
-        escaped.replace(QLatin1Char('"'), QStringLiteral("\"\""));
-        return QLatin1Char('"') + escaped + QLatin1Char('"');
-    };
+    const auto quoted = [](const QString &text) { return csvField(text); };
     QByteArray text;
     text += "query";
     for (int k = 0; k < keys; ++k)

@@ -58,6 +58,10 @@ bool saveRaster(const QImage &image, const QString &path, ImageFormat format,
 bool savePlot(QCustomPlot *plot, const QString &path, ImageFormat format, QSize size, int dpi,
     const ImageMetadata &metadata, QString *error);
 
+/// `text` as one CSV field: quoted (with doubled quotes) when it holds a comma, a quote or a
+/// line break, else as it is.
+QString csvField(const QString &text);
+
 /// The queries x keys matrix `values[q * keys + k]` as CSV: a header "query,<key labels>", then
 /// one line per query starting with its label. Missing labels are the index. Values with 9
 /// significant digits (float round trip).

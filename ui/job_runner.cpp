@@ -30,7 +30,9 @@ JobRunner::JobRunner(QObject *parent)
     , m_loadGeneration(std::make_shared<std::atomic<int>>(0))
     , m_predictGeneration(std::make_shared<std::atomic<int>>(0))
     , m_sampleGeneration(std::make_shared<std::atomic<int>>(0))
+    , m_summaryGeneration(std::make_shared<std::atomic<int>>(0))
 {
+    qRegisterMetaType<attnlens::GroupScopeSummary>();
     qRegisterMetaType<attnlens::Workspace>();
     qRegisterMetaType<attnlens::SampleAttention>();
     qRegisterMetaType<std::vector<attnlens::Prediction>>();
@@ -43,6 +45,7 @@ JobRunner::~JobRunner()
     ++*m_loadGeneration;
     ++*m_predictGeneration;
     ++*m_sampleGeneration;
+    ++*m_summaryGeneration;
     // A batch export still running is a child of this object and goes with it; its pool job, if
     // any, holds its own shared_ptrs and its result is dropped.
 }
@@ -68,9 +71,10 @@ bool JobRunner::load(const QString &modelFile, const QString &configFile,
         return false;
     }
     const int generation = ++*m_loadGeneration;
-    // A new model or data set makes any prediction or sample job for the old one stale.
+    // A new model or data set makes any prediction, sample or summary job for the old one stale.
     ++*m_predictGeneration;
     ++*m_sampleGeneration;
+    ++*m_summaryGeneration;
     started();
     ++m_loading;
     emit progress(dataFiles.isEmpty() ? tr("Opening model") : tr("Opening model and data"), 0, 0);
@@ -179,8 +183,9 @@ void JobRunner::computeSample(const Workspace &workspace, std::int64_t sample)
     std::function<SampleAttention()> work = [workspace, sample, generation, current]() {
         if (generation != *current)
             throw Cancelled {};
+        SampleResult result = workspace.model->runSample(workspace.dataset->inputs, sample);
         return SampleAttention {
-            sample, workspace.model->sampleAttention(workspace.dataset->inputs, sample)};
+            sample, std::move(result.attention), std::move(result.featureWeights)};
     };
     runInBackground<SampleAttention>(
         this, std::move(work), [this, generation, current](TaskResult<SampleAttention> r) {
@@ -192,6 +197,54 @@ void JobRunner::computeSample(const Workspace &workspace, std::int64_t sample)
             else if (!r.cancelled)
                 emit failed(tr("Cannot compute attention"), r.error);
         });
+}
+
+void JobRunner::summarize(
+    const Workspace &workspace, std::vector<std::int64_t> samples, bool allUsable)
+{
+    if (!workspace.model || !workspace.dataset || workspace.model->attentionLayers().empty())
+        return;
+    const int generation = ++*m_summaryGeneration;
+    started();
+    ++m_summarizing;
+    const auto current = m_summaryGeneration;
+    QPointer<JobRunner> self(this);
+    auto shared = std::make_shared<const std::vector<std::int64_t>>(std::move(samples));
+    std::function<GroupScopeSummary()> work
+        = [workspace, shared, allUsable, generation, current, self]() {
+              auto progress = [generation, current, self](std::int64_t done, std::int64_t total) {
+                  if (generation != *current)
+                      return false;
+                  QMetaObject::invokeMethod(
+                      self.data(),
+                      [self, done, total] {
+                          if (self)
+                              emit self->progress(tr("Summarising the samples"), done, total);
+                      },
+                      Qt::QueuedConnection);
+                  return true;
+              };
+              auto summary = summarizeSamples(workspace, *shared, progress);
+              if (!summary)
+                  throw Cancelled {};
+              return GroupScopeSummary {std::move(summary), *shared, allUsable};
+          };
+    runInBackground<GroupScopeSummary>(
+        this, std::move(work), [this, generation, current](TaskResult<GroupScopeSummary> r) {
+            --m_summarizing;
+            finished();
+            if (generation != *current)
+                return;
+            if (r.value)
+                emit summarized(*r.value);
+            else if (!r.cancelled)
+                emit failed(tr("Cannot summarise the samples"), r.error);
+        });
+}
+
+void JobRunner::cancelSummary()
+{
+    ++*m_summaryGeneration;
 }
 
 bool JobRunner::exportBatch(const Workspace &workspace, const BatchExportRequest &request)

@@ -9,6 +9,7 @@
 #include <QStringList>
 
 #include "ui/batch_export.h"
+#include "ui/dataset_summary_job.h"
 #include "ui/predictions.h"
 #include "ui/workspace.h"
 
@@ -43,9 +44,17 @@ public:
         const Workspace &reuse);
     /// Runs the usable samples through the model without capturing attention. Emits predicted().
     void predict(const Workspace &workspace);
-    /// Scores of every attention call for `sample`, one forward pass (Model::sampleAttention).
+    /// Scores of every attention call and the feature weights of `sample`, one forward pass
+    /// (Model::runSample).
     /// Emits sampleReady().
     void computeSample(const Workspace &workspace, std::int64_t sample);
+    /// Group scope: the summary of `samples` (usable dataset samples, ascending; `allUsable`
+    /// when they are every usable one) grouped every way the model and data allow, computed in
+    /// the background with progress (summarizeSamples). A new summary or load makes the running
+    /// one stale; cancelSummary() stops it. Emits summarized().
+    void summarize(const Workspace &workspace, std::vector<std::int64_t> samples, bool allUsable);
+    void cancelSummary();
+    bool isSummarizing() const { return m_summarizing > 0; }
     /// Starts writing `request` for `workspace` (see BatchExport). Emits batchProgress() per
     /// image and batchExportFinished() once. False (refused()) while a load or a batch export
     /// runs, or when there is nothing to export (no usable sample, no head choice, folder not
@@ -66,6 +75,7 @@ signals:
     void loaded(const attnlens::Workspace &workspace);
     void predicted(const std::vector<attnlens::Prediction> &predictions);
     void sampleReady(const attnlens::SampleAttention &scores);
+    void summarized(const attnlens::GroupScopeSummary &summary);
     /// `title` names the action ("Cannot open model"); `message` is the engine's text.
     void failed(const QString &title, const QString &message);
     /// A job was not started; `message` says why and what to do.
@@ -83,6 +93,8 @@ private:
     std::shared_ptr<std::atomic<int>> m_loadGeneration;
     std::shared_ptr<std::atomic<int>> m_predictGeneration;
     std::shared_ptr<std::atomic<int>> m_sampleGeneration;
+    std::shared_ptr<std::atomic<int>> m_summaryGeneration;
+    int m_summarizing = 0;
     int m_running = 0;
     int m_loading = 0;
     QPointer<BatchExport> m_export;

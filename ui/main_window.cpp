@@ -22,15 +22,19 @@
 #include <QScreen>
 #include <QStatusBar>
 #include <QTableView>
+#include <QTimer>
 #include <QToolBar>
 #include <qcustomplot.h>
 
 #include "ui/attention_presenter.h"
+#include "ui/bar_chart_view.h"
 #include "ui/batch_export.h"
 #include "ui/batch_export_dialog.h"
 #include "ui/color_maps.h"
 #include "ui/export_dialog.h"
+#include "ui/feature_weights_panel.h"
 #include "ui/head_list.h"
+#include "ui/heatmap_figure.h"
 #include "ui/heatmap_view.h"
 #include "ui/job_runner.h"
 #include "ui/keyboard_help.h"
@@ -88,6 +92,7 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_runner, &JobRunner::loaded, this, &MainWindow::onLoaded);
     connect(m_runner, &JobRunner::predicted, this, &MainWindow::onPredicted);
     connect(m_runner, &JobRunner::sampleReady, this, &MainWindow::onSampleReady);
+    connect(m_runner, &JobRunner::summarized, this, &MainWindow::onSummarized);
     connect(m_runner, &JobRunner::failed, this, &MainWindow::onFailed);
     connect(m_runner, &JobRunner::progress, this, &MainWindow::onProgress);
     connect(m_runner, &JobRunner::refused, this, [this](const QString &message) {
@@ -95,6 +100,9 @@ MainWindow::MainWindow(QWidget *parent)
         m_status->setText(message);
     });
     connect(m_runner, &JobRunner::batchExportFinished, this, &MainWindow::onBatchExportFinished);
+    connect(m_featureWeights, &FeatureWeightsPanel::exportRequested, this,
+        &MainWindow::exportFeatureWeightsDialog);
+    connect(m_received, &BarChartView::exportRequested, this, &MainWindow::exportReceivedDialog);
     connect(m_runner, &JobRunner::busyChanged, this, [this](bool busy) {
         m_progress->setVisible(busy);
         if (!busy)
@@ -102,6 +110,21 @@ MainWindow::MainWindow(QWidget *parent)
     });
     connect(m_modelPanel, &ModelPanel::attentionChosen, this, &MainWindow::selectAttention);
     connect(m_samples, &SampleTable::sampleChosen, this, &MainWindow::selectSample);
+    // "rows shown in the table": summarised again once the filter has rested for 300 ms.
+    m_filterTimer = new QTimer(this);
+    m_filterTimer->setSingleShot(true);
+    m_filterTimer->setInterval(300);
+    connect(m_samples, &SampleTable::filterChanged, this, [this] {
+        m_shownSummary = {};
+        if (m_scopeBar->group() == "shown")
+            m_filterTimer->start();
+    });
+    connect(m_filterTimer, &QTimer::timeout, this, [this] {
+        if (m_scopeBar->scope() == Scope::Group && m_scopeBar->group() == "shown") {
+            m_summaryRequested = false;
+            refreshAttention();
+        }
+    });
     connect(m_heads, &HeadList::headChosen, this, &MainWindow::selectHead);
     connect(
         m_overview, &OverviewGrid::cellChosen, this, [this](int attention, const HeadChoice &head) {
@@ -135,6 +158,9 @@ void MainWindow::createDocks()
     m_samples = new SampleTable(this);
     m_heads = new HeadList(this);
     m_overview = new OverviewGrid(this);
+    m_featureWeights = new FeatureWeightsPanel(this);
+    m_received = new BarChartView(QStringLiteral("received"), this);
+    m_received->setMessage(tr("The attention each key receives in the map shown."));
     QDockWidget *model
         = dock(tr("Model"), QStringLiteral("modelDock"), m_modelPanel, Qt::LeftDockWidgetArea);
     QDockWidget *samples
@@ -143,8 +169,14 @@ void MainWindow::createDocks()
         = dock(tr("Heads"), QStringLiteral("headsDock"), m_heads, Qt::RightDockWidgetArea);
     QDockWidget *overview
         = dock(tr("Overview"), QStringLiteral("overviewDock"), m_overview, Qt::RightDockWidgetArea);
+    QDockWidget *weights = dock(tr("Feature Weights"), QStringLiteral("featureWeightsDock"),
+        m_featureWeights, Qt::RightDockWidgetArea);
     splitDockWidget(model, samples, Qt::Vertical);
     tabifyDockWidget(heads, overview);
+    tabifyDockWidget(overview, weights);
+    QDockWidget *received = dock(tr("Attention Received"), QStringLiteral("receivedDock"),
+        m_received, Qt::RightDockWidgetArea);
+    splitDockWidget(heads, received, Qt::Vertical);
     heads->raise();
     resizeDocks({model, heads}, {470, 190}, Qt::Horizontal);
     resizeDocks({model, samples}, {300, 560}, Qt::Vertical);
@@ -171,10 +203,16 @@ void MainWindow::createToolBar()
     bar->addWidget(new QLabel(tr(" Attention: "), bar));
     bar->addWidget(m_attentionBox);
     bar->addSeparator();
+    m_scopeBar = new ScopeBar(bar);
+    bar->addWidget(m_scopeBar);
+    bar->addSeparator();
     bar->addWidget(new QLabel(tr(" Colours: "), bar));
     bar->addWidget(m_colorBox);
     bar->addWidget(m_rangeBox);
     connect(m_attentionBox, &QComboBox::activated, this, &MainWindow::selectAttention);
+    connect(m_scopeBar, &ScopeBar::scopeChanged, this, &MainWindow::setScope);
+    connect(m_scopeBar, &ScopeBar::groupChosen, this, &MainWindow::selectGroup);
+    connect(m_scopeBar, &ScopeBar::statisticChanged, this, &MainWindow::setGroupStatistic);
     connect(m_colorBox, &QComboBox::activated, this,
         [this](int) { setColorMap(m_colorBox->currentText()); });
     connect(m_rangeBox, &QComboBox::activated, this,
@@ -196,6 +234,7 @@ void MainWindow::createActions()
         &MainWindow::exportImageDialog);
     file->addAction(tr("Export &Matrix as CSV…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E),
         this, &MainWindow::exportMatrixDialog);
+    file->addAction(tr("Export &Feature Weights…"), this, &MainWindow::exportFeatureWeightsDialog);
     file->addAction(tr("&Copy Image"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C), this,
         &MainWindow::copyImage);
     file->addAction(tr("&Batch Export…"), QKeySequence(Qt::CTRL | Qt::Key_B), this,
@@ -232,6 +271,21 @@ void MainWindow::createActions()
     view->addSeparator();
     for (QDockWidget *dock : findChildren<QDockWidget *>())
         view->addAction(dock->toggleViewAction());
+
+    QMenu *compare = menuBar()->addMenu(tr("&Compare"));
+    compare->addAction(tr("&Pin View as A"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_A), this,
+        &MainWindow::pinView);
+    m_differenceAction = compare->addAction(tr("Show &Difference from A"));
+    m_differenceAction->setCheckable(true);
+    m_differenceAction->setEnabled(false);
+    m_differenceAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_D));
+    connect(m_differenceAction, &QAction::toggled, this, &MainWindow::setDifference);
+    compare->addAction(tr("&Unpin A"), this, [this] {
+        m_pinned.reset();
+        m_differenceAction->setChecked(false);
+        m_differenceAction->setEnabled(false);
+        m_status->setText(tr("A is unpinned"));
+    });
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(
@@ -301,6 +355,11 @@ void MainWindow::onLoaded(const Workspace &workspace)
     if (!sameData)
         m_samples->setDataset(workspace.dataset);
     m_scores = {};
+    m_allSummary = {};
+    m_shownSummary = {};
+    m_summaryRequested = false;
+    m_scopeBar->setGroups({"all"});
+    m_featureWeights->setWorkspace(workspace);
     if (workspace.dataset && workspace.dataset->sampleCount() > 0) {
         m_sample
             = std::clamp<int>(m_sample, 0, static_cast<int>(workspace.dataset->sampleCount()) - 1);
@@ -350,6 +409,7 @@ void MainWindow::onSampleReady(const SampleAttention &scores)
     if (scores.sample != m_sample)
         return;
     m_scores = scores;
+    m_featureWeights->setSample(scores);
     refreshOverview();
     refreshAttention();
 }
@@ -379,7 +439,9 @@ void MainWindow::showError(const QString &title, const QString &message)
 
 void MainWindow::requestSample()
 {
-    if (!m_workspace.dataset || m_workspace.model->attentionLayers().empty())
+    if (!m_workspace.dataset
+        || (m_workspace.model->attentionLayers().empty()
+            && m_workspace.model->featureWeightLayers().empty()))
         return;
     const auto row = static_cast<std::size_t>(m_sample);
     if (row < m_workspace.dataset->sampleUsable.size() && !m_workspace.dataset->sampleUsable[row]) {
@@ -389,30 +451,38 @@ void MainWindow::requestSample()
     m_runner->computeSample(m_workspace, m_sample);
 }
 
+void MainWindow::showMapMessage(const QString &sentence)
+{
+    m_heatmap->showMessage(sentence);
+    m_received->setMessage(sentence);
+}
+
 void MainWindow::refreshAttention()
 {
     if (!m_workspace.model) {
-        m_heatmap->showMessage(tr("Open a model (File > Open Model) to see its attention."));
+        showMapMessage(tr("Open a model (File > Open Model) to see its attention."));
         return;
     }
     if (m_workspace.model->attentionLayers().empty()) {
         m_heads->clear();
         m_overview->clear();
-        m_heatmap->showMessage(
-            tr("This model has no attention layer, so there is no attention to show.\n"
-               "Its layers are listed in the Model panel."));
+        showMapMessage(tr("This model has no attention layer, so there is no attention to show.\n"
+                          "Its layers are listed in the Model panel."));
         emit viewUpdated();
         return;
     }
     if (!m_workspace.dataset) {
-        m_heatmap->showMessage(
-            tr("Open a data set (File > Open Data) to run the model on a sample."));
+        showMapMessage(tr("Open a data set (File > Open Data) to run the model on a sample."));
         emit viewUpdated();
+        return;
+    }
+    if (m_scopeBar->scope() == Scope::Group) {
+        refreshGroup();
         return;
     }
     const QString problem = m_samples->problemOf(m_sample);
     if (!problem.isEmpty()) {
-        m_heatmap->showMessage(tr("This sample could not run:\n%1").arg(problem));
+        showMapMessage(tr("This sample could not run:\n%1").arg(problem));
         emit viewUpdated();
         return;
     }
@@ -422,10 +492,11 @@ void MainWindow::refreshAttention()
     try {
         const AxisText text = presenter::axisText(m_workspace, m_attention, m_sample);
         m_heatmap->setLabels(text.keys, text.queries, text.keyTitle, text.queryTitle);
+        const Tensor &call = m_scores.calls[static_cast<std::size_t>(m_attention)];
         const HeadThumbnails thumbs
-            = presenter::headThumbnails(m_scores.calls[static_cast<std::size_t>(m_attention)],
-                m_colorMap, m_range, kHeadThumbnail);
-        m_heads->setThumbnails(thumbs.heads, thumbs.mean, thumbs.max);
+            = presenter::headThumbnails(call, m_colorMap, m_range, kHeadThumbnail);
+        m_heads->setThumbnails(
+            thumbs.heads, thumbs.mean, thumbs.max, presenter::headEntropies(call));
     } catch (const std::exception &e) {
         showError(tr("Cannot label the heatmap"), QString::fromUtf8(e.what()));
     }
@@ -452,17 +523,26 @@ void MainWindow::refreshOverview()
 
 void MainWindow::refreshHeatmap()
 {
-    if (m_scores.sample != m_sample
-        || m_scores.calls.size() <= static_cast<std::size_t>(m_attention))
+    if (m_scopeBar->scope() == Scope::Group
+            ? !groupReady()
+            : (m_scores.sample != m_sample
+                || m_scores.calls.size() <= static_cast<std::size_t>(m_attention)))
         return;
     try {
-        const HeatmapContent content
-            = presenter::content(m_workspace, m_scores, m_attention, m_head, m_range);
-        m_heatmap->setColorMap(m_colorMap);
+        const HeatmapContent content = currentContent();
+        m_heatmap->setColorMap(showsDifference() ? QStringLiteral("rdbu") : m_colorMap);
+        m_heatmap->figure()->setShowsDifference(showsDifference());
         m_heatmap->setValueRange(content.range.first, content.range.second);
         m_heatmap->showMatrix(content.matrix, content.title);
+        const bool std = m_scopeBar->scope() == Scope::Group
+            && m_scopeBar->statistic() == GroupStatistic::StandardDeviation;
+        m_received->setChart(presenter::receivedBars(
+            content, currentAxisText(), std ? tr("standard deviation") : QString()));
     } catch (const std::exception &e) {
-        showError(tr("Cannot show the heatmap"), QString::fromUtf8(e.what()));
+        if (showsDifference()) // A does not fit this map: say so on the map, not in a dialog
+            showMapMessage(QString::fromUtf8(e.what()));
+        else
+            showError(tr("Cannot show the heatmap"), QString::fromUtf8(e.what()));
         return;
     }
     m_heads->setCurrent(m_head);
@@ -527,6 +607,172 @@ void MainWindow::setRangeMode(RangeMode mode)
     refreshAttention();
 }
 
+void MainWindow::setScope(Scope scope)
+{
+    m_scopeBar->setScope(scope);
+    m_runner->cancelSummary();
+    m_summaryRequested = false;
+    refreshAttention();
+}
+
+void MainWindow::selectGroup(const std::string &group)
+{
+    m_wantedGroup = group; // kept until the summary offers it
+    m_scopeBar->setGroup(group);
+    m_summaryRequested = false;
+    refreshAttention();
+}
+
+void MainWindow::setGroupStatistic(GroupStatistic statistic)
+{
+    m_scopeBar->setStatistic(statistic);
+    refreshAttention();
+}
+
+const GroupScopeSummary &MainWindow::groupSummary() const
+{
+    return m_scopeBar->group() == "shown" ? m_shownSummary : m_allSummary;
+}
+
+bool MainWindow::groupReady() const
+{
+    const GroupScopeSummary &summary = groupSummary();
+    if (!summary.summary)
+        return false;
+    const std::string group = m_scopeBar->group() == "shown" ? "all" : m_scopeBar->group();
+    for (const GroupSummary *g : summary.summary->groups())
+        if (g->name() == group)
+            return static_cast<std::size_t>(m_attention) < g->calls().size();
+    return false;
+}
+
+HeatmapContent MainWindow::currentContent() const
+{
+    HeatmapContent content = viewContent();
+    if (!showsDifference())
+        return content;
+    if (content.matrix.rows() != m_pinned->matrix.rows()
+        || content.matrix.cols() != m_pinned->matrix.cols())
+        throw std::invalid_argument(
+            tr("A is %1 x %2 and the map shown is %3 x %4: a difference needs maps of one shape")
+                .arg(m_pinned->matrix.rows())
+                .arg(m_pinned->matrix.cols())
+                .arg(content.matrix.rows())
+                .arg(content.matrix.cols())
+                .toStdString());
+    content.matrix -= m_pinned->matrix;
+    const double extent = std::max(double(content.matrix.cwiseAbs().maxCoeff()), 1e-6);
+    content.range = {-extent, extent}; // symmetric: 0 is the middle colour
+    content.title = tr("%1\nminus A: %2").arg(content.title, m_pinned->title);
+    return content;
+}
+
+bool MainWindow::showsDifference() const
+{
+    return m_difference && m_pinned.has_value();
+}
+
+void MainWindow::pinView()
+{
+    if (m_heatmap->isShowingMessage()) {
+        m_status->setText(tr("There is no map on screen to pin."));
+        return;
+    }
+    try {
+        const HeatmapContent content = viewContent();
+        m_pinned = PinnedMap {content.matrix, content.title};
+    } catch (const std::exception &e) {
+        showError(tr("Cannot pin the view"), QString::fromUtf8(e.what()));
+        return;
+    }
+    m_differenceAction->setEnabled(true);
+    m_status->setText(tr("Pinned as A: %1. Choose another sample, head or group, then Compare > "
+                         "Show Difference from A.")
+                          .arg(m_pinned->title));
+}
+
+void MainWindow::setDifference(bool on)
+{
+    m_difference = on && m_pinned.has_value();
+    if (m_differenceAction->isChecked() != m_difference)
+        m_differenceAction->setChecked(m_difference);
+    refreshHeatmap();
+}
+
+HeatmapContent MainWindow::viewContent() const
+{
+    if (m_scopeBar->scope() == Scope::Sample)
+        return presenter::content(m_workspace, m_scores, m_attention, m_head, m_range);
+    const bool shown = m_scopeBar->group() == "shown";
+    HeatmapContent content = presenter::groupContent(m_workspace, groupSummary(),
+        shown ? "all" : m_scopeBar->group(), m_attention, m_head, m_scopeBar->statistic(), m_range);
+    if (shown)
+        content.title.replace(
+            presenter::groupDisplayName("all"), presenter::groupDisplayName("shown"));
+    return content;
+}
+
+AxisText MainWindow::currentAxisText() const
+{
+    return m_scopeBar->scope() == Scope::Group
+        ? presenter::groupAxisText(m_workspace, m_attention)
+        : presenter::axisText(m_workspace, m_attention, m_sample);
+}
+
+void MainWindow::refreshGroup()
+{
+    const bool shown = m_scopeBar->group() == "shown";
+    if (!groupReady()) {
+        std::vector<std::int64_t> samples;
+        const Dataset &dataset = *m_workspace.dataset;
+        for (const std::int64_t s :
+            shown ? m_samples->shownSamples() : dataset.usableSampleIndices())
+            if (dataset.sampleUsable[static_cast<std::size_t>(s)])
+                samples.push_back(s);
+        if (samples.empty()) {
+            showMapMessage(tr("No usable sample is in this group."));
+            emit viewUpdated();
+            return;
+        }
+        if (!m_summaryRequested) {
+            m_summaryRequested = true;
+            m_runner->summarize(m_workspace, samples, !shown);
+        }
+        showMapMessage(tr("Summarising %1 samples…").arg(samples.size()));
+        return;
+    }
+    try {
+        const AxisText text = currentAxisText();
+        m_heatmap->setLabels(text.keys, text.queries, text.keyTitle, text.queryTitle);
+        const GroupCallMaps maps = presenter::groupCallMaps(groupSummary(),
+            shown ? "all" : m_scopeBar->group(), m_attention, m_scopeBar->statistic());
+        const HeadThumbnails thumbs
+            = presenter::headThumbnails(maps.heads, m_colorMap, m_range, kHeadThumbnail);
+        m_heads->setThumbnails(thumbs.heads, thumbs.mean, thumbs.max, maps.entropy);
+    } catch (const std::exception &e) {
+        showError(tr("Cannot show the group"), QString::fromUtf8(e.what()));
+        return;
+    }
+    refreshHeatmap();
+}
+
+void MainWindow::onSummarized(const GroupScopeSummary &summary)
+{
+    m_summaryRequested = false;
+    if (summary.allUsable) {
+        m_allSummary = summary;
+        std::vector<std::string> names;
+        for (const GroupSummary *group : summary.summary->groups())
+            names.push_back(group->name());
+        m_scopeBar->setGroups(names);
+        m_scopeBar->setGroup(m_wantedGroup);
+    } else {
+        m_shownSummary = summary;
+    }
+    if (m_scopeBar->scope() == Scope::Group)
+        refreshAttention();
+}
+
 bool MainWindow::isBusy() const
 {
     return m_runner->isBusy();
@@ -542,9 +788,16 @@ bool MainWindow::exportImage(
     }
     const AttentionLayerInfo &call
         = m_workspace.model->attentionLayers().at(static_cast<std::size_t>(m_attention));
-    const ImageMetadata metadata
-        = ReportExporter::metadata(m_workspace.modelFile, m_workspace.modelSha256, call.key, m_head,
-            call.heads, m_sample, presenter::title(m_workspace, m_attention, m_head, m_sample));
+    ImageMetadata metadata;
+    try {
+        metadata = ReportExporter::metadata(m_workspace.modelFile, m_workspace.modelSha256,
+            call.key, m_head, call.heads, m_sample, currentContent().title);
+    } catch (const std::exception &e) {
+        showError(tr("Cannot export the image"), QString::fromUtf8(e.what()));
+        return false;
+    }
+    if (m_scopeBar->scope() == Scope::Group)
+        metadata.row = QStringLiteral("group ") + QString::fromStdString(m_scopeBar->group());
     QString error;
     if (imageexport::savePlot(m_heatmap->plot(), path, format, size, dpi, metadata, &error)) {
         m_status->setText(tr("Wrote %1").arg(path));
@@ -565,7 +818,7 @@ bool MainWindow::exportMatrixCsv(const QString &path, bool quiet)
         error = tr("There is no heatmap on screen to export.");
     } else {
         try {
-            const AxisText text = presenter::axisText(m_workspace, m_attention, m_sample);
+            const AxisText text = currentAxisText();
             ok = imageexport::saveMatrixCsv(path, matrix.data(), static_cast<int>(matrix.rows()),
                 static_cast<int>(matrix.cols()), text.keys, text.queries, &error);
         } catch (const std::exception &e) {
@@ -636,6 +889,89 @@ void MainWindow::exportMatrixDialog()
         return;
     m_lastExportDir = QFileInfo(file).path();
     exportMatrixCsv(file);
+}
+
+QString MainWindow::chartFileDialog(const QString &title, const QString &name)
+{
+    const QString file = QFileDialog::getSaveFileName(this, title,
+        (m_lastExportDir.isEmpty() ? QDir::homePath() : m_lastExportDir) + QLatin1Char('/') + name,
+        tr("PNG image (*.png);;PDF document (*.pdf);;SVG drawing (*.svg);;JPG image (*.jpg);;"
+           "CSV values (*.csv)"));
+    if (!file.isEmpty())
+        m_lastExportDir = QFileInfo(file).path();
+    return file;
+}
+
+void MainWindow::exportFeatureWeightsDialog()
+{
+    const QString file
+        = chartFileDialog(tr("Export Feature Weights"), QStringLiteral("feature_weights.png"));
+    if (!file.isEmpty())
+        exportFeatureWeights(file,
+            imageFormatFromName(QFileInfo(file).suffix()).value_or(ImageFormat::Png),
+            m_imageExportSettings.size, m_imageExportSettings.dpi);
+}
+
+void MainWindow::exportReceivedDialog()
+{
+    const QString file = chartFileDialog(
+        tr("Export Attention Received"), QStringLiteral("attention_received.png"));
+    if (!file.isEmpty())
+        exportReceived(file,
+            imageFormatFromName(QFileInfo(file).suffix()).value_or(ImageFormat::Png),
+            m_imageExportSettings.size, m_imageExportSettings.dpi);
+}
+
+bool MainWindow::exportReceived(
+    const QString &path, ImageFormat format, QSize size, int dpi, bool quiet)
+{
+    QString error;
+    const bool csv
+        = QFileInfo(path).suffix().compare(QStringLiteral("csv"), Qt::CaseInsensitive) == 0;
+    bool ok = false;
+    if (csv) {
+        ok = m_received->saveCsv(path, &error);
+    } else {
+        ImageMetadata metadata;
+        metadata.modelFile = QFileInfo(m_workspace.modelFile).fileName();
+        metadata.modelSha256 = m_workspace.modelSha256;
+        metadata.title = m_received->chart().title;
+        if (m_workspace.model && !m_workspace.model->attentionLayers().empty())
+            metadata.layer = QString::fromStdString(
+                m_workspace.model->attentionLayers().at(std::size_t(m_attention)).key);
+        metadata.head = m_head.displayName();
+        metadata.row = m_scopeBar->scope() == Scope::Group
+            ? QStringLiteral("group ") + QString::fromStdString(m_scopeBar->group())
+            : QString::number(m_sample);
+        ok = m_received->saveImage(path, format, size, dpi, metadata, &error);
+    }
+    if (!ok) {
+        m_lastError = error;
+        if (!quiet)
+            showError(tr("Cannot export the chart"), error);
+        return false;
+    }
+    m_status->setText(tr("Wrote %1").arg(QDir::toNativeSeparators(path)));
+    return true;
+}
+
+bool MainWindow::exportFeatureWeights(
+    const QString &path, ImageFormat format, QSize size, int dpi, bool quiet)
+{
+    QString error;
+    const bool csv
+        = QFileInfo(path).suffix().compare(QStringLiteral("csv"), Qt::CaseInsensitive) == 0;
+    const bool ok = csv ? m_featureWeights->saveCsv(path, &error)
+                        : m_featureWeights->saveImage(path, format, size, dpi, &error);
+    if (!ok) {
+        if (quiet)
+            m_lastError = error;
+        else
+            showError(tr("Cannot export the feature weights"), error);
+        return false;
+    }
+    m_status->setText(tr("Wrote %1").arg(QDir::toNativeSeparators(path)));
+    return true;
 }
 
 void MainWindow::copyImage()

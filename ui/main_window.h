@@ -1,13 +1,17 @@
 #pragma once
 
+#include <optional>
+
 #include <QMainWindow>
 #include <QStringList>
 
 #include "ui/batch_export.h"
+#include "ui/group_presenter.h"
 #include "ui/head_matrix.h"
 #include "ui/image_export.h"
 #include "ui/image_settings_fields.h"
 #include "ui/predictions.h"
+#include "ui/scope_bar.h"
 #include "ui/session_settings.h"
 #include "ui/workspace.h"
 
@@ -15,9 +19,12 @@ class QComboBox;
 class QLabel;
 class QMenu;
 class QProgressBar;
+class QTimer;
 
 namespace attnlens {
 
+class BarChartView;
+class FeatureWeightsPanel;
 class HeadList;
 class HeatmapView;
 class JobRunner;
@@ -60,11 +67,29 @@ public:
     void selectSample(int sample);
     void setColorMap(const QString &name);
     void setRangeMode(RangeMode mode);
+    /// Sample or Group scope; Group summarises the samples in the background when needed.
+    void setScope(Scope scope);
+    /// A group of the summary ("all", "target=M", "prediction=B", "correct", "misclassified")
+    /// or "shown" (the rows the sample table's filter leaves).
+    void selectGroup(const std::string &group);
+    void setGroupStatistic(GroupStatistic statistic);
+    /// Compare: keeps the map shown now as A; with setDifference(true) the heatmap then shows
+    /// the map of the current choice minus A (sample - sample, head - head, group - group) in
+    /// a diverging colour map centred on 0 with a symmetric range.
+    void pinView();
+    void setDifference(bool on);
+    bool showsDifference() const;
 
     /// Writes the current view. False (with a dialog unless `quiet`) on failure.
     bool exportImage(
         const QString &path, ImageFormat format, QSize size, int dpi, bool quiet = false);
     bool exportMatrixCsv(const QString &path, bool quiet = false);
+    /// Writes the Attention Received chart: an image in `format`, or CSV when `path` ends in .csv.
+    bool exportReceived(
+        const QString &path, ImageFormat format, QSize size, int dpi, bool quiet = false);
+    /// Writes the Feature Weights chart: an image in `format`, or CSV when `path` ends in .csv.
+    bool exportFeatureWeights(
+        const QString &path, ImageFormat format, QSize size, int dpi, bool quiet = false);
     /// Starts File > Batch Export of `request` on `workspace` (a snapshot: what the request was
     /// chosen for) with a progress dialog that can cancel it. False when the runner refused it
     /// (a load or an export runs, nothing to export): the reason is in the status bar and
@@ -75,6 +100,12 @@ public:
     const SampleAttention &sampleScores() const { return m_scores; }
     int currentAttention() const { return m_attention; }
     HeadChoice currentHead() const { return m_head; }
+    Scope currentScope() const { return m_scopeBar->scope(); }
+    std::string currentGroup() const { return m_scopeBar->group(); }
+    /// The summary Group scope draws now (of every usable sample, or of the shown rows), null
+    /// summary when none is ready.
+    const GroupScopeSummary &groupSummary() const;
+    ScopeBar *scopeBar() const { return m_scopeBar; }
     int currentSample() const { return m_sample; }
     /// True while loading, inference or a batch export runs in the background.
     bool isBusy() const;
@@ -86,6 +117,8 @@ public:
     SampleTable *sampleTable() const { return m_samples; }
     ModelPanel *modelPanel() const { return m_modelPanel; }
     OverviewGrid *overviewGrid() const { return m_overview; }
+    FeatureWeightsPanel *featureWeightsPanel() const { return m_featureWeights; }
+    BarChartView *receivedView() const { return m_received; }
     JobRunner *jobRunner() const { return m_runner; }
 
 signals:
@@ -108,6 +141,7 @@ private:
     void onLoaded(const Workspace &workspace);
     void onPredicted(const std::vector<Prediction> &predictions);
     void onSampleReady(const SampleAttention &scores);
+    void onSummarized(const GroupScopeSummary &summary);
     void onFailed(const QString &title, const QString &message);
     void onProgress(const QString &what, qint64 done, qint64 total);
     void onBatchExportFinished(const BatchExportOutcome &outcome);
@@ -120,12 +154,27 @@ private:
     void refreshAttention();
     void refreshOverview();
     void refreshHeatmap();
+    /// Group scope's refreshAttention: labels and head thumbnails of the group's maps, or a
+    /// message while its summary is computed (requested here when missing).
+    void refreshGroup();
+    /// The heatmap's content now: the sample's or the group's; throws what the presenters throw.
+    HeatmapContent currentContent() const;
+    /// The same without the Compare difference.
+    HeatmapContent viewContent() const;
+    AxisText currentAxisText() const;
+    bool groupReady() const;
     void showError(const QString &title, const QString &message);
+    /// A sentence in place of the map (and of its attention-received bars).
+    void showMapMessage(const QString &sentence);
 
     void openModelDialog();
     void openDataDialog();
     void exportImageDialog();
     void exportMatrixDialog();
+    void exportFeatureWeightsDialog();
+    void exportReceivedDialog();
+    /// Asks where to save a chart (PNG, PDF, SVG, JPG or CSV, by extension); empty if cancelled.
+    QString chartFileDialog(const QString &title, const QString &name);
     void copyImage();
     void batchExportDialog();
     void showKeyboardHelp();
@@ -138,7 +187,10 @@ private:
     SampleTable *m_samples = nullptr;
     HeadList *m_heads = nullptr;
     OverviewGrid *m_overview = nullptr;
+    FeatureWeightsPanel *m_featureWeights = nullptr;
+    BarChartView *m_received = nullptr;
     QComboBox *m_attentionBox = nullptr;
+    ScopeBar *m_scopeBar = nullptr;
     QComboBox *m_colorBox = nullptr;
     QComboBox *m_rangeBox = nullptr;
     QLabel *m_status = nullptr;
@@ -148,7 +200,20 @@ private:
 
     Workspace m_workspace;
     SampleAttention m_scores;
-    int m_attention = 0; ///< index into Model::attentionLayers()
+    GroupScopeSummary m_allSummary;   ///< every usable sample, grouped
+    GroupScopeSummary m_shownSummary; ///< the rows the table shows ("shown")
+    bool m_summaryRequested = false;  ///< a summary job for the current need is running
+    QTimer *m_filterTimer = nullptr;
+    struct PinnedMap
+    {
+        RowMatrix matrix;
+        QString title;
+    };
+    std::optional<PinnedMap> m_pinned; ///< Compare's A
+    bool m_difference = false;
+    std::string m_wantedGroup = "all"; ///< the group chosen, applied when a summary offers it
+    QAction *m_differenceAction = nullptr; ///< rests the table filter before "shown" is summarised
+    int m_attention = 0;                   ///< index into Model::attentionLayers()
     HeadChoice m_head;
     int m_sample = 0;
     QString m_colorMap = QStringLiteral("viridis");

@@ -46,10 +46,14 @@ ReportExporter::~ReportExporter()
 QString ReportExporter::title(const QString &modelFile, const std::string &attentionKey,
     const HeadChoice &head, std::int64_t row, const Dataset *dataset)
 {
-    QString text = QStringLiteral("%1 — %2 — %3 — row %4")
-                       .arg(QFileInfo(modelFile).fileName(), QString::fromStdString(attentionKey),
-                           head.displayName())
-                       .arg(row);
+    return QStringLiteral("%1 — %2 — %3 — %4")
+        .arg(QFileInfo(modelFile).fileName(), QString::fromStdString(attentionKey),
+            head.displayName(), rowText(row, dataset));
+}
+
+QString ReportExporter::rowText(std::int64_t row, const Dataset *dataset)
+{
+    QString text = QStringLiteral("row %1").arg(row);
     if (dataset != nullptr && row >= 0
         && static_cast<std::size_t>(row) < dataset->sampleLabels.size()) {
         const std::string &label = dataset->sampleLabels[static_cast<std::size_t>(row)];

@@ -73,6 +73,8 @@ public:
     /// path: only its file name is shown.
     static QString title(const QString &modelFile, const std::string &attentionKey,
         const HeadChoice &head, std::int64_t row, const Dataset *dataset);
+    /// "row 12", plus " (<row label name> <label>)" when `dataset` labels the row otherwise.
+    static QString rowText(std::int64_t row, const Dataset *dataset);
     /// PNG text chunks of a figure: model file name and SHA-256, attention key (chunk "Layer"),
     /// head tag ("h02", "mean", "max"), sample (chunk "Row"), title.
     static ImageMetadata metadata(const QString &modelFile, const QString &modelSha256,

@@ -45,6 +45,7 @@ SampleTable::SampleTable(QWidget *parent)
 
     connect(
         m_filter, &QLineEdit::textChanged, m_proxy, &QSortFilterProxyModel::setFilterFixedString);
+    connect(m_filter, &QLineEdit::textChanged, this, &SampleTable::filterChanged);
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
         [this](const QModelIndex &current) {
             if (m_quiet || !current.isValid())
@@ -100,6 +101,16 @@ void SampleTable::step(int delta)
 QString SampleTable::problemOf(int sample) const
 {
     return m_model->problemOf(sample);
+}
+
+std::vector<std::int64_t> SampleTable::shownSamples() const
+{
+    std::vector<std::int64_t> samples;
+    samples.reserve(static_cast<std::size_t>(m_proxy->rowCount()));
+    for (int row = 0; row < m_proxy->rowCount(); ++row)
+        samples.push_back(m_proxy->mapToSource(m_proxy->index(row, 0)).row());
+    std::sort(samples.begin(), samples.end());
+    return samples;
 }
 
 } // namespace attnlens

@@ -34,6 +34,8 @@ public:
     /// Next / previous visible sample in the table's current order; emits sampleChosen.
     void step(int delta);
     QString problemOf(int sample) const;
+    /// The samples the filter leaves in the table, ascending.
+    std::vector<std::int64_t> shownSamples() const;
 
     QTableView *view() const { return m_view; }
     QLineEdit *filter() const { return m_filter; }
@@ -42,6 +44,8 @@ public:
 
 signals:
     void sampleChosen(int sample);
+    /// The filter text changed (shownSamples() may differ).
+    void filterChanged();
 
 private:
     QLineEdit *m_filter = nullptr;

@@ -87,7 +87,8 @@ std::string usageText()
            "                      [--colormap NAME] [--matrix csv|npy]\n"
            "  attnlens-cli summarize MODEL [--config ARCH.json] --data FILE [--data FILE ...]\n"
            "                      [--rows A:B] [--by target|prediction|correct] [--chunk-rows N]\n"
-           "                      --out SUMMARY.h5\n"
+           "                      --out SUMMARY.h5 [--images DIR [--heads ...] [--format ...]\n"
+           "                      [--size WxH] [--dpi N] [--colormap NAME]]\n"
            "  attnlens-cli merge  PART.h5 [PART.h5 ...] --out SUMMARY.h5\n"
            "  attnlens-cli --help | --version\n"
            "\n"
@@ -108,6 +109,9 @@ std::string usageText()
            "export  one image per row, attention layer and head choice, named\n"
            "        r<row>_L<layer>-<name>_<head>.<format>. Defaults: --heads all --format png\n"
            "        --size 800x600 --dpi 96 --colormap viridis. --matrix also writes the numbers.\n"
+           "        Feature weights (VariableSelection, ColumnAttention, ...) become bar charts\n"
+           "        r<row>_W<n>-<layer>.<format> (W<n>-<layer> once when learned constants);\n"
+           "        --layer also names them.\n"
            "        Colour maps: "
         + attnlens::colormaps::names().join(QStringLiteral(", ")).toStdString()
         + "\n"
@@ -118,6 +122,9 @@ std::string usageText()
           "        the same for the mean and max over heads, heads/<call>/{entropy,max_weight,\n"
           "        first_weight,last_weight} (heads), received/<call> (heads, T_key) and, when\n"
           "        the calls chain, rollout (T, T). Memory does not grow with the rows.\n"
+          "        --images DIR also draws, per group, call and head, the mean map\n"
+          "        <group>_L<n>-<call>_<head>, its _std and its _received bars, and\n"
+          "        <group>_rollout when the calls chain.\n"
           "merge   adds summaries of disjoint rows of one model (e.g. shards of a cluster\n"
           "        job) into one, equal to one summarize over their union.\n"
           "\n"
@@ -194,10 +201,10 @@ CliOptions parseArguments(const std::vector<std::string> &arguments)
             onlyFor(isExport);
             options.layers.push_back(value());
         } else if (argument == "--heads") {
-            onlyFor(isExport);
+            onlyFor(isExport || isSummarize);
             options.heads = parseHeadSelection(value());
         } else if (argument == "--format") {
-            onlyFor(isExport);
+            onlyFor(isExport || isSummarize);
             options.format = value();
             if (options.format != "png" && options.format != "jpg" && options.format != "pdf"
                 && options.format != "svg")
@@ -206,7 +213,7 @@ CliOptions parseArguments(const std::vector<std::string> &arguments)
             onlyFor(isExport);
             options.labels = value();
         } else if (argument == "--size") {
-            onlyFor(isExport);
+            onlyFor(isExport || isSummarize);
             const std::string text = value();
             const auto x = text.find_first_of("xX");
             if (x == std::string::npos)
@@ -216,6 +223,9 @@ CliOptions parseArguments(const std::vector<std::string> &arguments)
             if (options.width < 50 || options.height < 50 || options.width > 20000
                 || options.height > 20000)
                 throw UsageError("--size " + text + ": width and height must be 50..20000");
+        } else if (argument == "--images") {
+            onlyFor(isSummarize);
+            options.images = value();
         } else if (argument == "--by") {
             onlyFor(isSummarize);
             options.by = value();
@@ -227,12 +237,12 @@ CliOptions parseArguments(const std::vector<std::string> &arguments)
             if (options.chunkRows < 1)
                 throw UsageError("--chunk-rows must be at least 1");
         } else if (argument == "--dpi") {
-            onlyFor(isExport);
+            onlyFor(isExport || isSummarize);
             options.dpi = int(parseInteger(value(), "--dpi"));
             if (options.dpi < 24 || options.dpi > 1200)
                 throw UsageError("--dpi must be 24..1200");
         } else if (argument == "--colormap") {
-            onlyFor(isExport);
+            onlyFor(isExport || isSummarize);
             options.colormap = value();
             if (!attnlens::colormaps::isKnown(QString::fromStdString(options.colormap)))
                 throw UsageError("--colormap " + options.colormap + ": unknown; choose one of "

@@ -69,6 +69,8 @@ struct CliOptions
     std::string matrix;         ///< "", "csv" or "npy"
     std::int64_t chunkRows = 0; ///< run, summarize: rows computed at a time; 0 = automatic
     std::string by;             ///< summarize: "", "target", "prediction" or "correct"
+    /// summarize: also write the summary's figures into this folder (--images DIR)
+    std::optional<std::filesystem::path> images;
     std::vector<std::filesystem::path> parts; ///< merge: the SUMMARY.h5 parts
 };
 

@@ -142,4 +142,28 @@ Job openJob(const CliOptions &options)
     return job;
 }
 
+// The CLI's head flags: exactly one of --heads mean, max, all or a list. A listed head that a
+// chosen attention call does not have is a usage error that names the flag.
+HeadSet headSetOf(
+    const HeadSelection &selection, const std::vector<const AttentionLayerInfo *> &calls)
+{
+    HeadSet set;
+    if (selection.mean) {
+        set.mean = true;
+    } else if (selection.max) {
+        set.max = true;
+    } else if (selection.all) {
+        set.allHeads = true;
+    } else {
+        set.heads = selection.heads;
+        for (const AttentionLayerInfo *call : calls)
+            for (const int h : selection.heads)
+                if (h >= call->heads)
+                    throw UsageError("--heads: layer " + call->key + " has "
+                        + std::to_string(call->heads) + " heads (0.."
+                        + std::to_string(call->heads - 1) + "), not " + std::to_string(h));
+    }
+    return set;
+}
+
 } // namespace attnlens::cli

@@ -10,6 +10,7 @@
 #include "app/cli/cli_options.h"
 #include "core/data/dataset.h"
 #include "core/runtime/model.h"
+#include "ui/report_job.h"
 
 namespace attnlens::cli {
 
@@ -62,5 +63,11 @@ std::shared_ptr<const Model> openModel(const CliOptions &options);
 /// Opens the model, loads --data, applies --rows, drops unusable rows with one note each on
 /// stderr. Throws the core's errors, or UsageError when --rows is outside the data.
 Job openJob(const CliOptions &options);
+
+/// The head flags of export and summarize --images: exactly one of --heads mean, max, all or a
+/// list. A listed head that a chosen attention call does not have is a usage error naming the
+/// flag.
+HeadSet headSetOf(
+    const HeadSelection &selection, const std::vector<const AttentionLayerInfo *> &calls);
 
 } // namespace attnlens::cli

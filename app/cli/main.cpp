@@ -70,10 +70,11 @@ int main(int argc, char **argv)
         return Success;
     }
 
-    // Export draws with Qt's raster engine, which needs a QApplication (fonts) but no display.
+    // Export and summarize --images draw with Qt's raster engine, which needs a QApplication
+    // (fonts) but no display.
     qInstallMessageHandler(qtMessages);
     std::unique_ptr<QCoreApplication> app;
-    if (options.command == CliOptions::Command::Export) {
+    if (options.command == CliOptions::Command::Export || options.images) {
         if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
             qputenv("QT_QPA_PLATFORM", "offscreen");
         app = std::make_unique<QApplication>(argc, argv);

@@ -4,85 +4,52 @@
 #include "app/cli/job.h"
 #include "core/analysis/summary_file.h"
 #include "core/errors.h"
-#include "ui/predictions.h"
+#include "ui/sample_groups.h"
+#include "ui/summary_images.h"
 
 namespace attnlens::cli {
 
 namespace {
 
-/// Which groups each sample of a chunk joins besides "all", per --by: "target=<class>",
-/// "prediction=<class>", or "correct" / "misclassified". Class names as the sample table shows
-/// them: the target's own values, and for predictions the class names the targets give
-/// (classNamesFromTargets), else "class <i>".
-class Grouping
+/// --by's grouping; a grouping the model or data do not allow is a usage error naming the flag.
+std::vector<GroupBy> groupingOf(const Job &job, const std::string &by)
 {
-public:
-    Grouping(const Job &job, const std::string &by)
-        : m_job(job)
-        , m_by(by)
-    {
-        if (by.empty())
-            return;
-        const bool needsTarget = by == "target" || by == "correct";
-        if (needsTarget && job.dataset.targets.empty())
-            throw UsageError("--by " + by + ": the data has no target column");
-        if (by == "prediction" || by == "correct") {
-            if (!isClassifierOutput(*job.model))
-                throw UsageError("--by " + by
-                    + ": the model's output is not a classifier's (it does not end in softmax or "
-                      "sigmoid), so it has no predicted classes");
-            const Shape &shape = job.model->outputShapes().front();
-            const int classes = shape.size() == 2 && shape[1] > 1 ? int(shape[1]) : 2;
-            m_classNames = classNamesFromTargets(job.dataset.targets, classes);
-            if (m_classNames.empty())
-                for (int c = 0; c < classes; ++c)
-                    m_classNames.push_back("class " + std::to_string(c));
-        }
-    }
+    if (by.empty())
+        return {};
+    const std::optional<GroupBy> kind = groupByFromName(by);
+    if (!kind)
+        throw UsageError("--by " + by + ": expected target, prediction or correct");
+    if (const std::string refusal = groupByRefusal(*kind, *job.model, job.dataset);
+        !refusal.empty())
+        throw UsageError("--by " + by + ": " + refusal);
+    return {*kind};
+}
 
-    /// Groups of the rows [first, first + n) of the job, given the chunk's outputs.
-    std::vector<std::vector<std::string>> of(std::int64_t first, const RunResult &chunk) const
-    {
-        const std::int64_t n = chunk.attention.empty() ? 0 : chunk.attention[0].scores.dim(0);
-        std::vector<std::vector<std::string>> groups(static_cast<std::size_t>(n));
-        if (m_by.empty())
-            return groups;
-        std::vector<Prediction> predictions;
-        if (m_by != "target") {
-            std::vector<std::int64_t> rows(static_cast<std::size_t>(n));
-            for (std::int64_t i = 0; i < n; ++i)
-                rows[static_cast<std::size_t>(i)] = i;
-            predictions = predictionsFromOutput(chunk.outputs.front(), rows, n, true);
-        }
-        for (std::int64_t i = 0; i < n; ++i) {
-            const auto row
-                = static_cast<std::size_t>(m_job.rows[static_cast<std::size_t>(first + i)]);
-            auto &g = groups[static_cast<std::size_t>(i)];
-            if (m_by == "target") {
-                g.push_back("target=" + m_job.dataset.targets[row]);
-                continue;
-            }
-            const std::string predicted = className(predictions[static_cast<std::size_t>(i)]);
-            if (m_by == "prediction")
-                g.push_back("prediction=" + predicted);
-            else
-                g.push_back(predicted == m_job.dataset.targets[row] ? "correct" : "misclassified");
-        }
-        return groups;
-    }
-
-private:
-    std::string className(const Prediction &p) const
-    {
-        const auto index = static_cast<std::size_t>(std::max(p.classIndex, 0));
-        return index < m_classNames.size() ? m_classNames[index]
-                                           : "class " + std::to_string(p.classIndex);
-    }
-
-    const Job &m_job;
-    std::string m_by;
-    std::vector<std::string> m_classNames;
-};
+/// summarize --images: the summary's figures (SummaryImages), with export's options.
+void writeImages(const Job &job, const DatasetSummary &summary, const CliOptions &options)
+{
+    std::vector<const AttentionLayerInfo *> calls;
+    for (const AttentionLayerInfo &call : job.model->attentionLayers())
+        calls.push_back(&call);
+    ReportOptions report;
+    report.directory = QString::fromStdString(options.images->string());
+    report.format = *imageFormatFromName(QString::fromStdString(options.format));
+    report.size = QSize(options.width, options.height);
+    report.dpi = options.dpi;
+    report.colorMap = QString::fromStdString(options.colormap);
+    const std::shared_ptr<const Dataset> dataset(std::shared_ptr<void>(), &job.dataset);
+    Workspace workspace {job.model, dataset, QString::fromStdString(options.model.string()),
+        QString::fromStdString(job.model->summary().sha256), {}, {}, {}};
+    SummaryImages images(std::move(workspace), report, headSetOf(options.heads, calls));
+    // The summary outlives the images: share it without copying.
+    const std::shared_ptr<const DatasetSummary> shared(std::shared_ptr<void>(), &summary);
+    Progress progress("images");
+    images.write(shared, [&](std::int64_t done, std::int64_t total) {
+        if (interrupted())
+            throw Interrupted {};
+        progress.update(done, total);
+    });
+}
 
 } // namespace
 
@@ -92,11 +59,14 @@ int runSummarize(const CliOptions &options)
     if (job.model->attentionLayers().empty())
         throw UnsupportedModelError(options.model.filename().string()
             + ": the model has no attention call, so there is nothing to summarise");
-    const Grouping grouping(job, options.by);
+    const SampleGrouping grouping(*job.model, job.dataset, groupingOf(job, options.by));
     DatasetSummary summary(job.model->attentionLayers());
     Progress progress("summarize");
     forEachChunk(job, options.chunkRows, progress, [&](std::int64_t begin, RunResult &&result) {
-        summary.add(result.attention, grouping.of(begin, result));
+        const std::int64_t n = result.attention.empty() ? 0 : result.attention[0].scores.dim(0);
+        const std::vector<std::int64_t> samples(
+            job.rows.begin() + begin, job.rows.begin() + begin + n);
+        summary.add(result.attention, grouping.of(samples, result.outputs.front()));
     });
     SummaryProvenance provenance;
     provenance.modelFile = options.model.filename().string();
@@ -105,6 +75,8 @@ int runSummarize(const CliOptions &options)
         provenance.dataFiles.push_back(file.filename().string());
     provenance.by = options.by;
     writeSummary(options.out, summary, provenance);
+    if (options.images)
+        writeImages(job, summary, options);
     std::cerr << "wrote " << options.out.string() << ": " << job.rows.size() << " rows, "
               << summary.groups().size() << " group(s), " << summary.calls().size()
               << " attention call(s); rollout: "

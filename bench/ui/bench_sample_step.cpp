@@ -147,7 +147,7 @@ int main(int argc, char *argv[])
         forward.push_back(milliseconds(timer));
     }
 
-    // What a sample step computed before Model::sampleAttention: one pass per attention call.
+    // What a sample step computed before Model::runSample: one pass per attention call.
     std::vector<double> perCall;
     for (int r = 0; r < 3; ++r) {
         QElapsedTimer timer;

@@ -389,7 +389,7 @@ std::vector<Tensor> sampleOf(const std::vector<Tensor> &inputs, std::int64_t row
     return sample;
 }
 
-// (1, heads, T_q, T_k) -> (heads, T_q, T_k), sharing the values.
+// (1, ...) -> (...): the first axis of a one-sample batch dropped, sharing the values.
 Tensor withoutBatchAxis(const Tensor &scores)
 {
     return scores.reshaped(Shape(scores.shape().begin() + 1, scores.shape().end()));
@@ -397,23 +397,26 @@ Tensor withoutBatchAxis(const Tensor &scores)
 
 } // namespace
 
-std::vector<Tensor> Model::sampleAttention(
-    const std::vector<Tensor> &inputs, std::int64_t row) const
+SampleResult Model::runSample(const std::vector<Tensor> &inputs, std::int64_t row) const
 {
     const std::vector<Tensor> sample = sampleOf(inputs, row);
-    if (m_impl->attention.empty())
-        return {};
+    SampleResult out;
+    if (m_impl->attention.empty() && m_impl->featureWeights.empty())
+        return out;
     RunOptions options; // empty onlyKeys: every attention call, in attentionLayers() order
     options.batchSize = 1;
     const RunResult result = run(sample, options);
     if (result.attention.size() != m_impl->attention.size())
         throw ShapeError("the model produced scores for " + std::to_string(result.attention.size())
             + " of its " + std::to_string(m_impl->attention.size()) + " attention calls");
-    std::vector<Tensor> scores;
-    scores.reserve(result.attention.size());
+    out.attention.reserve(result.attention.size());
     for (const AttentionScores &call : result.attention)
-        scores.push_back(withoutBatchAxis(call.scores));
-    return scores;
+        out.attention.push_back(withoutBatchAxis(call.scores));
+    out.featureWeights.reserve(result.featureWeights.size());
+    for (const FeatureWeights &set : result.featureWeights)
+        out.featureWeights.push_back(
+            set.weights.rank() == 2 ? withoutBatchAxis(set.weights) : set.weights);
+    return out;
 }
 
 Tensor Model::attentionForSample(

@@ -121,8 +121,10 @@ struct FeatureWeights
 /// General facts about the model file.
 struct ModelSummary
 {
-    std::string name;      ///< the model's Keras name
-    std::string className; ///< "Functional" or "Sequential"
+    std::string name; ///< the model's Keras name
+    /// "Functional" or "Sequential"; a subclassed model run as a graph by its registered name
+    /// ("kerasfactory>BaseFeedForwardModel")
+    std::string className;
     ModelFormat format = ModelFormat::KerasArchive;
     std::string kerasVersion; ///< as written in the file, empty when the file does not say
     std::filesystem::path file;
@@ -144,6 +146,13 @@ struct RunResult
     std::vector<AttentionScores> attention; ///< in AttentionLayerInfo order
     /// Every FeatureWeightsInfo's weights, in featureWeightLayers() order (always computed).
     std::vector<FeatureWeights> featureWeights;
+};
+
+/// What one sample shows (Model::runSample), without the batch axis.
+struct SampleResult
+{
+    std::vector<Tensor> attention;      ///< per attention call: (heads, T_query, T_key)
+    std::vector<Tensor> featureWeights; ///< per FeatureWeightsInfo: (count,)
 };
 
 struct RunOptions
@@ -201,11 +210,12 @@ public:
     /// Throws ShapeError when an input does not fit.
     RunResult run(const std::vector<Tensor> &inputs, const RunOptions &options = {}) const;
 
-    /// The scores of every attention call for one sample (row `row` of `inputs`), from one
-    /// forward pass of that row: one tensor per Model::attentionLayers() entry, in that order,
-    /// each (heads, T_query, T_key). Throws ShapeError when `row` is outside the inputs or they
-    /// do not fit; a model without attention gives an empty vector.
-    std::vector<Tensor> sampleAttention(const std::vector<Tensor> &inputs, std::int64_t row) const;
+    /// Everything one sample shows (row `row` of `inputs`), from one forward pass of that row:
+    /// the scores of every attention call (SampleResult::attention, one per attentionLayers()
+    /// entry, each (heads, T_query, T_key)) and every set of feature weights
+    /// (SampleResult::featureWeights, one per featureWeightLayers() entry, each (count,)).
+    /// Throws ShapeError when `row` is outside the inputs or they do not fit.
+    SampleResult runSample(const std::vector<Tensor> &inputs, std::int64_t row) const;
 
     /// The scores of one attention call for one sample (row `row` of `inputs`), shape
     /// (heads, T_query, T_key), computed without materialising any other sample's scores.

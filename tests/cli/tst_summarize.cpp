@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include <QDir>
+#include <QImage>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
@@ -77,6 +78,35 @@ private slots:
         }
         std::vector<hsize_t> shape;
         QCOMPARE(readFloats(out, "all/rollout", &shape).size(), std::size_t(900));
+    }
+
+    // --images: per group, call and head choice the mean map, its std and the received bars,
+    // and the rollout per group, with the provenance in the PNG text chunks.
+    void imagesOfTheSummary()
+    {
+        const QString dir = path("images");
+        const Result r = runCli(summarizeDemo(
+            path("images.h5"), {"--images", dir, "--heads", "mean", "--size", "640x480"}));
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QStringList files = QDir(dir).entryList(QDir::Files, QDir::Name);
+        QCOMPARE(files,
+            QStringList({"all_L01-feature_attention_mean.png",
+                "all_L01-feature_attention_mean_received.png",
+                "all_L01-feature_attention_mean_std.png", "all_rollout.png",
+                "target_benign_L01-feature_attention_mean.png",
+                "target_benign_L01-feature_attention_mean_received.png",
+                "target_benign_L01-feature_attention_mean_std.png", "target_benign_rollout.png",
+                "target_malignant_L01-feature_attention_mean.png",
+                "target_malignant_L01-feature_attention_mean_received.png",
+                "target_malignant_L01-feature_attention_mean_std.png",
+                "target_malignant_rollout.png"}));
+        const QImage map(QDir(dir).filePath("target_benign_L01-feature_attention_mean.png"));
+        QCOMPARE(map.size(), QSize(640, 480));
+        QVERIFY2(map.text("Title").contains("target benign (357 samples), mean"),
+            qPrintable(map.text("Title")));
+        QCOMPARE(map.text("Row"), QStringLiteral("group target=benign"));
+        QCOMPARE(map.text("Head"), QStringLiteral("mean"));
+        QVERIFY(!map.text("Model-SHA256").isEmpty());
     }
 
     void mergeOfShardsEqualsOneRun()
