@@ -211,7 +211,7 @@ private:
     };
     std::optional<PinnedMap> m_pinned; ///< Compare's A
     bool m_difference = false;
-    std::string m_wantedGroup = "all"; ///< the group chosen, applied when a summary offers it
+    std::string m_wantedGroup = "all";     ///< the group chosen, applied when a summary offers it
     QAction *m_differenceAction = nullptr; ///< rests the table filter before "shown" is summarised
     int m_attention = 0;                   ///< index into Model::attentionLayers()
     HeadChoice m_head;

@@ -193,8 +193,7 @@ private slots:
             difference[i] = malignant.data()[900 + i] - benign.data()[900 + i];
         const double error = worst(window, difference.data());
         QVERIFY2(error < 2e-5,
-            qPrintable(QString::number(error) + " "
-                + window.heatmapView()->figure()->title()));
+            qPrintable(QString::number(error) + " " + window.heatmapView()->figure()->title()));
     }
 
 private:
