@@ -82,9 +82,8 @@ BarChart receivedBars(const HeatmapContent &content, const AxisText &text, const
     }
     chart.title = content.title;
     chart.categoryTitle = text.keyTitle;
-    chart.valueTitle = statistic.isEmpty()
-        ? QObject::tr("attention received (mean over queries)")
-        : QObject::tr("mean over queries of the %1").arg(statistic);
+    chart.valueTitle = statistic.isEmpty() ? QObject::tr("attention received")
+                                           : QObject::tr("received (%1)").arg(statistic);
     chart.uniform = statistic.isEmpty() ? 1.0 / double(keys) : 0.0;
     return chart;
 }

@@ -59,10 +59,12 @@ QString title(
 HeatmapContent content(const Workspace &workspace, const SampleAttention &scores, int attention,
     const HeadChoice &head, RangeMode range);
 
-/// The attention each key receives in `content`'s matrix: its column mean over the queries
+/// The attention each key receives in `content`'s matrix ("attention received"): its column
+/// mean over the queries
 /// (for a sample's softmax rows the bars sum to 1), labelled with `text`'s key labels, under
-/// `content`'s title. `statistic` names what the matrix is ("" for one sample's weights,
-/// "std" for a group's standard deviation map).
+/// `content`'s title. `statistic` names what the matrix is when it is not weights
+/// ("standard deviation", "difference"); then the axis says "received (<statistic>)" and no
+/// uniform line is drawn.
 BarChart receivedBars(
     const HeatmapContent &content, const AxisText &text, const QString &statistic = {});
 

@@ -25,6 +25,7 @@ BarChartView::BarChartView(const QString &name, QWidget *parent)
     m_plot->setObjectName(name + QStringLiteral("Plot"));
     m_plot->setMinimumSize(220, 200);
     m_figure = std::make_unique<BarFigure>(m_plot);
+    m_figure->setTitleVisible(false); // the dock's title and the map's say what it shows
 
     m_controls = new QHBoxLayout;
     m_controls->addStretch(1);
@@ -81,13 +82,17 @@ void BarChartView::redraw()
 }
 
 bool BarChartView::saveImage(const QString &path, ImageFormat format, QSize size, int dpi,
-    const ImageMetadata &metadata, QString *error) const
+    const ImageMetadata &metadata, QString *error)
 {
     if (m_chart.values.empty()) {
         *error = tr("There is no chart to export.");
         return false;
     }
-    return imageexport::savePlot(m_plot, path, format, size, dpi, metadata, error);
+    m_figure->setTitleVisible(true);
+    const bool saved = imageexport::savePlot(m_plot, path, format, size, dpi, metadata, error);
+    m_figure->setTitleVisible(false);
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+    return saved;
 }
 
 bool BarChartView::saveCsv(const QString &path, QString *error) const

@@ -39,10 +39,11 @@ public:
     BarFigure *figure() const { return m_figure.get(); }
     QHBoxLayout *controls() const { return m_controls; }
 
-    /// The chart as an image, or its values as CSV, under a temporary name renamed when
-    /// complete. False with `*error` set on failure or when no chart is shown.
+    /// The chart as an image (with its title, which the panel leaves out), or its values as CSV,
+    /// under a temporary name renamed when complete. False with `*error` set on failure or when no
+    /// chart is shown.
     bool saveImage(const QString &path, ImageFormat format, QSize size, int dpi,
-        const ImageMetadata &metadata, QString *error) const;
+        const ImageMetadata &metadata, QString *error);
     bool saveCsv(const QString &path, QString *error) const;
 
 signals:

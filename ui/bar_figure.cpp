@@ -1,6 +1,9 @@
 #include "ui/bar_figure.h"
 
 #include <algorithm>
+#include <cmath>
+
+#include <QFontMetrics>
 
 namespace attnlens {
 
@@ -23,6 +26,7 @@ BarFigure::BarFigure(QCustomPlot *plot)
     category->setTickLength(0, 3);
     category->grid()->setVisible(false);
     weight->setLabel(QStringLiteral("weight"));
+    weight->ticker()->setTickCount(4); // a narrow dock has room for few value labels
     weight->grid()->setSubGridVisible(false);
 
     m_bars = new QCPBars(category, weight);
@@ -37,7 +41,7 @@ BarFigure::BarFigure(QCustomPlot *plot)
     m_uniform->setPen(dashed);
     m_uniformText = new QCPItemText(m_plot);
     m_uniformText->setColor(dashed.color());
-    m_uniformText->setPositionAlignment(Qt::AlignLeft | Qt::AlignBottom);
+    m_uniformText->setPositionAlignment(Qt::AlignRight | Qt::AlignBottom); // left of the line
     m_uniformText->setText(QStringLiteral("uniform"));
     m_uniformText->setClipToAxisRect(false);
 
@@ -45,6 +49,8 @@ BarFigure::BarFigure(QCustomPlot *plot)
     m_message->position->setType(QCPItemPosition::ptAxisRectRatio);
     m_message->position->setCoords(0.5, 0.5);
     m_message->setVisible(false);
+    // Labels are thinned for the size the plot is laid out at (screen or export).
+    QObject::connect(m_plot, &QCustomPlot::afterLayout, m_plot, [this] { thinLabels(); });
 }
 
 void BarFigure::setBars(const BarChart &bars)
@@ -52,21 +58,30 @@ void BarFigure::setBars(const BarChart &bars)
     const int count = static_cast<int>(bars.values.size());
     QVector<double> keys(count);
     QVector<double> values(count);
-    m_ticker->clear();
+    m_labels.clear();
     double top = 0.0;
     for (int i = 0; i < count; ++i) {
         keys[i] = i;
         values[i] = bars.values[static_cast<std::size_t>(i)];
         top = std::max(top, values[i]);
-        m_ticker->addTick(i, bars.labels.value(i));
+        m_labels << bars.labels.value(i);
     }
+    m_step = 0; // thinLabels() sets the ticks
     m_bars->setData(keys, values, true);
     m_bars->setVisible(count > 0);
     m_plot->yAxis->setRange(-0.6, std::max(count, 1) - 0.4);
     m_plot->yAxis->setLabel(bars.categoryTitle);
     m_plot->xAxis->setLabel(bars.valueTitle);
-    m_plot->xAxis->setRange(0.0, std::max(top, bars.uniform) * 1.08 + 1e-12);
-    m_title->setText(bars.title);
+    // From 0 (or the lowest bar, for differences) to the highest bar or the uniform mark.
+    double low = 0.0;
+    for (const double v : values)
+        low = std::min(low, v);
+    const double high = std::max(top, bars.uniform);
+    const double pad = 0.08 * std::max(high - low, 1e-12);
+    m_plot->xAxis->setRange(low < 0.0 ? low - pad : 0.0, high + pad);
+    m_titleText = bars.title;
+    m_title->setText(m_titleVisible ? m_titleText : QString());
+    thinLabels();
 
     const bool showUniform = count > 1 && bars.uniform > 0.0;
     m_uniform->setVisible(showUniform);
@@ -85,6 +100,7 @@ void BarFigure::setMessage(const QString &message)
     m_bars->data()->clear();
     m_bars->setVisible(false);
     m_ticker->clear();
+    m_labels.clear();
     m_uniform->setVisible(false);
     m_uniformText->setVisible(false);
     m_title->setText(QString());
@@ -92,12 +108,24 @@ void BarFigure::setMessage(const QString &message)
     m_message->setVisible(true);
 }
 
-QStringList BarFigure::categoryLabels() const
+void BarFigure::setTitleVisible(bool visible)
 {
-    QStringList out;
-    for (auto it = m_ticker->ticks().cbegin(); it != m_ticker->ticks().cend(); ++it)
-        out << it.value();
-    return out;
+    m_titleVisible = visible;
+    m_title->setText(visible ? m_titleText : QString());
+}
+
+void BarFigure::thinLabels()
+{
+    const int count = static_cast<int>(m_labels.size());
+    const double height = std::max(1, m_plot->axisRect()->height());
+    const double line = QFontMetrics(m_plot->yAxis->tickLabelFont()).height() + 1.0;
+    const int step = std::max(1, static_cast<int>(std::ceil(count * line / height)));
+    if (step == m_step)
+        return;
+    m_step = step;
+    m_ticker->clear();
+    for (int i = 0; i < count; i += step)
+        m_ticker->addTick(i, m_labels.value(i));
 }
 
 } // namespace attnlens

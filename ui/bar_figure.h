@@ -26,8 +26,14 @@ public:
     /// Shows `message` in place of bars ("this model computes no feature weights").
     void setMessage(const QString &message);
 
-    /// The labels on the category axis, top to bottom (for tests).
-    QStringList categoryLabels() const;
+    /// The labels on the category axis, top to bottom (for tests); every one, also those
+    /// thinned out because they would overlap.
+    QStringList categoryLabels() const { return m_labels; }
+    /// Labels drawn now: every k-th when the bars are thinner than a line of text.
+    int labelStep() const { return m_step; }
+    /// The title is drawn (the default) or left out, for a small panel whose dock names it;
+    /// exports draw it.
+    void setTitleVisible(bool visible);
 
 private:
     QCustomPlot *m_plot;
@@ -37,6 +43,12 @@ private:
     QCPItemText *m_uniformText = nullptr;
     QCPItemText *m_message = nullptr;
     QSharedPointer<QCPAxisTickerText> m_ticker;
+    QStringList m_labels;
+    QString m_titleText;
+    bool m_titleVisible = true;
+    int m_step = 1;
+
+    void thinLabels();
 };
 
 } // namespace attnlens

@@ -96,7 +96,7 @@ void FeatureWeightsPanel::redraw()
 }
 
 bool FeatureWeightsPanel::saveImage(
-    const QString &path, ImageFormat format, QSize size, int dpi, QString *error) const
+    const QString &path, ImageFormat format, QSize size, int dpi, QString *error)
 {
     ImageMetadata metadata;
     metadata.modelFile = QFileInfo(m_workspace.modelFile).fileName();

@@ -35,8 +35,7 @@ public:
     BarChartView *view() const { return m_view; }
 
     /// The chart as an image (with the model, layer and row in its metadata) or as CSV.
-    bool saveImage(
-        const QString &path, ImageFormat format, QSize size, int dpi, QString *error) const;
+    bool saveImage(const QString &path, ImageFormat format, QSize size, int dpi, QString *error);
     bool saveCsv(const QString &path, QString *error) const { return m_view->saveCsv(path, error); }
 
 signals:

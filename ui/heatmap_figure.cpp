@@ -62,6 +62,33 @@ protected:
 
 const QColor kNearlyUniformColor(0xb0, 0x20, 0x20);
 
+/// `title` broken into lines at its " — " separators (and its own line breaks) so that no
+/// line is wider than `width` pixels when another break helps: a long title (a group's, a
+/// difference's) wraps instead of widening the plot past its widget or its file.
+QString wrappedTitle(const QString &title, const QFont &font, int width)
+{
+    if (width < 100)
+        return title;
+    const QFontMetrics metrics(font);
+    const int room = width - 16;
+    QStringList lines;
+    for (const QString &paragraph : title.split(QLatin1Char('\n'))) {
+        const QStringList parts = paragraph.split(QStringLiteral(" — "));
+        QString line;
+        for (const QString &part : parts) {
+            const QString joined = line.isEmpty() ? part : line + QStringLiteral(" — ") + part;
+            if (!line.isEmpty() && metrics.horizontalAdvance(joined) > room) {
+                lines << line + QStringLiteral(" —");
+                line = part;
+            } else {
+                line = joined;
+            }
+        }
+        lines << line;
+    }
+    return lines.join(QLatin1Char('\n'));
+}
+
 } // namespace
 
 void fillColorMap(QCPColorMapData &data, const float *values, int queries, int keys)
@@ -182,6 +209,16 @@ HeatmapFigure::HeatmapFigure(QCustomPlot *plot)
         if (m_inLayoutHook || !m_plot->hasPlottable(m_map))
             return;
         m_inLayoutHook = true;
+        if (m_plot->viewport().width() != m_titleWidth && !m_titleText.isEmpty()) {
+            // Laid out at another width (a resize, an export): break the title for it.
+            m_titleWidth = m_plot->viewport().width();
+            const QString wrapped = wrappedTitle(m_titleText, m_title->font(), m_titleWidth);
+            if (wrapped != m_title->text()) {
+                m_title->setText(wrapped);
+                m_plot->plotLayout()->update(QCPLayoutElement::upMargins);
+                m_plot->plotLayout()->update(QCPLayoutElement::upLayout);
+            }
+        }
         recomputeTicks();
         m_inLayoutHook = false;
     });
@@ -201,7 +238,7 @@ HeatmapFigure::~HeatmapFigure()
 void HeatmapFigure::setShowsDifference(bool difference)
 {
     m_difference = difference;
-    m_scale->axis()->setLabel(difference ? QStringLiteral("difference of weights (A − B)")
+    m_scale->axis()->setLabel(difference ? QStringLiteral("difference of weights (shown − A)")
                                          : QStringLiteral("attention weight"));
     updateSpreadMark();
 }
@@ -281,12 +318,14 @@ void HeatmapFigure::setAxisTitles(const QString &keyTitle, const QString &queryT
 
 QString HeatmapFigure::title() const
 {
-    return m_title->text();
+    return m_titleText;
 }
 
 void HeatmapFigure::setTitle(const QString &title)
 {
-    m_title->setText(title);
+    m_titleText = title;
+    m_titleWidth = m_plot->viewport().width();
+    m_title->setText(wrappedTitle(title, m_title->font(), m_titleWidth));
     m_title->setVisible(!title.isEmpty());
     // An invisible element still takes its row's height; an empty row collapses to nothing.
     m_title->setMinimumSize(0, 0);

@@ -65,6 +65,7 @@ public:
     void setAxisTitles(const QString &keyTitle, const QString &queryTitle);
     /// Title above the map (model, layer, head, row); empty hides it.
     void setTitle(const QString &title);
+    /// The title as set (drawn broken into lines where it is wider than the plot).
     QString title() const;
     /// Colour map by name (see colormaps::names()); unknown names fall back to viridis.
     void setColorMap(const QString &name);
@@ -81,7 +82,7 @@ public:
 
     /// What the values are. Weights (the default): the colour bar says "attention weight" and
     /// carries the uniform mark and the entropy note. A difference of two maps: the bar says
-    /// "difference of weights (A − B)" and has neither, since neither means anything there.
+    /// "difference of weights (shown − A)" and has neither, since neither means anything there.
     void setShowsDifference(bool difference);
     bool showsDifference() const { return m_difference; }
 
@@ -134,6 +135,8 @@ private:
     int m_queryStep = 1;
     bool m_autoRange = true;
     bool m_difference = false;
+    QString m_titleText; ///< as set; drawn broken into lines for the width laid out at
+    int m_titleWidth = 0;
 };
 
 } // namespace attnlens

@@ -46,6 +46,9 @@ HeatmapView::HeatmapView(QWidget *parent)
     layout->setContentsMargins(0, 0, 0, 0);
     m_stack = new QStackedWidget(this);
     m_plot = new QCustomPlot(m_stack);
+    // A fixed minimum, not the layout's hint: the hint grows with the title's width, so a long
+    // title (a group's, a difference's) would widen the map and squeeze the docks beside it.
+    m_plot->setMinimumSize(320, 240);
     m_plot->setNoAntialiasingOnDrag(true);
     m_plot->setPlottingHints(QCP::phCacheLabels | QCP::phFastPolylines);
     m_message = new QLabel(m_stack);

@@ -140,6 +140,7 @@ MainWindow::MainWindow(QWidget *parent)
     const QSize available
         = screen != nullptr ? screen->availableGeometry().size() : QSize(1600, 1000);
     resize(std::min(1600, available.width()), std::min(1000, available.height()));
+    sizeDocks();
 }
 
 MainWindow::~MainWindow() = default;
@@ -171,13 +172,22 @@ void MainWindow::createDocks()
         = dock(tr("Overview"), QStringLiteral("overviewDock"), m_overview, Qt::RightDockWidgetArea);
     QDockWidget *weights = dock(tr("Feature Weights"), QStringLiteral("featureWeightsDock"),
         m_featureWeights, Qt::RightDockWidgetArea);
-    splitDockWidget(model, samples, Qt::Vertical);
-    tabifyDockWidget(heads, overview);
-    tabifyDockWidget(overview, weights);
     QDockWidget *received = dock(tr("Attention Received"), QStringLiteral("receivedDock"),
         m_received, Qt::RightDockWidgetArea);
-    splitDockWidget(heads, received, Qt::Vertical);
+    splitDockWidget(model, samples, Qt::Vertical);
+    tabifyDockWidget(heads, overview);
+    tabifyDockWidget(overview, received);
+    tabifyDockWidget(received, weights);
     heads->raise();
+}
+
+void MainWindow::sizeDocks()
+{
+    // After the window has its size: resizeDocks() on a window without one keeps the docks
+    // at their minimum widths and gives the rest to the map.
+    auto *model = findChild<QDockWidget *>(QStringLiteral("modelDock"));
+    auto *samples = findChild<QDockWidget *>(QStringLiteral("samplesDock"));
+    auto *heads = findChild<QDockWidget *>(QStringLiteral("headsDock"));
     resizeDocks({model, heads}, {470, 190}, Qt::Horizontal);
     resizeDocks({model, samples}, {300, 560}, Qt::Vertical);
 }
@@ -278,7 +288,7 @@ void MainWindow::createActions()
     m_differenceAction = compare->addAction(tr("Show &Difference from A"));
     m_differenceAction->setCheckable(true);
     m_differenceAction->setEnabled(false);
-    m_differenceAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_D));
+    m_differenceAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_M));
     connect(m_differenceAction, &QAction::toggled, this, &MainWindow::setDifference);
     compare->addAction(tr("&Unpin A"), this, [this] {
         m_pinned.reset();
@@ -536,8 +546,10 @@ void MainWindow::refreshHeatmap()
         m_heatmap->showMatrix(content.matrix, content.title);
         const bool std = m_scopeBar->scope() == Scope::Group
             && m_scopeBar->statistic() == GroupStatistic::StandardDeviation;
-        m_received->setChart(presenter::receivedBars(
-            content, currentAxisText(), std ? tr("standard deviation") : QString()));
+        const QString statistic = showsDifference() ? tr("difference")
+            : std                                   ? tr("standard deviation")
+                                                    : QString();
+        m_received->setChart(presenter::receivedBars(content, currentAxisText(), statistic));
     } catch (const std::exception &e) {
         if (showsDifference()) // A does not fit this map: say so on the map, not in a dialog
             showMapMessage(QString::fromUtf8(e.what()));

@@ -134,6 +134,8 @@ protected:
 
 private:
     void createDocks();
+    /// The docks' first widths and heights (a saved session's layout replaces them).
+    void sizeDocks();
     void createActions();
     void createToolBar();
     void updateRecentMenu();
