@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "core/data/dataset.h"
+
 namespace attnlens::cli {
 
 /// A command line AttnLens cannot act on. Exit code 1.
@@ -70,6 +72,9 @@ struct CliOptions
     std::int64_t chunkRows = 0; ///< run, summarize: rows computed at a time; 0 = automatic
     std::string by;             ///< summarize: "", "target", "prediction" or "correct"
     std::vector<std::filesystem::path> parts; ///< merge: the SUMMARY.h5 parts
+    /// run, export, summarize: --features, --id-column, --target-column, --time-column,
+    /// --stride; summarize also --classes / --regression.
+    DatasetOptions dataOptions;
 };
 
 /// Parses argv (without the program name). Throws UsageError naming the offending argument.

@@ -27,13 +27,18 @@ public:
         if (needsTarget && job.dataset.targets.empty())
             throw UsageError("--by " + by + ": the data has no target column");
         if (by == "prediction" || by == "correct") {
-            if (!isClassifierOutput(*job.model))
+            const DatasetOptions &data = job.dataset.chosen;
+            if (!readsAsClasses(*job.model, data))
                 throw UsageError("--by " + by
-                    + ": the model's output is not a classifier's (it does not end in softmax or "
-                      "sigmoid), so it has no predicted classes");
-            const Shape &shape = job.model->outputShapes().front();
-            const int classes = shape.size() == 2 && shape[1] > 1 ? int(shape[1]) : 2;
-            m_classNames = classNamesFromTargets(job.dataset.targets, classes);
+                    + (data.predictions == PredictionKind::Regression
+                            ? std::string(": --regression reads the output as values")
+                            : std::string(": the model's output is not a classifier's (it does "
+                                          "not end in softmax or sigmoid)"))
+                    + ", so it has no predicted classes; --classes NAMES reads it as classes");
+            const int classes = classCount(*job.model);
+            if (const std::string problem = classNamesProblem(classes, data); !problem.empty())
+                throw UsageError("--classes: " + problem);
+            m_classNames = classNamesFor(data, job.dataset.targets, classes);
             if (m_classNames.empty())
                 for (int c = 0; c < classes; ++c)
                     m_classNames.push_back("class " + std::to_string(c));
