@@ -6,6 +6,7 @@
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
@@ -88,16 +89,15 @@ DataOptionsDialog::DataOptionsDialog(const Model &model, const QString &dataFile
     m_features->setDragDropMode(QAbstractItemView::InternalMove);
     m_features->setDefaultDropAction(Qt::MoveAction);
     m_features->setMinimumSize(360, 220);
+    m_features->installEventFilter(this);
     featureLayout->addWidget(m_features, 1);
     auto *buttons = new QVBoxLayout;
     auto *up = new QPushButton(tr("Move &Up"), featureBox);
     up->setObjectName(QStringLiteral("moveUpButton"));
-    up->setShortcut(QKeySequence(Qt::ALT | Qt::Key_Up));
-    up->setToolTip(tr("Feed the selected column earlier (Alt+Up)"));
+    up->setToolTip(tr("Feed the selected column earlier (Alt+Up in the list)"));
     auto *down = new QPushButton(tr("Move &Down"), featureBox);
     down->setObjectName(QStringLiteral("moveDownButton"));
-    down->setShortcut(QKeySequence(Qt::ALT | Qt::Key_Down));
-    down->setToolTip(tr("Feed the selected column later (Alt+Down)"));
+    down->setToolTip(tr("Feed the selected column later (Alt+Down in the list)"));
     buttons->addWidget(up);
     buttons->addWidget(down);
     buttons->addStretch(1);
@@ -198,6 +198,19 @@ DataOptionsDialog::DataOptionsDialog(const Model &model, const QString &dataFile
     connect(reset, &QPushButton::clicked, this, &DataOptionsDialog::restoreGuess);
     connect(m_apply, &QPushButton::clicked, this, &DataOptionsDialog::apply);
     connect(box, &QDialogButtonBox::rejected, this, &QDialog::reject);
+}
+
+bool DataOptionsDialog::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_features && event->type() == QEvent::KeyPress) {
+        const auto *key = static_cast<QKeyEvent *>(event);
+        if (key->modifiers() == Qt::AltModifier
+            && (key->key() == Qt::Key_Up || key->key() == Qt::Key_Down)) {
+            moveCurrentFeature(key->key() == Qt::Key_Up ? -1 : 1);
+            return true;
+        }
+    }
+    return QDialog::eventFilter(watched, event);
 }
 
 void DataOptionsDialog::fillFeatures(const std::vector<std::string> &checked)

@@ -55,6 +55,10 @@ public:
 signals:
     void applyRequested(const attnlens::DatasetOptions &options);
 
+protected:
+    /// Alt+Up / Alt+Down in the feature list move the current column.
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
 private:
     void fillFeatures(const std::vector<std::string> &checked);
     void fillColumnBox(QComboBox *box, const std::string &guess, const std::string &chosen,

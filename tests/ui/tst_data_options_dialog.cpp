@@ -162,8 +162,8 @@ private slots:
         toggle(dialog->featureList(), QStringLiteral("c"));
         dialog->featureList()->setCurrentItem(
             itemNamed(dialog->featureList(), QStringLiteral("c")));
-        QTest::keyClick(dialog, Qt::Key_Up, Qt::AltModifier);
-        QTest::keyClick(dialog, Qt::Key_Up, Qt::AltModifier);
+        QTest::keyClick(dialog->featureList(), Qt::Key_Up, Qt::AltModifier);
+        QTest::keyClick(dialog->featureList(), Qt::Key_Up, Qt::AltModifier);
         QCOMPARE(checkedNames(dialog->featureList()), (QStringList {"c", "a", "b"}));
         dialog->idBox()->setFocus();
         QTest::keyClick(dialog->idBox(), Qt::Key_Down);
