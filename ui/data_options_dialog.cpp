@@ -88,7 +88,7 @@ DataOptionsDialog::DataOptionsDialog(const Model &model, const QString &dataFile
     m_features->setObjectName(QStringLiteral("featureList"));
     m_features->setDragDropMode(QAbstractItemView::InternalMove);
     m_features->setDefaultDropAction(Qt::MoveAction);
-    m_features->setMinimumSize(360, 220);
+    m_features->setMinimumSize(360, 160);
     m_features->installEventFilter(this);
     featureLayout->addWidget(m_features, 1);
     auto *buttons = new QVBoxLayout;
@@ -119,7 +119,6 @@ DataOptionsDialog::DataOptionsDialog(const Model &model, const QString &dataFile
     m_stride->setRange(1, 1000000);
     m_stride->setValue(
         static_cast<int>(std::clamp<std::int64_t>(options.windowStride, 1, 1000000)));
-    m_stride->setSuffix(tr(" rows"));
     m_predictions = new QComboBox(this);
     m_predictions->setObjectName(QStringLiteral("predictionBox"));
     m_classNames = new QLineEdit(this);
@@ -128,7 +127,7 @@ DataOptionsDialog::DataOptionsDialog(const Model &model, const QString &dataFile
     form->addRow(tr("Sample &id:"), m_id);
     form->addRow(tr("&Target:"), m_target);
     form->addRow(tr("Time steps &named by:"), m_time);
-    form->addRow(tr("Window &stride:"), m_stride);
+    form->addRow(tr("Window &stride (rows):"), m_stride);
     form->addRow(tr("&Predictions:"), m_predictions);
     form->addRow(tr("&Class names:"), m_classNames);
     layout->addLayout(form);

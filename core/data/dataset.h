@@ -106,7 +106,7 @@ struct Dataset
     std::vector<bool> sampleUsable;      ///< N flags, false for a sample with a problem
     std::vector<std::filesystem::path> files;
     /// What the loader chose, one sentence each ("30 feature columns: mean_radius ... ;
-    /// row labels from 'id'; target 'diagnosis'").
+    /// sample labels from 'id'; target 'diagnosis'").
     std::vector<std::string> notes;
     /// The data options in effect with every automatic choice filled in, so that loading the
     /// same files with them gives the same data set: featureColumns by name in input order,
