@@ -75,8 +75,9 @@ private slots:
     void idColumnsRecognisedByName()
     {
         QFETCH(QString, name);
-        // Numbers with leading zeros: the id keeps its text, and it is not a feature.
-        const auto file = write("ids.csv", name.toStdString() + ",a,b\n007,1,2\n010,3,4\n");
+        // Numbers with leading zeros, not in the first column (which is kept as text and may
+        // be a row index anyway): the id keeps its text, and it is not a feature.
+        const auto file = write("ids.csv", "a," + name.toStdString() + ",b\n1,007,2\n3,010,4\n");
         const Dataset d = loadDataset({file}, {flat(2)});
         QCOMPARE(d.sampleLabelName, name.toStdString());
         QCOMPARE(d.sampleLabels, (std::vector<std::string> {"007", "010"}));
