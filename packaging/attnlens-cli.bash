@@ -4,16 +4,32 @@
 
 _attnlens_cli_options()
 {
+    local data="--features --id-column --target-column --time-column --stride"
     case "$1" in
     info) echo "--config --json --help" ;;
-    run) echo "--config --data --rows --chunk-rows --out --help" ;;
+    run) echo "--config --data $data --rows --chunk-rows --out --help" ;;
     export)
-        echo "--config --data --out --layer --heads --rows --format --labels --size --dpi" \
+        echo "--config --data $data --out --layer --heads --rows --format --labels --size --dpi" \
             "--colormap --matrix --help"
         ;;
-    summarize) echo "--config --data --rows --by --chunk-rows --out --images --heads --format --size --dpi --colormap --help" ;;
+    summarize)
+        echo "--config --data $data --classes --regression --rows --by --chunk-rows --out" \
+            "--images --heads --format --size --dpi --colormap --help"
+        ;;
     merge) echo "--out --help" ;;
     esac
+}
+
+# The header names of the CSV given with --data, for the column options.
+_attnlens_cli_columns()
+{
+    local i file=""
+    for ((i = 1; i < COMP_CWORD; i++)); do
+        [ "${COMP_WORDS[i]}" = --data ] && file="${COMP_WORDS[i + 1]}"
+    done
+    [ -r "$file" ] || return
+    local IFS=$'\n'
+    COMPREPLY=($(compgen -W "$(head -n 1 "$file" | tr -d '\r"' | tr ',;\t' '\n')" -- "$1"))
 }
 
 _attnlens_cli()
@@ -76,7 +92,11 @@ _attnlens_cli()
         COMPREPLY=($(compgen -W "$maps" -- "$cur"))
         return
         ;;
-    --rows | --chunk-rows | --layer | --size | --dpi)
+    --features | --id-column | --target-column | --time-column)
+        _attnlens_cli_columns "$cur"
+        return
+        ;;
+    --rows | --chunk-rows | --layer | --size | --dpi | --stride | --classes)
         return
         ;;
     esac

@@ -3,6 +3,7 @@
 #include <QMetaObject>
 #include <QPointer>
 
+#include "core/errors.h"
 #include "ui/background_task.h"
 #include "ui/report_exporter.h"
 
@@ -63,7 +64,7 @@ void JobRunner::finished()
 }
 
 bool JobRunner::load(const QString &modelFile, const QString &configFile,
-    const QStringList &dataFiles, const Workspace &reuse)
+    const QStringList &dataFiles, const Workspace &reuse, const DatasetOptions &options)
 {
     if (isExporting()) {
         emit refused(tr("A batch export is running: cancel it (or let it finish) before opening "
@@ -78,7 +79,7 @@ bool JobRunner::load(const QString &modelFile, const QString &configFile,
     started();
     ++m_loading;
     emit progress(dataFiles.isEmpty() ? tr("Opening model") : tr("Opening model and data"), 0, 0);
-    std::function<Workspace()> work = [modelFile, configFile, dataFiles, reuse]() {
+    std::function<Workspace()> work = [modelFile, configFile, dataFiles, reuse, options]() {
         Workspace next;
         next.modelFile = modelFile;
         next.configFile = configFile;
@@ -98,13 +99,19 @@ bool JobRunner::load(const QString &modelFile, const QString &configFile,
         const bool newModel = next.model != reuse.model;
         try {
             next.dataset = std::make_shared<const Dataset>(
-                loadDataset(toPaths(dataFiles), next.model->inputs()));
+                loadDataset(toPaths(dataFiles), next.model->inputs(), options));
             next.dataFiles = dataFiles;
-        } catch (const std::exception &e) {
-            // Data the user asked for must not silently vanish; but a good model opened over
-            // data that belonged to the previous one is still worth showing.
-            if (!newModel || reuse.dataFiles != dataFiles)
-                throw;
+            next.dataOptions = options;
+        } catch (const Error &e) {
+            // Data the user asked for must not silently vanish: the window offers the data
+            // options. But a good model opened over data that belonged to the previous one is
+            // still worth showing.
+            if (!newModel || reuse.dataFiles != dataFiles) {
+                next.dataFiles = dataFiles;
+                next.dataOptions = options;
+                next.dataError = QString::fromUtf8(e.what());
+                return next;
+            }
             next.droppedDataReason = QString::fromUtf8(e.what());
         }
         return next;
@@ -116,7 +123,9 @@ bool JobRunner::load(const QString &modelFile, const QString &configFile,
             finished();
             if (generation != *current)
                 return;
-            if (r.value)
+            if (r.value && !r.value->dataError.isEmpty())
+                emit dataRejected(*r.value);
+            else if (r.value)
                 emit loaded(*r.value);
             else if (!r.cancelled)
                 emit failed(tr("Cannot open file"), r.error);
@@ -158,7 +167,7 @@ void JobRunner::predict(const Workspace &workspace)
         if (result.outputs.empty())
             return std::vector<Prediction>(static_cast<std::size_t>(data.sampleCount()));
         return predictionsFromOutput(result.outputs.front(), usable, data.sampleCount(),
-            isClassifierOutput(*workspace.model));
+            readsAsClasses(*workspace.model, workspace.dataOptions));
     };
     runInBackground<std::vector<Prediction>>(
         this, std::move(work), [this, generation, current](TaskResult<std::vector<Prediction>> r) {

@@ -38,11 +38,14 @@ public:
     /// Opens `modelFile` (with `configFile` for weights-only files) and reads `dataFiles` against
     /// its inputs; hashes a newly opened model file (Workspace::modelSha256). When `reuse`
     /// already holds that model, only the data is read. If the data does not fit a newly opened
-    /// model, the model still opens without data (droppedDataReason). Emits loaded() or
-    /// failed(). False (refused()) while a batch export runs.
+    /// model, the model still opens without data (droppedDataReason). The data is read with
+    /// `options` (the data options). Emits loaded(), dataRejected() when the model opened but
+    /// the data asked for cannot be read, or failed(). False (refused()) while a batch export
+    /// runs.
     bool load(const QString &modelFile, const QString &configFile, const QStringList &dataFiles,
-        const Workspace &reuse);
-    /// Runs the usable samples through the model without capturing attention. Emits predicted().
+        const Workspace &reuse, const DatasetOptions &options = {});
+    /// Runs the usable samples through the model without capturing attention, read as classes
+    /// or values per the workspace's data options (readsAsClasses). Emits predicted().
     void predict(const Workspace &workspace);
     /// Scores of every attention call and the feature weights of `sample`, one forward pass
     /// (Model::runSample).
@@ -73,6 +76,9 @@ public:
 
 signals:
     void loaded(const attnlens::Workspace &workspace);
+    /// The model of `workspace` opened but its data files could not be read with its data
+    /// options (Workspace::dataError says why; its dataset is null). Nothing was replaced.
+    void dataRejected(const attnlens::Workspace &workspace);
     void predicted(const std::vector<attnlens::Prediction> &predictions);
     void sampleReady(const attnlens::SampleAttention &scores);
     void summarized(const attnlens::GroupScopeSummary &summary);

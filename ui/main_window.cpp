@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <utility>
 
 #include <QAction>
 #include <QApplication>
@@ -90,6 +91,7 @@ MainWindow::MainWindow(QWidget *parent)
     statusBar()->addPermanentWidget(m_progress);
 
     connect(m_runner, &JobRunner::loaded, this, &MainWindow::onLoaded);
+    connect(m_runner, &JobRunner::dataRejected, this, &MainWindow::onDataRejected);
     connect(m_runner, &JobRunner::predicted, this, &MainWindow::onPredicted);
     connect(m_runner, &JobRunner::sampleReady, this, &MainWindow::onSampleReady);
     connect(m_runner, &JobRunner::summarized, this, &MainWindow::onSummarized);
@@ -252,6 +254,11 @@ void MainWindow::createActions()
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
+    QMenu *dataMenu = menuBar()->addMenu(tr("&Data"));
+    QAction *options = dataMenu->addAction(tr("Data &Options…"),
+        QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_D), this, &MainWindow::showDataOptions);
+    options->setObjectName(QStringLiteral("dataOptionsAction"));
+
     QMenu *view = menuBar()->addMenu(tr("&View"));
     auto add = [this, view](const QString &text, const QList<QKeySequence> &keys, auto slot) {
         QAction *action = view->addAction(text);
@@ -328,9 +335,12 @@ void MainWindow::open(
     }
     const QString model = modelFile.isEmpty() ? m_workspace.modelFile : modelFile;
     const QString config = modelFile.isEmpty() ? m_workspace.configFile : configFile;
-    // A new model keeps the data that is open, if it fits.
+    // A new model keeps the data that is open, if it fits, with its data options; other data
+    // starts on the guesses.
     const QStringList files = dataFiles.isEmpty() ? m_workspace.dataFiles : dataFiles;
-    m_runner->load(model, config, files, m_workspace); // refused (status bar) during an export
+    const DatasetOptions options
+        = files == m_workspace.dataFiles ? m_workspace.dataOptions : DatasetOptions {};
+    m_runner->load(model, config, files, m_workspace, options); // refused during an export
 }
 
 void MainWindow::onLoaded(const Workspace &workspace)
@@ -339,6 +349,9 @@ void MainWindow::onLoaded(const Workspace &workspace)
     const bool sameData = workspace.dataset == m_workspace.dataset;
     const QStringList previousData = m_workspace.dataFiles;
     m_workspace = workspace;
+    if (m_dataOptionsPending && m_dataOptionsDialog)
+        m_dataOptionsDialog->accept(); // the data was read with its options
+    m_dataOptionsPending = false;
     sessionsettings::addRecent(m_recentModels, workspace.modelFile);
     if (!workspace.dataFiles.isEmpty())
         sessionsettings::addRecent(m_recentData, workspace.dataFiles.front());
@@ -408,8 +421,8 @@ void MainWindow::onPredicted(const std::vector<Prediction> &predictions)
     if (m_workspace.dataset && !m_workspace.model->outputShapes().empty()) {
         const Shape &shape = m_workspace.model->outputShapes().front();
         const auto width = shape.empty() ? 1 : shape.back();
-        names = classNamesFromTargets(
-            m_workspace.dataset->targets, static_cast<int>(std::max<std::int64_t>(width, classes)));
+        names = classNamesFor(m_workspace.dataOptions, m_workspace.dataset->targets,
+            static_cast<int>(std::max<std::int64_t>(width, classes)));
     }
     m_samples->setPredictions(predictions, names);
 }
@@ -426,7 +439,75 @@ void MainWindow::onSampleReady(const SampleAttention &scores)
 
 void MainWindow::onFailed(const QString &title, const QString &message)
 {
+    if (std::exchange(m_dataOptionsPending, false) && m_dataOptionsDialog) {
+        m_lastError = message;
+        m_dataOptionsDialog->showProblem(message);
+        return;
+    }
     showError(title, message);
+}
+
+void MainWindow::onDataRejected(const Workspace &workspace)
+{
+    m_lastError = workspace.dataError;
+    if (std::exchange(m_dataOptionsPending, false) && m_dataOptionsDialog) {
+        m_dataOptionsDialog->showProblem(workspace.dataError); // the user's choices stay
+        return;
+    }
+    // Data the user opened that does not fit: a quiet line and the data options, when they can
+    // help (a CSV); anything else is the engine's message.
+    const QString file = workspace.dataFiles.value(0);
+    const QString suffix = QFileInfo(file).suffix().toLower();
+    std::vector<DataColumn> columns;
+    if (workspace.dataFiles.size() == 1
+        && (suffix == QLatin1String("csv") || suffix == QLatin1String("tsv")
+            || suffix == QLatin1String("txt"))) {
+        try {
+            columns = csvColumns(file.toStdString());
+        } catch (const std::exception &) {
+            columns.clear(); // the reason is in dataError already
+        }
+    }
+    if (columns.empty()) {
+        showError(tr("Cannot open file"), workspace.dataError);
+        return;
+    }
+    m_status->setText(tr("%1 does not fit this model: choose its columns in Data Options.")
+                          .arg(QFileInfo(file).fileName()));
+    m_status->setToolTip(workspace.dataError);
+    openDataOptions(workspace, std::move(columns), {}, workspace.dataError);
+}
+
+void MainWindow::showDataOptions()
+{
+    if (!m_workspace.model || m_workspace.dataFiles.isEmpty() || !m_workspace.dataset) {
+        m_lastError = tr("Open a data set first (File > Open Data): the data options choose its "
+                         "columns.");
+        m_status->setText(m_lastError);
+        return;
+    }
+    openDataOptions(m_workspace, m_workspace.dataset->columns, m_workspace.dataset->chosen, {});
+}
+
+void MainWindow::openDataOptions(const Workspace &target, std::vector<DataColumn> columns,
+    const DatasetOptions &guess, const QString &problem)
+{
+    if (m_dataOptionsDialog)
+        m_dataOptionsDialog->close();
+    auto *dialog = new DataOptionsDialog(*target.model, target.dataFiles.value(0),
+        std::move(columns), guess, target.dataOptions, this); // deletes itself when closed
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->showProblem(problem);
+    // The target's model is reused, so re-reading does not open the model again.
+    connect(dialog, &DataOptionsDialog::applyRequested, this,
+        [this, target](const DatasetOptions &options) {
+            m_dataOptionsPending = m_runner->load(
+                target.modelFile, target.configFile, target.dataFiles, target, options);
+            if (!m_dataOptionsPending && m_dataOptionsDialog)
+                m_dataOptionsDialog->showProblem(m_lastError); // refused: why is in m_lastError
+        });
+    m_dataOptionsDialog = dialog;
+    dialog->open();
 }
 
 void MainWindow::onProgress(const QString &what, qint64 done, qint64 total)
@@ -1069,6 +1150,7 @@ Session MainWindow::currentSession() const
     s.modelFile = m_workspace.modelFile;
     s.configFile = m_workspace.configFile;
     s.dataFiles = m_workspace.dataFiles;
+    s.dataOptions = m_workspace.dataOptions;
     s.attentionKey = m_attentionBox->currentText();
     s.head = m_head;
     s.sample = m_sample;
@@ -1114,6 +1196,8 @@ void MainWindow::openDemo(const Session &last, const QString &demoModel, const Q
         m_head = last.head;
         m_sample = std::max(0, last.sample);
         m_pendingAttentionKey = last.attentionKey;
+        m_runner->load(demoModel, QString(), {demoData}, m_workspace, last.dataOptions);
+        return;
     }
     open(demoModel, QString(), {demoData});
 }
@@ -1129,7 +1213,7 @@ bool MainWindow::reopenLastSession()
         return false;
     }
     // A new workspace: the model with exactly the data it had (none if it had none).
-    if (!m_runner->load(s.modelFile, s.configFile, s.dataFiles, m_workspace))
+    if (!m_runner->load(s.modelFile, s.configFile, s.dataFiles, m_workspace, s.dataOptions))
         return false; // refused during a batch export (status bar); the view stays as it is
     m_head = s.head;
     m_sample = std::max(0, s.sample);

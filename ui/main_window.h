@@ -3,9 +3,11 @@
 #include <optional>
 
 #include <QMainWindow>
+#include <QPointer>
 #include <QStringList>
 
 #include "ui/batch_export.h"
+#include "ui/data_options_dialog.h"
 #include "ui/group_presenter.h"
 #include "ui/head_matrix.h"
 #include "ui/image_export.h"
@@ -95,6 +97,11 @@ public:
     /// (a load or an export runs, nothing to export): the reason is in the status bar and
     /// lastError(). batchExportFinished() follows a true.
     bool startBatchExport(const Workspace &workspace, const BatchExportRequest &request);
+    /// Data > Data Options: the columns, stride and prediction reading of the open data, each on
+    /// its current guess; Re-read Data reads the data again with them. Also opened by itself
+    /// when a CSV the user opened does not fit the model. Null while it is not open.
+    void showDataOptions();
+    DataOptionsDialog *dataOptionsDialog() const { return m_dataOptionsDialog; }
 
     const Workspace &workspace() const { return m_workspace; }
     const SampleAttention &sampleScores() const { return m_scores; }
@@ -141,6 +148,10 @@ private:
     void updateRecentMenu();
 
     void onLoaded(const Workspace &workspace);
+    void onDataRejected(const Workspace &workspace);
+    /// Opens the data options dialog for `target` (its model, data files and options).
+    void openDataOptions(const Workspace &target, std::vector<DataColumn> columns,
+        const DatasetOptions &guess, const QString &problem);
     void onPredicted(const std::vector<Prediction> &predictions);
     void onSampleReady(const SampleAttention &scores);
     void onSummarized(const GroupScopeSummary &summary);
@@ -227,6 +238,8 @@ private:
     QString m_lastError;
     QString m_lastExportDir;
     ImageExportSettings m_imageExportSettings; ///< what File > Export Image chose last
+    QPointer<DataOptionsDialog> m_dataOptionsDialog;
+    bool m_dataOptionsPending = false; ///< a load asked for by the dialog runs
 };
 
 } // namespace attnlens

@@ -55,6 +55,46 @@ bool isClassifierOutput(const Model &model)
     return false;
 }
 
+bool readsAsClasses(const Model &model, const DatasetOptions &options)
+{
+    switch (options.predictions) {
+    case PredictionKind::Classes:
+        return true;
+    case PredictionKind::Regression:
+        return false;
+    case PredictionKind::Automatic:
+        break;
+    }
+    return isClassifierOutput(model);
+}
+
+int classCount(const Model &model)
+{
+    if (model.outputShapes().empty())
+        return 2;
+    const Shape &shape = model.outputShapes().front();
+    return shape.size() == 2 && shape[1] > 1 ? static_cast<int>(shape[1]) : 2;
+}
+
+std::string classNamesProblem(int classes, const DatasetOptions &options)
+{
+    if (options.classNames.empty() || static_cast<int>(options.classNames.size()) == classes)
+        return {};
+    std::string names;
+    for (const std::string &name : options.classNames)
+        names += (names.empty() ? "" : ", ") + name;
+    return std::to_string(options.classNames.size()) + " class names (" + names + ") for the "
+        + std::to_string(classes) + " classes of output 0: give one name per class, class 0 first";
+}
+
+std::vector<std::string> classNamesFor(
+    const DatasetOptions &options, const std::vector<std::string> &targets, int classes)
+{
+    if (!options.classNames.empty())
+        return options.classNames;
+    return classNamesFromTargets(targets, classes);
+}
+
 std::vector<Prediction> predictionsFromOutput(const Tensor &output,
     const std::vector<std::int64_t> &usableRows, std::int64_t totalRows, bool classifier)
 {

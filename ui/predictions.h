@@ -6,6 +6,7 @@
 
 #include <QString>
 
+#include "core/data/dataset.h"
 #include "core/runtime/model.h"
 #include "core/tensor/tensor.h"
 
@@ -24,9 +25,26 @@ struct Prediction
 
 /// True when model output 0 holds probabilities: the layer producing it ends in softmax or
 /// sigmoid (LayerInfo::activation). Only then are its values read as classes; a Dense(6)
-/// forecast (linear) is six numbers, not six classes. The one place that decides; a future
-/// "the output is a classifier" choice in the data options would replace this call.
+/// forecast (linear) is six numbers, not six classes. The automatic choice of readsAsClasses().
 bool isClassifierOutput(const Model &model);
+
+/// Whether output 0 is read as classes: as the data options say (PredictionKind::Classes or
+/// Regression), else isClassifierOutput(). The one place that decides, for the desktop and the
+/// CLI.
+bool readsAsClasses(const Model &model, const DatasetOptions &options);
+
+/// How many classes output 0 has when read as classes: the width of a (None, C) output, else 2
+/// (a single sigmoid).
+int classCount(const Model &model);
+
+/// Why the class names of the data options do not fit the `classes` of output 0 (classCount):
+/// "3 class names (a, b, c) for the 2 classes of output 0: give one name per class, class 0
+/// first"; empty when they fit or none are given.
+std::string classNamesProblem(int classes, const DatasetOptions &options);
+
+/// The names of the classes: the data options' names when given, else classNamesFromTargets().
+std::vector<std::string> classNamesFor(
+    const DatasetOptions &options, const std::vector<std::string> &targets, int classes);
 
 /// Predictions for all `totalRows` samples from output 0 of Model::run on the usable rows.
 /// `output` is (usableRows.size(), ...) ; row i of it belongs to sample usableRows[i]. Samples

@@ -23,9 +23,17 @@ std::string groupByRefusal(GroupBy by, const Model &model, const Dataset &datase
 {
     if (by != GroupBy::Prediction && dataset.targets.empty())
         return "the data has no target column";
-    if (by != GroupBy::Target && !isClassifierOutput(model))
-        return "the model's output is not a classifier's (it does not end in softmax or "
-               "sigmoid), so it has no predicted classes";
+    if (by == GroupBy::Target)
+        return {};
+    const DatasetOptions &options = dataset.chosen;
+    if (!readsAsClasses(model, options))
+        return (options.predictions == PredictionKind::Regression
+                       ? std::string("--regression reads the output as values")
+                       : std::string("the model's output is not a classifier's (it does not end "
+                                     "in softmax or sigmoid)"))
+            + ", so it has no predicted classes; --classes NAMES reads it as classes";
+    if (const std::string problem = classNamesProblem(classCount(model), options); !problem.empty())
+        return "--classes: " + problem;
     return {};
 }
 
@@ -41,9 +49,8 @@ SampleGrouping::SampleGrouping(const Model &model, const Dataset &dataset, std::
     }
     if (!predicts)
         return;
-    const Shape &shape = model.outputShapes().front();
-    const int classes = shape.size() == 2 && shape[1] > 1 ? int(shape[1]) : 2;
-    m_classNames = classNamesFromTargets(dataset.targets, classes);
+    const int classes = classCount(model);
+    m_classNames = classNamesFor(dataset.chosen, dataset.targets, classes);
     if (m_classNames.empty())
         for (int c = 0; c < classes; ++c)
             m_classNames.push_back("class " + std::to_string(c));

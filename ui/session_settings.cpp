@@ -1,5 +1,7 @@
 #include "ui/session_settings.h"
 
+#include <algorithm>
+
 #include <QSettings>
 
 namespace attnlens::sessionsettings {
@@ -30,6 +32,72 @@ RangeMode rangeFromKey(const QString &key)
     return RangeMode::PerHead;
 }
 
+QString predictionsKey(PredictionKind kind)
+{
+    switch (kind) {
+    case PredictionKind::Classes:
+        return QStringLiteral("classes");
+    case PredictionKind::Regression:
+        return QStringLiteral("regression");
+    case PredictionKind::Automatic:
+        break;
+    }
+    return QStringLiteral("automatic");
+}
+
+PredictionKind predictionsFromKey(const QString &key)
+{
+    if (key == QLatin1String("classes"))
+        return PredictionKind::Classes;
+    if (key == QLatin1String("regression"))
+        return PredictionKind::Regression;
+    return PredictionKind::Automatic;
+}
+
+QStringList toStringList(const std::vector<std::string> &items)
+{
+    QStringList out;
+    for (const std::string &item : items)
+        out << QString::fromStdString(item);
+    return out;
+}
+
+std::vector<std::string> fromStringList(const QStringList &items)
+{
+    std::vector<std::string> out;
+    for (const QString &item : items)
+        out.push_back(item.toStdString());
+    return out;
+}
+
+// The data options under "data/": the column choices, the stride and how predictions are read.
+DatasetOptions loadDataOptions(const QSettings &settings)
+{
+    DatasetOptions o;
+    o.featureColumns
+        = fromStringList(settings.value(QStringLiteral("data/features")).toStringList());
+    o.idColumn = settings.value(QStringLiteral("data/idColumn")).toString().toStdString();
+    o.targetColumn = settings.value(QStringLiteral("data/targetColumn")).toString().toStdString();
+    o.timeColumn = settings.value(QStringLiteral("data/timeColumn")).toString().toStdString();
+    o.windowStride
+        = std::max<qint64>(1, settings.value(QStringLiteral("data/stride"), 1).toLongLong());
+    o.predictions
+        = predictionsFromKey(settings.value(QStringLiteral("data/predictions")).toString());
+    o.classNames = fromStringList(settings.value(QStringLiteral("data/classNames")).toStringList());
+    return o;
+}
+
+void saveDataOptions(QSettings &settings, const DatasetOptions &o)
+{
+    settings.setValue(QStringLiteral("data/features"), toStringList(o.featureColumns));
+    settings.setValue(QStringLiteral("data/idColumn"), QString::fromStdString(o.idColumn));
+    settings.setValue(QStringLiteral("data/targetColumn"), QString::fromStdString(o.targetColumn));
+    settings.setValue(QStringLiteral("data/timeColumn"), QString::fromStdString(o.timeColumn));
+    settings.setValue(QStringLiteral("data/stride"), static_cast<qint64>(o.windowStride));
+    settings.setValue(QStringLiteral("data/predictions"), predictionsKey(o.predictions));
+    settings.setValue(QStringLiteral("data/classNames"), toStringList(o.classNames));
+}
+
 } // namespace
 
 Session load()
@@ -41,6 +109,7 @@ Session load()
     s.modelFile = settings.value(QStringLiteral("files/model")).toString();
     s.configFile = settings.value(QStringLiteral("files/config")).toString();
     s.dataFiles = settings.value(QStringLiteral("files/data")).toStringList();
+    s.dataOptions = loadDataOptions(settings);
     s.attentionKey = settings.value(QStringLiteral("view/layer")).toString();
     s.head = HeadChoice::fromKey(settings.value(QStringLiteral("view/head")).toString());
     s.sample = settings.value(QStringLiteral("view/sample"), 0).toInt();
@@ -60,6 +129,7 @@ void save(const Session &s)
     settings.setValue(QStringLiteral("files/model"), s.modelFile);
     settings.setValue(QStringLiteral("files/config"), s.configFile);
     settings.setValue(QStringLiteral("files/data"), s.dataFiles);
+    saveDataOptions(settings, s.dataOptions);
     settings.setValue(QStringLiteral("view/layer"), s.attentionKey);
     settings.setValue(QStringLiteral("view/head"), s.head.key());
     settings.setValue(QStringLiteral("view/sample"), s.sample);

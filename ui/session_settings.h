@@ -4,6 +4,7 @@
 #include <QString>
 #include <QStringList>
 
+#include "core/data/dataset.h"
 #include "ui/head_matrix.h"
 
 namespace attnlens {
@@ -17,7 +18,8 @@ struct Session
     QString modelFile;
     QString configFile;
     QStringList dataFiles;
-    QString attentionKey; ///< AttentionLayerInfo::key of the attention call shown
+    DatasetOptions dataOptions; ///< the data options dataFiles were read with
+    QString attentionKey;       ///< AttentionLayerInfo::key of the attention call shown
     HeadChoice head;
     int sample = 0;
     QString colorMap = QStringLiteral("viridis");

@@ -21,8 +21,15 @@ struct Workspace
     QString modelSha256; ///< of modelFile's bytes, hashed once when the model was opened
     QString configFile;  ///< architecture JSON for weights-only files, else empty
     QStringList dataFiles;
+    /// The data options the data set was read with, as the user chose them (automatic choices
+    /// left empty; Dataset::chosen has them filled in).
+    DatasetOptions dataOptions;
     /// Why the data was dropped when a new model did not fit it (shown once), else empty.
     QString droppedDataReason;
+    /// Why the data files asked for could not be read with `dataOptions` (the model opened).
+    /// Such a workspace is never shown: JobRunner::dataRejected hands it to the window, which
+    /// offers the data options. Empty otherwise.
+    QString dataError;
 };
 
 /// One sample's attention scores for every attention call of the model.

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "app/cli/data_flags.h"
 #include "ui/color_maps.h"
 
 namespace attnlens::cli {
@@ -78,14 +79,16 @@ std::string usageText()
     return "Usage:\n"
            "  attnlens-cli info   MODEL [--config ARCH.json] [--json]\n"
            "  attnlens-cli run    MODEL [--config ARCH.json] --data FILE [--data FILE ...]\n"
-           "                      [--rows A:B] [--chunk-rows N] --out RESULT.h5\n"
+           "                      [DATA OPTIONS] [--rows A:B] [--chunk-rows N] --out RESULT.h5\n"
            "  attnlens-cli export MODEL [--config ARCH.json] --data FILE [--data FILE ...] --out "
            "DIR\n"
+           "                      [DATA OPTIONS]\n"
            "                      [--layer NAME ...] [--heads all|mean|max|0,2,5] [--rows A:B]\n"
            "                      [--format png|jpg|pdf|svg] [--labels FILE] [--size WxH] [--dpi "
            "N]\n"
            "                      [--colormap NAME] [--matrix csv|npy]\n"
            "  attnlens-cli summarize MODEL [--config ARCH.json] --data FILE [--data FILE ...]\n"
+           "                      [DATA OPTIONS] [--classes NAMES | --regression]\n"
            "                      [--rows A:B] [--by target|prediction|correct] [--chunk-rows N]\n"
            "                      --out SUMMARY.h5 [--images DIR [--heads ...] [--format ...]\n"
            "                      [--size WxH] [--dpi N] [--colormap NAME]]\n"
@@ -102,7 +105,8 @@ std::string usageText()
            "info    the layers, inputs and attention layers (heads, key_dim, value_dim, lengths).\n"
            "run     writes RESULT.h5: /outputs/<i> (N, ...), /attention/<layer> (N, heads, "
            "T_query,\n"
-           "        T_key), attribute 'rows' (the dataset rows written), model file, sha256, "
+           "        T_key), attribute 'rows' (the dataset rows written), /rows/id (their ids) and\n"
+           "        /rows/target (their targets, when the data has them), model file, sha256, "
            "version.\n"
            "        Rows are computed and written --chunk-rows at a time (default: about 64 MiB\n"
            "        of results), so memory stays bounded however many rows there are.\n"
@@ -128,6 +132,8 @@ std::string usageText()
           "merge   adds summaries of disjoint rows of one model (e.g. shards of a cluster\n"
           "        job) into one, equal to one summarize over their union.\n"
           "\n"
+        + dataFlagsHelp()
+        + "\n"
           "Exit codes: 0 success, 1 usage error, 2 bad input file, 3 model AttnLens cannot run,\n"
           "4 output cannot be written, 5 internal error (a bug: please report it),\n"
           "130 interrupted (Ctrl-C).\n";
@@ -197,6 +203,10 @@ CliOptions parseArguments(const std::vector<std::string> &arguments)
         } else if (argument == "--rows") {
             onlyFor(!isInfo && !isMerge);
             options.rows = parseRowRange(value());
+        } else if (isDataFlag(argument)) {
+            onlyFor(argument == "--classes" || argument == "--regression" ? isSummarize
+                                                                          : !isInfo && !isMerge);
+            applyDataFlag(argument, value, options.dataOptions);
         } else if (argument == "--layer") {
             onlyFor(isExport);
             options.layers.push_back(value());

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "core/data/dataset.h"
+
 namespace attnlens::cli {
 
 /// A command line AttnLens cannot act on. Exit code 1.
@@ -72,6 +74,9 @@ struct CliOptions
     /// summarize: also write the summary's figures into this folder (--images DIR)
     std::optional<std::filesystem::path> images;
     std::vector<std::filesystem::path> parts; ///< merge: the SUMMARY.h5 parts
+    /// run, export, summarize: --features, --id-column, --target-column, --time-column,
+    /// --stride; summarize also --classes / --regression.
+    DatasetOptions dataOptions;
 };
 
 /// Parses argv (without the program name). Throws UsageError naming the offending argument.

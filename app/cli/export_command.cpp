@@ -99,7 +99,11 @@ void writeFeatureWeights(const Job &opened, const std::vector<int> &sets,
     report.size = QSize(options.width, options.height);
     report.dpi = options.dpi;
     report.csv = options.matrix == "csv";
-    Workspace workspace {opened.model, dataset, modelFile, sha, {}, {}, {}};
+    Workspace workspace;
+    workspace.model = opened.model;
+    workspace.dataset = dataset;
+    workspace.modelFile = modelFile;
+    workspace.modelSha256 = sha;
     FeatureWeightReport charts(std::move(workspace), report, sets);
     charts.write(opened.rows, [&](std::int64_t done, std::int64_t total) {
         if (interrupted())

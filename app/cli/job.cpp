@@ -119,7 +119,12 @@ Job openJob(const CliOptions &options)
 {
     Job job;
     job.model = openModel(options);
-    job.dataset = loadDataset(options.data, job.model->inputs());
+    job.dataset = loadDataset(options.data, job.model->inputs(), options.dataOptions);
+    // With a data option given, say what was chosen and what was still guessed. Not otherwise:
+    // scripts read stderr as the one line of an error.
+    if (options.dataOptions != DatasetOptions {})
+        for (const std::string &note : job.dataset.notes)
+            std::cerr << "note: " << note << '\n';
     const std::int64_t n = job.dataset.sampleCount();
     const std::int64_t begin = options.rows.begin.value_or(0);
     const std::int64_t end = std::min(options.rows.end.value_or(n), n);

@@ -89,6 +89,28 @@ void writeStringsAttribute(hid_t object, const char *name, const std::vector<std
         throw OutputError(writeError(path, name));
 }
 
+/// A 1-D variable-length UTF-8 string dataset `name` in `group`, with a string attribute
+/// "column" saying where the values come from.
+void writeStringsDataset(hid_t group, const char *name, const std::vector<std::string> &values,
+    const std::string &column, const std::filesystem::path &path)
+{
+    const Hdf5Id type = check(H5Tcopy(H5T_C_S1), H5Tclose, path, "string type");
+    H5Tset_size(type.get(), H5T_VARIABLE);
+    H5Tset_cset(type.get(), H5T_CSET_UTF8);
+    const hsize_t n = values.size();
+    const Hdf5Id space = check(H5Screate_simple(1, &n, nullptr), H5Sclose, path, "dataspace");
+    const Hdf5Id dataset = check(
+        H5Dcreate2(group, name, type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+        H5Dclose, path, std::string("dataset rows/") + name);
+    std::vector<const char *> pointers;
+    for (const std::string &value : values)
+        pointers.push_back(value.c_str());
+    if (!values.empty()
+        && H5Dwrite(dataset.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, pointers.data()) < 0)
+        throw OutputError(writeError(path, std::string("dataset rows/") + name));
+    writeStringAttribute(dataset.get(), "column", column, path);
+}
+
 } // namespace
 
 ResultFileWriter::ResultFileWriter(std::filesystem::path path, const ResultFileHeader &header,
@@ -111,6 +133,12 @@ ResultFileWriter::ResultFileWriter(std::filesystem::path path, const ResultFileH
         writeStringAttribute(m_file.get(), "attnlens_version", ATTNLENS_VERSION, m_path);
         writeStringAttribute(m_file.get(), "data_files", header.dataFiles, m_path);
         writeRowsAttribute(m_file.get(), header.rows, m_path);
+        const Hdf5Id rows
+            = check(H5Gcreate2(m_file.get(), "rows", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                H5Gclose, m_path, "group rows");
+        writeStringsDataset(rows.get(), "id", header.ids, header.idColumn, m_path);
+        if (!header.targets.empty())
+            writeStringsDataset(rows.get(), "target", header.targets, header.targetColumn, m_path);
     } catch (...) {
         m_file.reset();
         std::error_code ignored;

@@ -16,7 +16,11 @@ struct ResultFileHeader
     std::string modelFile;
     std::string modelSha256;
     std::string dataFiles;
-    std::vector<std::int64_t> rows; ///< dataset row index of each sample written, N in all
+    std::vector<std::int64_t> rows;   ///< dataset row index of each sample written, N in all
+    std::vector<std::string> ids;     ///< N sample labels (Dataset::sampleLabels of `rows`)
+    std::string idColumn;             ///< where they come from: a column name, or "row"
+    std::vector<std::string> targets; ///< N targets, or empty when the data has none
+    std::string targetColumn;
 };
 
 /// Writes what `attnlens-cli run` produces, a chunk of rows at a time, so that a run over many
@@ -33,6 +37,10 @@ struct ResultFileHeader
 ///   root attributes: model_file (name), model_sha256 (hex), attnlens_version,
 ///                    data_files (names, ';'-separated), rows (int64 [N]: the dataset row index
 ///                    of each written sample; rows with missing values are not written).
+///   /rows/id                 strings (N,) the id of each written sample (the id column's
+///                            text, else its row number); attribute "column"
+///   /rows/target             strings (N,) its target as written in the data, only when the
+///                            data has a target; attribute "column"
 ///
 /// The file is written under a temporary name beside `path` and renamed over `path` by
 /// commit(); without commit() (an error, Ctrl-C) the temporary file is removed. Every failure

@@ -20,6 +20,14 @@ int runRun(const CliOptions &options)
     for (const auto &file : options.data)
         header.dataFiles += (header.dataFiles.empty() ? "" : ";") + file.filename().string();
     header.rows = job.rows;
+    const Dataset &data = job.dataset;
+    header.idColumn = data.sampleLabelName;
+    header.targetColumn = data.targetName;
+    for (const std::int64_t row : job.rows) {
+        header.ids.push_back(data.sampleLabels[static_cast<std::size_t>(row)]);
+        if (!data.targets.empty())
+            header.targets.push_back(data.targets[static_cast<std::size_t>(row)]);
+    }
     std::vector<std::pair<std::string, std::vector<std::string>>> weightLabels;
     for (const FeatureWeightsInfo &weights : job.model->featureWeightLayers())
         weightLabels.emplace_back(weights.key, featureWeightLabels(weights, job.dataset));

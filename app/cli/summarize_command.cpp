@@ -21,7 +21,8 @@ std::vector<GroupBy> groupingOf(const Job &job, const std::string &by)
         throw UsageError("--by " + by + ": expected target, prediction or correct");
     if (const std::string refusal = groupByRefusal(*kind, *job.model, job.dataset);
         !refusal.empty())
-        throw UsageError("--by " + by + ": " + refusal);
+        throw UsageError(
+            refusal.rfind("--classes", 0) == 0 ? refusal : "--by " + by + ": " + refusal);
     return {*kind};
 }
 
@@ -38,8 +39,11 @@ void writeImages(const Job &job, const DatasetSummary &summary, const CliOptions
     report.dpi = options.dpi;
     report.colorMap = QString::fromStdString(options.colormap);
     const std::shared_ptr<const Dataset> dataset(std::shared_ptr<void>(), &job.dataset);
-    Workspace workspace {job.model, dataset, QString::fromStdString(options.model.string()),
-        QString::fromStdString(job.model->summary().sha256), {}, {}, {}};
+    Workspace workspace;
+    workspace.model = job.model;
+    workspace.dataset = dataset;
+    workspace.modelFile = QString::fromStdString(options.model.string());
+    workspace.modelSha256 = QString::fromStdString(job.model->summary().sha256);
     SummaryImages images(std::move(workspace), report, headSetOf(options.heads, calls));
     // The summary outlives the images: share it without copying.
     const std::shared_ptr<const DatasetSummary> shared(std::shared_ptr<void>(), &summary);

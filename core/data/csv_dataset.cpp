@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <string_view>
+#include <unordered_set>
 
 #include "core/data/csv_reader.h"
 #include "core/data/dataset_part.h"
@@ -14,9 +16,12 @@ namespace attnlens {
 
 namespace {
 
-const char *const kIdNames[] = {"id", "index", "unnamed: 0", "row", "row_id", "idx"};
+// Compared ignoring ASCII case: "PatientID" is "patientid".
+const char *const kIdNames[] = {"id", "index", "unnamed: 0", "row", "row_id", "idx", "patient_id",
+    "patientid", "mrn", "subject_id", "subjectid"};
 const char *const kTargetNames[]
     = {"target", "label", "labels", "class", "diagnosis", "y", "outcome", "category"};
+const char *const kTimeNames[] = {"time", "date", "datetime", "timestamp"};
 
 std::string listColumns(const CsvTable &table, const std::vector<int> &columns)
 {
@@ -69,6 +74,114 @@ bool isIndexColumn(CsvTable &table)
     return true;
 }
 
+/// Every cell of `c` is text (no numbers, nothing missing) and no two cells are equal: names,
+/// record numbers such as "P-0012", which label samples. At least two rows, so that a one-row
+/// file's text target is not taken for an id.
+bool isUniqueTextColumn(const CsvColumn &c, std::int64_t rows)
+{
+    if (rows < 2 || c.numbers > 0 || c.missing > 0 || c.texts != rows
+        || std::int64_t(c.textCells.size()) != rows)
+        return false;
+    std::unordered_set<std::string_view> seen;
+    seen.reserve(c.textCells.size());
+    for (const auto &cell : c.textCells)
+        if (!seen.insert(cell.second).second)
+            return false;
+    return true;
+}
+
+bool isTimeLikeName(const std::string &name)
+{
+    for (const char *t : kTimeNames)
+        if (equalsIgnoreCase(name, t))
+            return true;
+    return false;
+}
+
+/// The first non-missing cell of `column` as written (numbers formatted back when their text was
+/// not kept); "" when every cell is missing. Must run before the table's values are moved out.
+std::string exampleOf(const CsvTable &table, int column)
+{
+    const CsvColumn &c = table.columns[static_cast<std::size_t>(column)];
+    std::size_t text = 0; // textCells are in row order
+    for (std::int64_t r = 0; r < table.rows; ++r) {
+        const float v = table.value(r, column);
+        if (!std::isnan(v))
+            return c.text.size() > std::size_t(r) && !c.text[std::size_t(r)].empty()
+                ? c.text[std::size_t(r)]
+                : formatNumber(v);
+        while (text < c.textCells.size() && c.textCells[text].first < r)
+            ++text;
+        if (text < c.textCells.size() && c.textCells[text].first == r)
+            return c.textCells[text].second;
+    }
+    return {};
+}
+
+std::vector<DataColumn> describeColumns(const CsvTable &table)
+{
+    std::vector<DataColumn> out;
+    for (std::size_t c = 0; c < table.columns.size(); ++c)
+        out.push_back({table.columns[c].name, table.columns[c].numeric(),
+            shortened(exampleOf(table, static_cast<int>(c)))});
+    return out;
+}
+
+/// How a column is written in Dataset::chosen: its name, or its position when another column
+/// before it has the same name (so that loading with the choice finds this one).
+std::string choiceOf(const CsvTable &table, int column)
+{
+    const std::string &name = table.columns[static_cast<std::size_t>(column)].name;
+    return table.find(name) == column ? name : std::to_string(column);
+}
+
+/// Feature columns as the options name them: a header name, else a 0-based position. Each
+/// column at most once.
+std::vector<int> explicitFeatures(const CsvTable &table, const DatasetOptions &options)
+{
+    const std::string where = table.file.string();
+    const int ncols = static_cast<int>(table.columns.size());
+    std::vector<int> features;
+    auto add = [&](int c, const std::string &item) {
+        const auto twice = std::find(features.begin(), features.end(), c);
+        if (twice != features.end())
+            throw InputFileError(where + ": column '"
+                + table.columns[static_cast<std::size_t>(c)].name
+                + "' is chosen twice as a feature (items "
+                + std::to_string(twice - features.begin() + 1) + " and "
+                + std::to_string(features.size() + 1) + ", '" + item
+                + "'); choose each column once");
+        features.push_back(c);
+    };
+    for (const std::string &item : options.featureColumns) {
+        int c = table.find(item);
+        if (c < 0) {
+            int position = -1;
+            const auto result = std::from_chars(item.data(), item.data() + item.size(), position);
+            if (item.empty() || result.ec != std::errc() || result.ptr != item.data() + item.size())
+                throw InputFileError(where + ": there is no column '" + item
+                    + "' to use as a feature; the columns are: " + allColumns(table)
+                    + "; give header names or 0-based positions");
+            if (position < 0 || position >= ncols)
+                throw InputFileError(where + ": there is no column at position " + item
+                    + " (positions count from 0); the file has " + std::to_string(ncols)
+                    + " columns: " + allColumns(table));
+            c = position;
+        }
+        add(c, item);
+    }
+    for (const int p : options.featureColumnPositions) {
+        if (!options.featureColumns.empty())
+            break;
+        if (p < 0 || p >= ncols)
+            throw InputFileError(where + ": there is no column at position " + std::to_string(p)
+                + " (0-based); the file has " + std::to_string(ncols)
+                + " columns: " + allColumns(table));
+        add(p, std::to_string(p));
+    }
+    return features;
+}
+
 void checkUtf8(const CsvTable &table, const std::vector<std::string> &text, int column)
 {
     for (std::size_t r = 0; r < text.size(); ++r) {
@@ -99,6 +212,13 @@ bool isTargetLikeName(const std::string &name)
     return false;
 }
 
+std::vector<DataColumn> csvColumns(const std::filesystem::path &file)
+{
+    if (!std::filesystem::exists(file))
+        throw InputFileError(file.string() + ": no such file; check the path");
+    return describeColumns(readCsv(file));
+}
+
 DatasetPart csvPart(const std::filesystem::path &file, const InputInfo &input, int inputIndex,
     const DatasetOptions &options)
 {
@@ -115,6 +235,8 @@ DatasetPart csvPart(const std::filesystem::path &file, const InputInfo &input, i
     readOptions.memoryCapBytes = options.memoryCapBytes;
     for (const char *id : kIdNames)
         readOptions.keepText.emplace_back(id);
+    for (const char *time : kTimeNames)
+        readOptions.keepText.emplace_back(time);
     for (const std::string &name : {options.idColumn, options.targetColumn, options.timeColumn})
         if (!name.empty())
             readOptions.keepText.push_back(name);
@@ -138,43 +260,51 @@ DatasetPart csvPart(const std::filesystem::path &file, const InputInfo &input, i
             }
     }
 
-    // Row labels, time and target columns chosen by name.
+    // Time column: by name, else (time steps only) a text column named like a time.
+    int timeColumn = -1;
+    if (!options.timeColumn.empty() && options.timeColumn != "-") {
+        timeColumn = requireColumn(table, options.timeColumn, "time");
+    } else if (options.timeColumn.empty() && sequence) {
+        for (int c = 0; c < ncols && timeColumn < 0; ++c) {
+            const CsvColumn &column = table.columns[static_cast<std::size_t>(c)];
+            if (isTimeLikeName(column.name) && !column.numeric())
+                timeColumn = c;
+        }
+    }
+    int targetColumn = -1;
+    if (!options.targetColumn.empty() && options.targetColumn != "-")
+        targetColumn = requireColumn(table, options.targetColumn, "target");
+
+    // Sample labels: by name; else a column named like an id, pandas' unnamed index, a column
+    // of unique text, or (at the first position) strictly increasing integers.
     int idColumn = -1;
     bool idByPosition = false;
-    if (!options.idColumn.empty()) {
-        idColumn = requireColumn(table, options.idColumn, "row labels");
-    } else {
+    if (!options.idColumn.empty() && options.idColumn != "-") {
+        idColumn = requireColumn(table, options.idColumn, "sample labels (id)");
+    } else if (options.idColumn.empty()) {
         for (int c = 0; c < ncols && idColumn < 0; ++c)
             if (isIdLikeName(table.columns[static_cast<std::size_t>(c)].name))
                 idColumn = c;
-        if (idColumn < 0 && table.columns[0].unnamed) {
+        if (idColumn < 0 && table.columns[0].unnamed)
             idColumn = 0; // pandas writes its index with an empty header cell
-        } else if (idColumn < 0 && isIndexColumn(table)) {
+        for (int c = 0; c < ncols && idColumn < 0; ++c) {
+            const CsvColumn &column = table.columns[static_cast<std::size_t>(c)];
+            if (c != timeColumn && c != targetColumn && !isTargetLikeName(column.name)
+                && isUniqueTextColumn(column, table.rows))
+                idColumn = c;
+        }
+        if (idColumn < 0 && isIndexColumn(table)) {
             idColumn = 0;
             idByPosition = true;
         }
     }
-    const int timeColumn
-        = options.timeColumn.empty() ? -1 : requireColumn(table, options.timeColumn, "time");
-    int targetColumn = -1;
-    if (!options.targetColumn.empty() && options.targetColumn != "-")
-        targetColumn = requireColumn(table, options.targetColumn, "target");
 
     // Feature columns.
     std::vector<int> features;
     const bool explicitChoice
         = !options.featureColumns.empty() || !options.featureColumnPositions.empty();
-    if (!options.featureColumns.empty()) {
-        for (const std::string &name : options.featureColumns)
-            features.push_back(requireColumn(table, name, "a feature"));
-    } else if (!options.featureColumnPositions.empty()) {
-        for (const int p : options.featureColumnPositions) {
-            if (p < 0 || p >= ncols)
-                throw InputFileError(where + ": there is no column at position " + std::to_string(p)
-                    + " (0-based); the file has " + std::to_string(ncols)
-                    + " columns: " + allColumns(table));
-            features.push_back(p);
-        }
+    if (explicitChoice) {
+        features = explicitFeatures(table, options);
     } else {
         std::vector<int> numeric;
         for (int c = 0; c < ncols; ++c)
@@ -215,7 +345,7 @@ DatasetPart csvPart(const std::filesystem::path &file, const InputInfo &input, i
                                  : std::string())
                 + "), but input '" + input.name + "' takes " + std::to_string(width) + " "
                 + (sequence ? "channels" : "features")
-                + "; choose the feature columns by name or position");
+                + "; choose the feature columns by name or position (data options)");
         }
         if (idByPosition && std::find(features.begin(), features.end(), idColumn) != features.end())
             idColumn = -1; // the increasing first column was a feature after all
@@ -229,7 +359,8 @@ DatasetPart csvPart(const std::filesystem::path &file, const InputInfo &input, i
         throw ShapeError(where + ": " + std::to_string(features.size())
             + " feature columns were chosen (" + listColumns(table, features) + ") but input '"
             + input.name + "' takes " + std::to_string(width) + " "
-            + (sequence ? "channels" : "features"));
+            + (sequence ? "channels" : "features") + "; choose " + std::to_string(width)
+            + " columns");
     for (const int c : features) {
         const CsvColumn &column = table.columns[static_cast<std::size_t>(c)];
         if (!column.numeric() && !column.textCells.empty()) {
@@ -315,6 +446,14 @@ DatasetPart csvPart(const std::filesystem::path &file, const InputInfo &input, i
         checkUtf8(table, part.timeValues, timeColumn);
     }
 
+    // The choice as options that reproduce it, and the columns to choose from.
+    part.columns = describeColumns(table);
+    for (const int c : features)
+        part.chosen.featureColumns.push_back(choiceOf(table, c));
+    part.chosen.idColumn = idColumn >= 0 ? choiceOf(table, idColumn) : "-";
+    part.chosen.targetColumn = targetColumn >= 0 ? choiceOf(table, targetColumn) : "-";
+    part.chosen.timeColumn = timeColumn >= 0 ? choiceOf(table, timeColumn) : "-";
+
     // Feature values, compacted in place: row r of the (rows, F) result never overlaps a later
     // row of the (rows, ncols) table, so the only copy is one row at a time.
     std::vector<float> values = std::move(table.values);
@@ -376,6 +515,10 @@ DatasetPart csvPart(const std::filesystem::path &file, const InputInfo &input, i
     part.inputIndices.push_back(inputIndex);
 
     if (!sequence) {
+        if (options.windowStride != 1)
+            part.notes.push_back(where + ": the window stride ("
+                + std::to_string(options.windowStride) + ") is not used: input '" + input.name
+                + "' takes one CSV row per sample, not windows of time steps");
         part.rows = rows;
         part.inputs.push_back(
             rank == 1 ? Tensor({rows}, std::move(values)) : Tensor({rows, F}, std::move(values)));
@@ -387,7 +530,7 @@ DatasetPart csvPart(const std::filesystem::path &file, const InputInfo &input, i
         std::int64_t T = input.shape[1];
         if (T < 0)
             T = options.sequenceLength > 0 ? options.sequenceLength : rows;
-        const std::int64_t stride = std::max<std::int64_t>(1, options.windowStride);
+        const std::int64_t stride = options.windowStride; // at least 1 (loadDataset checks)
         if (rows < T)
             throw ShapeError(where + " has " + std::to_string(rows) + " rows, but input '"
                 + input.name + "' takes sequences of " + std::to_string(T)
@@ -430,10 +573,13 @@ DatasetPart csvPart(const std::filesystem::path &file, const InputInfo &input, i
 
     std::string note = where + ": " + std::to_string(F) + " feature columns ("
         + listColumns(table, features) + ")";
-    note += idColumn >= 0 ? "; row labels from '" + part.sampleLabelName + "'"
-                          : "; rows labelled by number";
+    note += idColumn >= 0 ? "; sample labels from '" + part.sampleLabelName + "'"
+                          : "; samples labelled by number";
     if (targetColumn >= 0)
         note += "; target '" + part.targetName + "'";
+    if (timeColumn >= 0)
+        note += "; time steps named by '" + table.columns[static_cast<std::size_t>(timeColumn)].name
+            + "'";
     part.notes.insert(part.notes.begin(), note);
     if (table.headerMissing)
         part.notes.push_back(where

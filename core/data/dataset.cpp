@@ -515,8 +515,15 @@ Dataset loadDataset(const std::vector<std::filesystem::path> &files,
             + "): give one file per input, or one .npz/.h5 holding them all");
     }
 
+    if (options.windowStride < 1)
+        throw InputFileError("window stride " + std::to_string(options.windowStride)
+            + ": the stride is the number of CSV rows from one window's first row to the next "
+              "window's and must be at least 1 (1 = every window, the window length = windows "
+              "that do not overlap)");
+
     Dataset data;
     data.files = files;
+    data.chosen = options;
     data.inputs.resize(inputs.size());
     data.featureNames.resize(inputs.size());
     data.timeLabels.resize(inputs.size());
@@ -547,6 +554,14 @@ Dataset loadDataset(const std::vector<std::filesystem::path> &files,
         if (data.timeValues.empty() && !part.timeValues.empty()) {
             data.timeValues = std::move(part.timeValues);
             data.windowStart = std::move(part.windowStart);
+        }
+        if (data.columns.empty() && !part.columns.empty()) {
+            data.columns = std::move(part.columns);
+            data.chosen.featureColumns = std::move(part.chosen.featureColumns);
+            data.chosen.featureColumnPositions.clear();
+            data.chosen.idColumn = part.chosen.idColumn;
+            data.chosen.targetColumn = part.chosen.targetColumn;
+            data.chosen.timeColumn = part.chosen.timeColumn;
         }
         data.problems.insert(data.problems.end(), part.problems.begin(), part.problems.end());
         data.notes.insert(data.notes.end(), part.notes.begin(), part.notes.end());

@@ -26,30 +26,60 @@ struct SampleProblem
     std::string message() const; ///< "data.csv:12:4 (column 'x'): missing value (NA)"
 };
 
-/// How files are matched to model inputs and CSV columns to features. Defaults work for most
-/// files; every choice the loader makes is written to Dataset::notes.
+/// How model output 0 is read for predictions (the desktop's sample table, `summarize --by
+/// prediction`): as classes or as values. Automatic = classes when the layer producing the output
+/// ends in softmax or sigmoid (see isClassifierOutput in ui/predictions.h).
+enum class PredictionKind
+{
+    Automatic,
+    Classes,
+    Regression
+};
+
+/// The data options: how files are matched to model inputs and CSV columns to features, ids,
+/// targets and time steps, and how predictions are read. Defaults work for most files (every
+/// automatic choice is filled into Dataset::chosen and written to Dataset::notes). The desktop's
+/// Data > Data Options dialog and the CLI's data flags (--features, --id-column, ...) both fill
+/// this one type. Column options apply to every CSV file of a load.
 struct DatasetOptions
 {
-    /// CSV feature columns, chosen explicitly by header name (in this order). Empty = automatic.
+    /// CSV feature columns, in the order they are fed to the model: each item is a header name,
+    /// else (when no column has that name) a 0-based position such as "3". Empty = automatic.
     std::vector<std::string> featureColumns;
     /// CSV feature columns, chosen explicitly by 0-based position. Used when featureColumns is
     /// empty. Empty = automatic.
     std::vector<int> featureColumnPositions;
-    /// CSV column whose values label the rows; empty = automatic (an id-like column, else the row
-    /// number).
+    /// CSV column whose values label the samples; empty = automatic (a column named like an id,
+    /// see core/data/README.md, else a column of unique text, else the sample number); "-" =
+    /// none (samples are numbered).
     std::string idColumn;
     /// CSV column holding the target; empty = automatic (a column named target/label/class/
     /// diagnosis/y, else the one remaining non-feature column). "-" = none.
     std::string targetColumn;
-    /// CSV column whose values label time steps of (N, T, C) inputs; empty = none.
+    /// CSV column whose values name the time steps of (N, T, C) inputs; empty = automatic (a text
+    /// column named time, date, datetime or timestamp); "-" = none.
     std::string timeColumn;
     /// CSV rows as time steps of a (N, T, C) input: windows of T consecutive rows, the next window
-    /// starting `windowStride` rows later (1 = every window, T = non-overlapping).
+    /// starting `windowStride` rows later (1 = every window, T = non-overlapping). At least 1.
     std::int64_t windowStride = 1;
     /// Length T when the model leaves the time axis free (-1); 0 = the whole file is one sequence.
     std::int64_t sequenceLength = 0;
     /// Refuse files whose values would need more memory than this.
     std::int64_t memoryCapBytes = std::int64_t(8) << 30;
+    /// Predictions as classes or values; not read by loadDataset.
+    PredictionKind predictions = PredictionKind::Automatic;
+    /// Names of class 0, 1, ... (with Classes); empty = from the targets' sorted distinct values.
+    std::vector<std::string> classNames;
+
+    bool operator==(const DatasetOptions &) const = default;
+};
+
+/// One column of a CSV file, for choosing columns (Dataset::columns, csvColumns()).
+struct DataColumn
+{
+    std::string name;
+    bool numeric = false; ///< a number column (at most 10% of its non-missing cells are text)
+    std::string example;  ///< the first non-missing cell, as written
 };
 
 /// Model input values read from data files, with names for features, rows and targets.
@@ -76,8 +106,15 @@ struct Dataset
     std::vector<bool> sampleUsable;      ///< N flags, false for a sample with a problem
     std::vector<std::filesystem::path> files;
     /// What the loader chose, one sentence each ("30 feature columns: mean_radius ... ;
-    /// row labels from 'id'; target 'diagnosis'").
+    /// sample labels from 'id'; target 'diagnosis'").
     std::vector<std::string> notes;
+    /// The data options in effect with every automatic choice filled in, so that loading the
+    /// same files with them gives the same data set: featureColumns by name in input order,
+    /// idColumn / targetColumn / timeColumn named or "-" for none, windowStride. Only the column
+    /// fields of the first CSV file; other formats leave them empty.
+    DatasetOptions chosen;
+    /// The columns of the first CSV file, in file order; empty for other formats.
+    std::vector<DataColumn> columns;
 
     std::int64_t sampleCount() const; ///< N
     std::int64_t usableSampleCount() const;
@@ -98,9 +135,15 @@ struct Dataset
 ///  - `inputs` is Model::inputs() (batch axis -1, other -1 free).
 /// Throws InputFileError (unreadable, corrupt or malformed file; file, line and column in the
 /// message) or ShapeError (values that do not fit the model: width, sequence length, rank,
-/// different row counts). Per-row problems (missing values, text in a number column, ragged
-/// rows) do not throw: they are listed in Dataset::problems and the rows flagged.
+/// different row counts), also for a data option that cannot be applied (a column that does not
+/// exist, a text column as a feature, a window stride below 1). Per-row problems (missing values,
+/// text in a number column, ragged rows) do not throw: they are listed in Dataset::problems and
+/// the rows flagged.
 Dataset loadDataset(const std::vector<std::filesystem::path> &files,
     const std::vector<InputInfo> &inputs, const DatasetOptions &options = {});
+
+/// The columns of a CSV file (for choosing them when it did not fit the model). Throws
+/// InputFileError as loadDataset does for an unreadable or malformed file.
+std::vector<DataColumn> csvColumns(const std::filesystem::path &file);
 
 } // namespace attnlens

@@ -26,6 +26,8 @@ struct DatasetPart
     std::vector<std::int64_t> windowStart;
     std::vector<SampleProblem> problems;
     std::vector<std::string> notes;
+    DatasetOptions chosen;           ///< CSV: the column choice (see Dataset::chosen)
+    std::vector<DataColumn> columns; ///< CSV: every column of the file
 };
 
 /// A CSV file for model input `inputIndex` (see loadDataset for the column rules).

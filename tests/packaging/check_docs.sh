@@ -37,6 +37,11 @@ complete_words() {
 [ "$(complete_words "$cli" info m.keras --js)" = --json ] || fail "'info --js' is not --json"
 [ "$(complete_words "$cli" su)" = summarize ] || fail "'attnlens-cli su' is not summarize"
 [ "$(complete_words "$cli" summarize m.keras --by c)" = correct ] || fail "'--by c' is not correct"
+columns_csv=$(mktemp --suffix=.csv)
+printf 'time,patient_id,"p2",a\r\n1,2,3,4\r\n' >"$columns_csv"
+[ "$(complete_words "$cli" run m.keras --data "$columns_csv" --id-column p)" = "patient_id p2" ] \
+    || fail "'--id-column p' does not offer the CSV's columns patient_id p2"
+rm -f "$columns_csv"
 maps=$(complete_words "$cli" export m.keras --colormap vi)
 [ "$maps" = viridis ] || fail "'--colormap vi' gives '$maps', not viridis"
 

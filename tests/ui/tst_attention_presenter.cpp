@@ -123,7 +123,7 @@ void TestAttentionPresenter::contentOfASample()
     Tensor scores({heads, 30, 30});
     for (std::int64_t i = 0; i < scores.size(); ++i)
         scores.data()[i] = float(i % 97) / 97.0f;
-    const SampleAttention sample {3, {scores}};
+    const SampleAttention sample {3, {scores}, {}};
     const HeatmapContent c
         = presenter::content(workspace, sample, 0, {HeadChoice::Kind::Head, 1}, RangeMode::PerHead);
     QCOMPARE(c.matrix.rows(), 30);
