@@ -18,7 +18,7 @@ using namespace attnlens;
 namespace {
 
 const char *const kCases[] = {"seed_functional", "tabular_tokens", "ts_encoder", "causal",
-    "cross_attention", "sequential_no_attention"};
+    "cross_attention", "sequential_no_attention", "additive_attention", "gqa", "time_distributed"};
 
 /// Turns a legacy full-model .h5 into what `model.save_weights("w.h5")` writes in Keras 2:
 /// the `model_weights` group's content at the root (layer_names written as fixed-length
@@ -194,6 +194,54 @@ private slots:
                     QCOMPARE(layer.outputShape, (Shape {-1, 72}));
                 }
             QVERIFY(sawFlatten);
+        });
+    }
+
+    void otherAttentionLayersAreDescribed()
+    {
+        guarded([&] {
+            // AdditiveAttention([query, value, key]): one head, queries from the first input,
+            // keys (the value's positions) from the second; cross-attention.
+            const auto additive = Model::open(testData("keras/additive_attention/model.keras"));
+            QCOMPARE(additive->attentionLayers().size(), std::size_t(1));
+            const AttentionLayerInfo &a = additive->attentionLayers()[0];
+            QCOMPARE(a.key, std::string("additive_attention"));
+            QCOMPARE(a.className, std::string("AdditiveAttention"));
+            QCOMPARE(a.heads, 1);
+            QCOMPARE(a.queryLength, std::int64_t(4));
+            QCOMPARE(a.keyLength, std::int64_t(9));
+            QCOMPARE(a.queryOrigin.kind, AxisOrigin::Kind::TimeSteps);
+            QCOMPARE(a.queryOrigin.inputIndex, 0);
+            QCOMPARE(a.keyOrigin.kind, AxisOrigin::Kind::TimeSteps);
+            QCOMPARE(a.keyOrigin.inputIndex, 1);
+            QVERIFY(!a.selfAttention);
+            // GroupQueryAttention: every query head, self-attention over the input's steps.
+            const auto gqa = Model::open(testData("keras/gqa/model.keras"));
+            QCOMPARE(gqa->attentionLayers().size(), std::size_t(1));
+            const AttentionLayerInfo &g = gqa->attentionLayers()[0];
+            QCOMPARE(g.className, std::string("GroupQueryAttention"));
+            QCOMPARE(g.heads, 4);
+            QCOMPARE(g.keyDim, 4);
+            QCOMPARE(g.queryOrigin.kind, AxisOrigin::Kind::TimeSteps);
+            QCOMPARE(g.keyOrigin.kind, AxisOrigin::Kind::TimeSteps);
+            QVERIFY(g.selfAttention);
+            std::int64_t parameters = 0;
+            for (const LayerInfo &layer : gqa->layers())
+                if (layer.name == "gqa")
+                    parameters = layer.parameters;
+            QCOMPARE(
+                parameters, std::int64_t(16 * 4 * 4 + 16 + 2 * (16 * 2 * 4 + 8) + 4 * 4 * 16 + 16));
+            // TimeDistributed keeps the time axis: (N, 6, 3, 4) -> (N, 6, 3, 5) -> (N, 6, 15).
+            const auto td = Model::open(testData("keras/time_distributed/model.keras"));
+            for (const LayerInfo &layer : td->layers()) {
+                if (layer.name == "per_step_dense") {
+                    QCOMPARE(layer.outputShape, (Shape {-1, 6, 3, 5}));
+                    QCOMPARE(layer.parameters, std::int64_t(4 * 5 + 5));
+                }
+                if (layer.name == "per_step_flatten")
+                    QCOMPARE(layer.outputShape, (Shape {-1, 6, 15}));
+            }
+            QCOMPARE(td->attentionLayers().at(0).queryLength, std::int64_t(6));
         });
     }
 
