@@ -1,9 +1,11 @@
 #include "core/layers/grouped_query_attention.h"
 
 #include <algorithm>
+#include <cstdio>
 
 #include "core/errors.h"
 #include "core/layers/layer_util.h"
+#include "core/tensor/ops.h"
 
 namespace attnlens {
 
@@ -31,6 +33,22 @@ Tensor repeatHeads(const Tensor &w, std::int64_t repeats)
             for (std::int64_t r = 0; r < repeats; ++r, o += dim)
                 std::copy_n(in + (a * heads + v) * dim, dim, o);
     return out;
+}
+
+/// Keras 3.7 and later (or an unknown version, taken as the newest): the fused path exists.
+bool hasFusedPath(const std::string &kerasVersion)
+{
+    int major = 0;
+    int minor = 0;
+    if (std::sscanf(kerasVersion.c_str(), "%d.%d", &major, &minor) != 2)
+        return true;
+    return major > 3 || (major == 3 && minor >= 7);
+}
+
+/// 1 where `mask` (B, T) keeps a step; all ones when it is empty.
+float keeps(const Mask &mask, std::int64_t b, std::int64_t t, std::int64_t steps)
+{
+    return mask.empty() || mask.data()[b * steps + t] != 0.0f ? 1.0f : 0.0f;
 }
 
 } // namespace
@@ -87,16 +105,65 @@ std::unique_ptr<Layer> GroupedQueryAttention::fromKeras(const LayerConfig &confi
     o.valueDim = static_cast<int>(headDim);
     o.useBias = useBias;
     o.maskMode = maskedSoftmaxMode(config.kerasVersion);
+    const bool fused
+        = hasFusedPath(config.kerasVersion) && configNumber(config, "dropout", 0.0) == 0.0;
     return std::make_unique<GroupedQueryAttention>(
-        config.name, MultiHeadAttention::create(repeated, o), parameters);
+        config.name, MultiHeadAttention::create(repeated, o), parameters, fused);
 }
 
-GroupedQueryAttention::GroupedQueryAttention(
-    std::string name, std::unique_ptr<MultiHeadAttention> mha, std::int64_t parameters)
+GroupedQueryAttention::GroupedQueryAttention(std::string name,
+    std::unique_ptr<MultiHeadAttention> mha, std::int64_t parameters, bool fusedOutputs)
     : Layer(std::move(name))
     , m_mha(std::move(mha))
     , m_parameters(parameters)
+    , m_fusedOutputs(fusedOutputs)
 {
+}
+
+std::vector<std::uint8_t> GroupedQueryAttention::fullyMaskedRows(
+    const MultiHeadAttention::Inputs &in) const
+{
+    const ErrorWhere where = ErrorWhere::ofLayer(name(), "GroupQueryAttention");
+    const std::int64_t batch = in.query->shape()[0];
+    const std::int64_t tq = in.query->shape()[1];
+    const std::int64_t tk = in.value->shape()[1];
+    if (in.queryMask.empty() && in.valueMask.empty() && in.keyMask.empty() && !in.attentionMask)
+        return {}; // a causal mask alone leaves key 0 to every row
+    // The Keras masks of the three inputs are (B, T); anything else ran as MultiHeadAttention
+    // broadcasts it (the first pass checked it) and is left so.
+    auto plain = [&](const Mask &m, std::int64_t steps) {
+        return m.empty() || m.shape() == Shape {batch, steps};
+    };
+    if (!plain(in.queryMask, tq) || !plain(in.valueMask, tk) || !plain(in.keyMask, tk))
+        return {};
+    Tensor given;
+    if (in.attentionMask) {
+        if (in.attentionMask->rank() > 3)
+            return {};
+        given = *in.attentionMask;
+        while (given.rank() < 3)
+            given = expandDims(given, 0);
+        given = broadcastTo(given, {batch, tq, tk}, where + " (attention mask)");
+    }
+    std::vector<std::uint8_t> rows(static_cast<std::size_t>(batch * tq), 0);
+    bool anyFullyMasked = false;
+    for (std::int64_t b = 0; b < batch; ++b)
+        for (std::int64_t i = 0; i < tq; ++i) {
+            bool any = false;
+            for (std::int64_t j = 0; j < tk && !any; ++j) {
+                bool attend = keeps(in.queryMask, b, i, tq) != 0.0f
+                    && keeps(in.valueMask, b, j, tk) != 0.0f && keeps(in.keyMask, b, j, tk) != 0.0f
+                    && (!in.causal || j <= i);
+                if (!given.empty())
+                    attend = attend && given.data()[(b * tq + i) * tk + j] != 0.0f;
+                any = attend;
+            }
+            if (!any && tk > 0) {
+                rows[static_cast<std::size_t>(b * tq + i)] = 1;
+                anyFullyMasked = true;
+            }
+        }
+    return anyFullyMasked ? rows : std::vector<std::uint8_t> {};
 }
 
 CallResult GroupedQueryAttention::call(const CallArgs &args, const CallContext &context) const
@@ -107,7 +174,46 @@ CallResult GroupedQueryAttention::call(const CallArgs &args, const CallContext &
             throw ShapeError(ErrorWhere::ofLayer(name(), "GroupQueryAttention") + ": the "
                 + parameter + " has shape " + shapeToString(args.one(parameter).shape())
                 + "; the layer takes (batch, steps, features).");
-    return m_mha->call(args, context);
+    CallResult result = m_mha->call(args, context);
+    const auto *flags = args.optionsAs<MultiHeadAttention::CallFlags>();
+    if (!m_fusedOutputs || (flags && flags->returnAttentionScores))
+        return result;
+    // Keras's fused path: a fully masked row weighs every key alike, so its output is that of
+    // the mean of every value; the scores stay those of the masked softmax above.
+    MultiHeadAttention::Inputs in;
+    in.query = &args.one("query");
+    in.value = &args.one("value");
+    in.key = args.has("key") ? &args.one("key") : nullptr;
+    in.queryMask = args.maskOf("query");
+    in.valueMask = args.has("value_mask") ? args.one("value_mask") : args.maskOf("value");
+    if (args.has("key_mask"))
+        in.keyMask = args.one("key_mask");
+    else if (in.key)
+        in.keyMask = args.maskOf("key");
+    in.attentionMask = args.has("attention_mask") ? &args.one("attention_mask") : nullptr;
+    in.causal = flags && flags->useCausalMask;
+    const std::vector<std::uint8_t> rows = fullyMaskedRows(in);
+    if (rows.empty())
+        return result;
+    // Uniform weights on every key give the mean of the projected values: the projection of
+    // the mean value (and key), attended by every query as its only key.
+    const std::vector<bool> steps = {false, true, false};
+    const Tensor meanValue = reduce(*in.value, steps, true, ReduceOp::Mean);
+    const Tensor meanKey = in.key ? reduce(*in.key, steps, true, ReduceOp::Mean) : Tensor();
+    MultiHeadAttention::Inputs uniform;
+    uniform.query = in.query;
+    uniform.value = &meanValue;
+    uniform.key = in.key ? &meanKey : nullptr;
+    CallContext outputsOnly;
+    outputsOnly.captureAttention = false;
+    const Tensor mean = m_mha->compute(uniform, outputsOnly, false).outputs[0];
+    Tensor &out = result.outputs[0];
+    const std::int64_t width = out.shape().back();
+    for (std::size_t r = 0; r < rows.size(); ++r)
+        if (rows[r])
+            std::copy_n(mean.data() + static_cast<std::int64_t>(r) * width, width,
+                out.data() + static_cast<std::int64_t>(r) * width);
+    return result;
 }
 
 } // namespace attnlens

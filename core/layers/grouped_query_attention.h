@@ -24,6 +24,12 @@ namespace attnlens {
 /// Call (query, value, key, query_mask, value_mask, key_mask, attention_mask,
 /// return_attention_scores, training, use_causal_mask) on (B, T, E) inputs. The output is
 /// (B, T, E_q) with the query's mask; the scores are (B, U, Tq, Tk), one map per query head.
+///
+/// Fully masked rows (a padded query, every key of a query masked): the scores follow the
+/// version's masked softmax (zeros from Keras 3.10 on), as Keras returns them. The output
+/// follows what Keras computes when nobody asks for the scores: from Keras 3.7 on, with
+/// dropout 0 and no return_attention_scores, Keras uses ops.dot_product_attention, which gives
+/// such a row the weight 1/Tk on every key, masked ones included (docs/keras-format.md §2).
 class GroupedQueryAttention : public Layer, public CallOptionsBinder
 {
 public:
@@ -31,8 +37,9 @@ public:
     /// config, UnsupportedModelError for options AttnLens does not run.
     static std::unique_ptr<Layer> fromKeras(const LayerConfig &config);
 
-    GroupedQueryAttention(
-        std::string name, std::unique_ptr<MultiHeadAttention> mha, std::int64_t parameters);
+    /// `fusedOutputs`: outputs of fully masked rows as Keras's fused path (see above).
+    GroupedQueryAttention(std::string name, std::unique_ptr<MultiHeadAttention> mha,
+        std::int64_t parameters, bool fusedOutputs);
 
     std::vector<std::string> callSignature() const override { return m_mha->callSignature(); }
     std::shared_ptr<const CallOptions> bindCallOptions(
@@ -48,8 +55,14 @@ public:
     const AttentionSpec *attention() const override { return m_mha->attention(); }
 
 private:
+    /// (B, Tq) flags, 1 for each query whose every key the call's masks mask; empty when there
+    /// is none, or when a mask is not the usual (B, T) / (B, Tq, Tk) (the attention_mask has a
+    /// heads axis): then the call runs as MultiHeadAttention does.
+    std::vector<std::uint8_t> fullyMaskedRows(const MultiHeadAttention::Inputs &in) const;
+
     std::unique_ptr<MultiHeadAttention> m_mha;
     std::int64_t m_parameters = 0;
+    bool m_fusedOutputs = false;
 };
 
 } // namespace attnlens

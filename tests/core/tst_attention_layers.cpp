@@ -312,6 +312,72 @@ private slots:
         });
     }
 
+    void groupedQueryPaddedQueriesFollowTheFusedPath()
+    {
+        guarded([&] {
+            // Keras >= 3.7 computes the outputs with ops.dot_product_attention when nobody asks
+            // for the scores: a fully masked row (padded query 2 of sample 0) weighs every key
+            // 1/Tk, padded ones included, while the scores Keras returns have a row of zeros.
+            const std::int64_t e = 3;
+            const std::int64_t h = 2;
+            std::vector<Tensor> w = {counting({e, 4, h}, 0.3f), counting({4, h}, 0.7f),
+                counting({e, 2, h}, 0.5f), counting({2, h}, 1.1f), counting({e, 2, h}, 0.9f),
+                counting({2, h}, 1.3f), counting({4, h, e}, 0.2f), counting({e}, 0.4f)};
+            const json config = {{"name", "gqa"}, {"head_dim", h}, {"num_query_heads", 4},
+                {"num_key_value_heads", 2}, {"dropout", 0.0}};
+            Tensor x({2, 5, e});
+            for (std::int64_t i = 0; i < x.size(); ++i)
+                x.data()[i] = std::cos(0.37f * static_cast<float>(i));
+            const Mask mask({2, 5}, {1, 1, 0, 1, 1, 1, 1, 1, 1, 1});
+            auto run = [&](const Layer &layer, const json &constants, bool masked) {
+                CallArgs args;
+                args.tensors["query"] = {x};
+                args.tensors["value"] = {x};
+                if (masked) {
+                    args.masks["query"] = {mask};
+                    args.masks["value"] = {mask};
+                }
+                args.options = bindCallOptions(layer, constants);
+                return layer.call(args, CallContext {});
+            };
+            auto rowOf = [&](const Tensor &t, std::int64_t b, std::int64_t i) {
+                return t.slice(b, b + 1).reshaped({5, e}).slice(i, i + 1);
+            };
+            const auto gqa = makeLayer(configOf("GroupQueryAttention", config, w));
+            const CallResult r = run(*gqa, json::object(), true);
+            for (std::int64_t u = 0; u < 4; ++u)
+                for (std::int64_t j = 0; j < 5; ++j) {
+                    QCOMPARE(r.attention.data()[((0 * 4 + u) * 5 + 2) * 5 + j], 0.0f);
+                    QCOMPARE(r.attention.data()[((0 * 4 + u) * 5 + j) * 5 + 2], 0.0f);
+                }
+            // Uniform weights on every key: what a zero query projection gives without masks.
+            std::vector<Tensor> zeroQuery = w;
+            zeroQuery[0] = Tensor({e, 4, h});
+            zeroQuery[1] = Tensor({4, h});
+            const auto uniform = makeLayer(configOf("GroupQueryAttention", config, zeroQuery));
+            const Tensor mean = run(*uniform, json::object(), false).outputs[0];
+            QVERIFY(worstError(rowOf(r.outputs[0], 0, 2), rowOf(mean, 0, 2), 1e-6, 0.0) == 0.0);
+            // The unmasked rows are the ordinary masked attention of the explicit path.
+            const CallResult explicitPath = run(*gqa, {{"return_attention_scores", true}}, true);
+            QCOMPARE(explicitPath.outputs.size(), std::size_t(2));
+            QCOMPARE(worstError(rowOf(r.outputs[0], 0, 1), rowOf(explicitPath.outputs[0], 0, 1),
+                         1e-6, 0.0),
+                0.0);
+            QCOMPARE(worstError(rowOf(r.outputs[0], 1, 2), rowOf(explicitPath.outputs[0], 1, 2),
+                         1e-6, 0.0),
+                0.0);
+            // Asked for the scores, Keras uses the zero row: the output of the padded query is
+            // the output bias.
+            QCOMPARE(rowOf(explicitPath.outputs[0], 0, 2).values(), w[7].values());
+            // Before Keras 3.7 there is no fused path, but the masked softmax adds -1e9 and keeps
+            // the row (Keras < 3.10): every key of the padded query weighs 1/5 in the scores too.
+            const auto older = makeLayer(configOf("GroupQueryAttention", config, w, "3.6.0"));
+            const CallResult o = run(*older, json::object(), true);
+            QCOMPARE(o.attention.data()[((0 * 4 + 3) * 5 + 2) * 5 + 4], 0.2f);
+            QVERIFY(worstError(rowOf(o.outputs[0], 0, 2), rowOf(mean, 0, 2), 1e-6, 0.0) == 0.0);
+        });
+    }
+
     void groupedQueryRefusesWhatItCannotRun()
     {
         guarded([&] {
