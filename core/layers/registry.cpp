@@ -328,6 +328,13 @@ std::vector<std::string> knownLayerClasses()
     return names;
 }
 
+std::string savedClassName(std::string_view className)
+{
+    if (className == "GroupQueryAttention")
+        return "GroupedQueryAttention";
+    return std::string(className);
+}
+
 const std::vector<Sublayer> *sublayersOf(std::string_view className)
 {
     const auto it = table().find(className);

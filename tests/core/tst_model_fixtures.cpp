@@ -57,6 +57,32 @@ std::string makeSaveWeightsFile(const std::filesystem::path &modelH5, const QStr
     return target;
 }
 
+/// A copy of a Keras 3 `.weights.h5` without the `vars@name` attributes Keras 3.6 added, as
+/// older Keras 3 versions write it (layers are then found by their class's snake_case key).
+std::string withoutVarNames(const std::filesystem::path &weights, const QString &directory)
+{
+    const std::string target = (directory + "/old.weights.h5").toStdString();
+    std::filesystem::copy_file(weights, target, std::filesystem::copy_options::overwrite_existing);
+    std::filesystem::permissions(
+        target, std::filesystem::perms::owner_write, std::filesystem::perm_options::add);
+    Hdf5Id file(H5Fopen(target.c_str(), H5F_ACC_RDWR, H5P_DEFAULT), H5Fclose);
+    std::vector<std::string> groups;
+    H5Ovisit(
+        file.get(), H5_INDEX_NAME, H5_ITER_NATIVE,
+        [](hid_t, const char *name, const H5O_info_t *info, void *data) -> herr_t {
+            const std::string path = name;
+            if (info->type == H5O_TYPE_GROUP
+                && (path == "vars" || (path.size() > 5 && path.substr(path.size() - 5) == "/vars")))
+                static_cast<std::vector<std::string> *>(data)->push_back(path);
+            return 0;
+        },
+        &groups);
+    for (const std::string &group : groups)
+        if (H5Aexists_by_name(file.get(), group.c_str(), "name", H5P_DEFAULT) > 0)
+            H5Adelete_by_name(file.get(), group.c_str(), "name", H5P_DEFAULT);
+    return target;
+}
+
 } // namespace
 
 class TestModelFixtures : public QObject
@@ -242,6 +268,27 @@ private slots:
                     QCOMPARE(layer.outputShape, (Shape {-1, 6, 15}));
             }
             QCOMPARE(td->attentionLayers().at(0).queryLength, std::int64_t(6));
+        });
+    }
+
+    void groupQueryAttentionWeightsBeforeKeras36()
+    {
+        guarded([&] {
+            // Without vars@name the group is found by the Python class's key,
+            // `grouped_query_attention`, not the registered name's.
+            QTemporaryDir temp;
+            const std::string weights
+                = withoutVarNames(testData("keras/gqa/model.weights.h5"), temp.path());
+            QVERIFY(!Hdf5File(weights).string("layers/grouped_query_attention/vars", "name"));
+            const auto model = Model::open(weights, testData("keras/gqa/model.json"));
+            const Hdf5File data(testData("keras/gqa/data.h5"));
+            const Hdf5File expected(testData("keras/gqa/expected.h5"));
+            const RunResult result = model->run({data.readTensor("series")}, RunOptions {});
+            QCOMPARE(worstError(result.outputs.at(0), expected.readTensor("outputs/0"), 1e-5, 1e-4),
+                0.0);
+            QCOMPARE(worstError(result.attention.at(0).scores, expected.readTensor("attention/gqa"),
+                         1e-5, 0.0),
+                0.0);
         });
     }
 
