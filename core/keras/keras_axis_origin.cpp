@@ -75,6 +75,11 @@ public:
             const auto arg = node.tensorArgs.find(rule.follows);
             sources = arg == node.tensorArgs.end() ? std::vector<ValueRef> {} : arg->second;
         }
+        if (rule.followsIndex >= 0) {
+            const auto index = static_cast<std::size_t>(rule.followsIndex);
+            sources = index < sources.size() ? std::vector<ValueRef> {sources[index]}
+                                             : std::vector<ValueRef> {};
+        }
         for (const ValueRef &source : sources) {
             Trace t = trace(source, depth + 1);
             if (t.columns && !elementwise)

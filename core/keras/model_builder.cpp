@@ -556,6 +556,7 @@ private:
                 info.attribute = part.attribute;
                 info.queryOrigin = originOf(node, part.query, shapes, inputShapes);
                 info.keyOrigin = originOf(node, part.key, shapes, inputShapes);
+                info.selfAttention = isSelfAttention(node, part);
                 m_impl.attention.push_back(info);
                 m_impl.attentionNodes.push_back(static_cast<int>(n));
                 m_impl.attentionParts.push_back(static_cast<int>(k));
@@ -579,6 +580,17 @@ private:
             info.keyLength = scores[scores.size() - 1];
         }
         return info;
+    }
+
+    /// True when a part's queries and keys are the positions of one and the same tensor.
+    bool isSelfAttention(const GraphNode &node, const AttentionPart &part) const
+    {
+        if (part.query.kind != PositionSource::Kind::Positions
+            || part.key.kind != PositionSource::Kind::Positions)
+            return false;
+        const ValueRef q = sourceTensor(node, part.query);
+        const ValueRef k = sourceTensor(node, part.key);
+        return q.node >= 0 && q.node == k.node && q.output == k.output;
     }
 
     /// The tensor a PositionSource names among the call's arguments, or node -1.

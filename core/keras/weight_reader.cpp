@@ -111,8 +111,8 @@ void WeightReader::bindKeras3(const ModelSpec &model, const std::string &prefix,
             continue;
         }
         // Keras 2 configs call a Functional model "Model"; its class is Functional.
-        const std::string base
-            = kerasSnakeCase(layer.className == "Model" ? "Functional" : layer.className);
+        const std::string base = kerasSnakeCase(
+            layer.className == "Model" ? "Functional" : savedClassName(layer.className));
         const int count = seen[base]++;
         const std::string key = count == 0 ? base : base + "_" + std::to_string(count);
         if (const auto it = byName.find(layer.name); it != byName.end())

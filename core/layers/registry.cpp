@@ -6,6 +6,7 @@
 #include "core/errors.h"
 #include "core/layers/activation_layer.h"
 #include "core/layers/advanced_numerical_embedding.h"
+#include "core/layers/attention_layer.h"
 #include "core/layers/batch_normalization.h"
 #include "core/layers/bidirectional.h"
 #include "core/layers/column_attention.h"
@@ -22,6 +23,7 @@
 #include "core/layers/gated_residual_network.h"
 #include "core/layers/get_item.h"
 #include "core/layers/global_pooling_1d.h"
+#include "core/layers/grouped_query_attention.h"
 #include "core/layers/gru.h"
 #include "core/layers/identity_layer.h"
 #include "core/layers/interpretable_multi_head_attention.h"
@@ -51,6 +53,7 @@
 #include "core/layers/tabular_attention.h"
 #include "core/layers/tabular_mo_e_layer.h"
 #include "core/layers/tf_op_lambda.h"
+#include "core/layers/time_distributed.h"
 #include "core/layers/transformer_block.h"
 #include "core/layers/up_sampling_1d.h"
 #include "core/layers/variable_selection.h"
@@ -105,6 +108,16 @@ Sublayer wrapped(std::vector<std::string> attributes, std::string configKey)
     return {std::move(attributes), {}, std::move(configKey)};
 }
 
+/// GroupedQueryAttention's projections: `_query_dense` ... in Keras 3 files (with the
+/// underscore), in the legacy order query, key, value, attention_output.
+std::vector<Sublayer> groupedQueryParts()
+{
+    return {child({"_query_dense", "query_dense"}, "EinsumDense"),
+        child({"_key_dense", "key_dense"}, "EinsumDense"),
+        child({"_value_dense", "value_dense"}, "EinsumDense"),
+        child({"_output_dense", "output_dense"}, "EinsumDense")};
+}
+
 const Table &table()
 {
     static const Table rows = {
@@ -151,6 +164,14 @@ const Table &table()
         {"Maximum", {&MergeLayer::fromKeras}},
         {"Minimum", {&MergeLayer::fromKeras}},
         {"Concatenate", {&ConcatenateLayer::fromKeras}},
+
+        // --- attention layers besides MultiHeadAttention, and TimeDistributed (issue 11) ---
+        {"Attention", {&AttentionLayer::fromKeras}},
+        {"AdditiveAttention", {&AttentionLayer::fromKerasAdditive}},
+        // Keras registers the Python class GroupedQueryAttention as "GroupQueryAttention".
+        {"GroupQueryAttention", {&GroupedQueryAttention::fromKeras, groupedQueryParts()}},
+        {"GroupedQueryAttention", {&GroupedQueryAttention::fromKeras, groupedQueryParts()}},
+        {"TimeDistributed", {&TimeDistributed::fromKeras, {wrapped({"layer"}, "layer")}}},
 
         // --- sequence, embedding, pooling and operator layers (sequence engineer) ---
         {"Embedding", {&Embedding::fromKeras}},
@@ -305,6 +326,13 @@ std::vector<std::string> knownLayerClasses()
         if (!row.second.refused)
             names.push_back(row.first);
     return names;
+}
+
+std::string savedClassName(std::string_view className)
+{
+    if (className == "GroupQueryAttention")
+        return "GroupedQueryAttention";
+    return std::string(className);
 }
 
 const std::vector<Sublayer> *sublayersOf(std::string_view className)

@@ -40,6 +40,11 @@ bool isKnownLayerClass(std::string_view className);
 /// Every registered class name, sorted (the unknown-class message lists them).
 std::vector<std::string> knownLayerClasses();
 
+/// The Python class whose snake_case name Keras 3 gives the layer's weights group (files before
+/// Keras 3.6 have no other key): `className` itself, except for a class Keras registers under
+/// another name (GroupQueryAttention is the class GroupedQueryAttention).
+std::string savedClassName(std::string_view className);
+
 /// The sublayers of a composite class in weight order; nullptr for a class that lists none (the
 /// weight reader then walks the file in Keras's generic order).
 const std::vector<Sublayer> *sublayersOf(std::string_view className);

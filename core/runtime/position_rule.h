@@ -22,19 +22,21 @@ struct PositionRule
     Kind kind = Kind::None;
     /// The call parameter whose positions the output keeps; empty = the first one.
     std::string follows;
+    /// Which tensor of that parameter, when it is a list ([query, value]); -1 = any of them.
+    int followsIndex = -1;
     /// SplitsColumns: F, the number of positions the columns are split into.
     std::int64_t columns = 0;
 
     static PositionRule none() { return {}; }
-    static PositionRule elementwise() { return {Kind::Elementwise, {}, 0}; }
-    static PositionRule positionwise(std::string follows = {})
+    static PositionRule elementwise() { return {Kind::Elementwise, {}, -1, 0}; }
+    static PositionRule positionwise(std::string follows = {}, int followsIndex = -1)
     {
-        return {Kind::Positionwise, std::move(follows), 0};
+        return {Kind::Positionwise, std::move(follows), followsIndex, 0};
     }
-    static PositionRule tokens() { return {Kind::Tokens, {}, 0}; }
+    static PositionRule tokens() { return {Kind::Tokens, {}, -1, 0}; }
     static PositionRule splitsColumns(std::int64_t columns)
     {
-        return {Kind::SplitsColumns, {}, columns};
+        return {Kind::SplitsColumns, {}, -1, columns};
     }
 };
 

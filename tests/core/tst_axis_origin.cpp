@@ -88,6 +88,30 @@ private slots:
         QCOMPARE(second.inputIndex, 0);
     }
 
+    /// Attention([query, value]) keeps the query's positions only: followsIndex 0 of the list
+    /// argument, never the value's, even when the query's are unknown.
+    void listLayerFollowsTheTensorItNames()
+    {
+        for (const bool queryIsSeries : {true, false}) {
+            std::vector<std::unique_ptr<Layer>> layers;
+            layers.push_back(std::make_unique<RuleLayer>(
+                "mixer", std::vector<std::string> {"inputs"}, PositionRule::none()));
+            layers.push_back(std::make_unique<RuleLayer>("attention",
+                std::vector<std::string> {"inputs", "mask"},
+                PositionRule::positionwise("inputs", 0)));
+            const ValueRef series {0, 0};
+            const ValueRef mixed {1, 0};
+            std::vector<GraphNode> nodes {input(), call(0, {{"inputs", {series}}}),
+                call(1,
+                    {{"inputs",
+                        {queryIsSeries ? series : mixed, queryIsSeries ? mixed : series}}})};
+            const Graph graph(std::move(layers), std::move(nodes), {0}, {ValueRef {2, 0}});
+            const AxisOrigin origin = traceAxisOrigin(graph, ValueRef {2, 0}, {{-1, 48, 3}});
+            QCOMPARE(origin.kind,
+                queryIsSeries ? AxisOrigin::Kind::TimeSteps : AxisOrigin::Kind::Unknown);
+        }
+    }
+
     void layerThatMovesPositionsEndsTheTrace()
     {
         std::vector<std::unique_ptr<Layer>> layers;

@@ -18,7 +18,7 @@ using namespace attnlens;
 namespace {
 
 const char *const kCases[] = {"seed_functional", "tabular_tokens", "ts_encoder", "causal",
-    "cross_attention", "sequential_no_attention"};
+    "cross_attention", "sequential_no_attention", "additive_attention", "gqa", "time_distributed"};
 
 /// Turns a legacy full-model .h5 into what `model.save_weights("w.h5")` writes in Keras 2:
 /// the `model_weights` group's content at the root (layer_names written as fixed-length
@@ -54,6 +54,32 @@ std::string makeSaveWeightsFile(const std::filesystem::path &modelH5, const QStr
         H5Aclose);
     if (H5Awrite(attr.get(), type.get(), buffer.data()) < 0)
         return {};
+    return target;
+}
+
+/// A copy of a Keras 3 `.weights.h5` without the `vars@name` attributes Keras 3.6 added, as
+/// older Keras 3 versions write it (layers are then found by their class's snake_case key).
+std::string withoutVarNames(const std::filesystem::path &weights, const QString &directory)
+{
+    const std::string target = (directory + "/old.weights.h5").toStdString();
+    std::filesystem::copy_file(weights, target, std::filesystem::copy_options::overwrite_existing);
+    std::filesystem::permissions(
+        target, std::filesystem::perms::owner_write, std::filesystem::perm_options::add);
+    Hdf5Id file(H5Fopen(target.c_str(), H5F_ACC_RDWR, H5P_DEFAULT), H5Fclose);
+    std::vector<std::string> groups;
+    H5Ovisit(
+        file.get(), H5_INDEX_NAME, H5_ITER_NATIVE,
+        [](hid_t, const char *name, const H5O_info_t *info, void *data) -> herr_t {
+            const std::string path = name;
+            if (info->type == H5O_TYPE_GROUP
+                && (path == "vars" || (path.size() > 5 && path.substr(path.size() - 5) == "/vars")))
+                static_cast<std::vector<std::string> *>(data)->push_back(path);
+            return 0;
+        },
+        &groups);
+    for (const std::string &group : groups)
+        if (H5Aexists_by_name(file.get(), group.c_str(), "name", H5P_DEFAULT) > 0)
+            H5Adelete_by_name(file.get(), group.c_str(), "name", H5P_DEFAULT);
     return target;
 }
 
@@ -194,6 +220,75 @@ private slots:
                     QCOMPARE(layer.outputShape, (Shape {-1, 72}));
                 }
             QVERIFY(sawFlatten);
+        });
+    }
+
+    void otherAttentionLayersAreDescribed()
+    {
+        guarded([&] {
+            // AdditiveAttention([query, value, key]): one head, queries from the first input,
+            // keys (the value's positions) from the second; cross-attention.
+            const auto additive = Model::open(testData("keras/additive_attention/model.keras"));
+            QCOMPARE(additive->attentionLayers().size(), std::size_t(1));
+            const AttentionLayerInfo &a = additive->attentionLayers()[0];
+            QCOMPARE(a.key, std::string("additive_attention"));
+            QCOMPARE(a.className, std::string("AdditiveAttention"));
+            QCOMPARE(a.heads, 1);
+            QCOMPARE(a.queryLength, std::int64_t(4));
+            QCOMPARE(a.keyLength, std::int64_t(9));
+            QCOMPARE(a.queryOrigin.kind, AxisOrigin::Kind::TimeSteps);
+            QCOMPARE(a.queryOrigin.inputIndex, 0);
+            QCOMPARE(a.keyOrigin.kind, AxisOrigin::Kind::TimeSteps);
+            QCOMPARE(a.keyOrigin.inputIndex, 1);
+            QVERIFY(!a.selfAttention);
+            // GroupQueryAttention: every query head, self-attention over the input's steps.
+            const auto gqa = Model::open(testData("keras/gqa/model.keras"));
+            QCOMPARE(gqa->attentionLayers().size(), std::size_t(1));
+            const AttentionLayerInfo &g = gqa->attentionLayers()[0];
+            QCOMPARE(g.className, std::string("GroupQueryAttention"));
+            QCOMPARE(g.heads, 4);
+            QCOMPARE(g.keyDim, 4);
+            QCOMPARE(g.queryOrigin.kind, AxisOrigin::Kind::TimeSteps);
+            QCOMPARE(g.keyOrigin.kind, AxisOrigin::Kind::TimeSteps);
+            QVERIFY(g.selfAttention);
+            std::int64_t parameters = 0;
+            for (const LayerInfo &layer : gqa->layers())
+                if (layer.name == "gqa")
+                    parameters = layer.parameters;
+            QCOMPARE(
+                parameters, std::int64_t(16 * 4 * 4 + 16 + 2 * (16 * 2 * 4 + 8) + 4 * 4 * 16 + 16));
+            // TimeDistributed keeps the time axis: (N, 6, 3, 4) -> (N, 6, 3, 5) -> (N, 6, 15).
+            const auto td = Model::open(testData("keras/time_distributed/model.keras"));
+            for (const LayerInfo &layer : td->layers()) {
+                if (layer.name == "per_step_dense") {
+                    QCOMPARE(layer.outputShape, (Shape {-1, 6, 3, 5}));
+                    QCOMPARE(layer.parameters, std::int64_t(4 * 5 + 5));
+                }
+                if (layer.name == "per_step_flatten")
+                    QCOMPARE(layer.outputShape, (Shape {-1, 6, 15}));
+            }
+            QCOMPARE(td->attentionLayers().at(0).queryLength, std::int64_t(6));
+        });
+    }
+
+    void groupQueryAttentionWeightsBeforeKeras36()
+    {
+        guarded([&] {
+            // Without vars@name the group is found by the Python class's key,
+            // `grouped_query_attention`, not the registered name's.
+            QTemporaryDir temp;
+            const std::string weights
+                = withoutVarNames(testData("keras/gqa/model.weights.h5"), temp.path());
+            QVERIFY(!Hdf5File(weights).string("layers/grouped_query_attention/vars", "name"));
+            const auto model = Model::open(weights, testData("keras/gqa/model.json"));
+            const Hdf5File data(testData("keras/gqa/data.h5"));
+            const Hdf5File expected(testData("keras/gqa/expected.h5"));
+            const RunResult result = model->run({data.readTensor("series")}, RunOptions {});
+            QCOMPARE(worstError(result.outputs.at(0), expected.readTensor("outputs/0"), 1e-5, 1e-4),
+                0.0);
+            QCOMPARE(worstError(result.attention.at(0).scores, expected.readTensor("attention/gqa"),
+                         1e-5, 0.0),
+                0.0);
         });
     }
 
