@@ -5,13 +5,13 @@
 _attnlens_cli_options()
 {
     case "$1" in
-    info) echo "--config --json --help" ;;
-    run) echo "--config --data --rows --chunk-rows --out --help" ;;
+    info) echo "--config --recipe --json --help" ;;
+    run) echo "--config --recipe --data --rows --chunk-rows --out --help" ;;
     export)
-        echo "--config --data --out --layer --heads --rows --format --labels --size --dpi" \
-            "--colormap --matrix --help"
+        echo "--config --recipe --data --out --layer --heads --rows --format --labels --size" \
+            "--dpi --colormap --matrix --help"
         ;;
-    summarize) echo "--config --data --rows --by --chunk-rows --out --help" ;;
+    summarize) echo "--config --recipe --data --rows --by --chunk-rows --out --help" ;;
     merge) echo "--out --help" ;;
     esac
 }
@@ -33,7 +33,7 @@ _attnlens_cli()
     done
 
     case "$prev" in
-    --config | --labels)
+    --config | --labels | --recipe)
         COMPREPLY=($(compgen -f -- "$cur"))
         return
         ;;

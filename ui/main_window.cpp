@@ -25,6 +25,7 @@
 #include <QToolBar>
 #include <qcustomplot.h>
 
+#include "core/keras/user_recipes.h"
 #include "ui/attention_presenter.h"
 #include "ui/batch_export.h"
 #include "ui/batch_export_dialog.h"
@@ -200,6 +201,8 @@ void MainWindow::createActions()
         &MainWindow::copyImage);
     file->addAction(tr("&Batch Export…"), QKeySequence(Qt::CTRL | Qt::Key_B), this,
         &MainWindow::batchExportDialog);
+    file->addSeparator();
+    file->addAction(tr("Add &Recipe…"), this, &MainWindow::addRecipeDialog);
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
@@ -542,9 +545,9 @@ bool MainWindow::exportImage(
     }
     const AttentionLayerInfo &call
         = m_workspace.model->attentionLayers().at(static_cast<std::size_t>(m_attention));
-    const ImageMetadata metadata
-        = ReportExporter::metadata(m_workspace.modelFile, m_workspace.modelSha256, call.key, m_head,
-            call.heads, m_sample, presenter::title(m_workspace, m_attention, m_head, m_sample));
+    const ImageMetadata metadata = ReportExporter::metadata(m_workspace.modelFile,
+        m_workspace.modelSha256, call.key, m_head, call.heads, m_sample,
+        presenter::title(m_workspace, m_attention, m_head, m_sample), m_workspace.model.get());
     QString error;
     if (imageexport::savePlot(m_heatmap->plot(), path, format, size, dpi, metadata, &error)) {
         m_status->setText(tr("Wrote %1").arg(path));
@@ -596,6 +599,30 @@ void MainWindow::openModelDialog()
             return;
     }
     open(file, config, {});
+}
+
+void MainWindow::addRecipeDialog()
+{
+    const QString file = QFileDialog::getOpenFileName(this, tr("Add Recipe"),
+        QFileInfo(m_workspace.modelFile).path(), tr("Recipes (*.json);;All files (*)"));
+    if (file.isEmpty())
+        return;
+    AddedRecipe added;
+    try {
+        added = addUserRecipe(std::filesystem::path(file.toStdString()));
+    } catch (const std::exception &e) {
+        showError(tr("Cannot add the recipe"), QString::fromUtf8(e.what()));
+        return;
+    }
+    m_status->setText(
+        tr("Recipe '%1' for %2 added to %3")
+            .arg(QString::fromStdString(added.title), QString::fromStdString(added.className),
+                QString::fromStdString(added.copy.parent_path().string())));
+    if (!m_workspace.model)
+        return;
+    Workspace reopen = m_workspace; // opened again (not reused), now with the recipe
+    reopen.model.reset();
+    m_runner->load(m_workspace.modelFile, m_workspace.configFile, m_workspace.dataFiles, reopen);
 }
 
 void MainWindow::openDataDialog()

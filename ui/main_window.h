@@ -124,6 +124,7 @@ private:
 
     void openModelDialog();
     void openDataDialog();
+    void addRecipeDialog();
     void exportImageDialog();
     void exportMatrixDialog();
     void copyImage();

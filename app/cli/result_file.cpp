@@ -111,6 +111,8 @@ ResultFileWriter::ResultFileWriter(std::filesystem::path path, const ResultFileH
         writeStringAttribute(m_file.get(), "attnlens_version", ATTNLENS_VERSION, m_path);
         writeStringAttribute(m_file.get(), "data_files", header.dataFiles, m_path);
         writeRowsAttribute(m_file.get(), header.rows, m_path);
+        if (!header.recipes.empty())
+            writeStringAttribute(m_file.get(), "recipes", header.recipes, m_path);
     } catch (...) {
         m_file.reset();
         std::error_code ignored;

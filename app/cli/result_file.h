@@ -17,6 +17,9 @@ struct ResultFileHeader
     std::string modelSha256;
     std::string dataFiles;
     std::vector<std::int64_t> rows; ///< dataset row index of each sample written, N in all
+    /// Custom layers run from recipes, "layer: recipe; ..."; written (attribute `recipes`) only
+    /// when not empty.
+    std::string recipes;
 };
 
 /// Writes what `attnlens-cli run` produces, a chunk of rows at a time, so that a run over many

@@ -20,6 +20,10 @@ int runRun(const CliOptions &options)
     for (const auto &file : options.data)
         header.dataFiles += (header.dataFiles.empty() ? "" : ";") + file.filename().string();
     header.rows = job.rows;
+    for (const LayerInfo &layer : job.model->layers())
+        if (!layer.recipe.empty())
+            header.recipes
+                += (header.recipes.empty() ? "" : "; ") + layer.name + ": " + layer.recipe;
     std::vector<std::pair<std::string, std::vector<std::string>>> weightLabels;
     for (const FeatureWeightsInfo &weights : job.model->featureWeightLayers())
         weightLabels.emplace_back(weights.key, featureWeightLabels(weights, job.dataset));

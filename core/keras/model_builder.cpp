@@ -9,6 +9,8 @@
 #include "core/keras/keras_config.h"
 #include "core/keras/keras_file.h"
 #include "core/keras/nested_model_flattener.h"
+#include "core/keras/recipe_book.h"
+#include "core/keras/recipe_builder.h"
 #include "core/keras/weight_reader.h"
 #include "core/layers/activation_function.h"
 #include "core/layers/call_options_binder.h"
@@ -144,7 +146,12 @@ private:
                     + bad + " weight values; its outputs will not be meaningful.");
             std::unique_ptr<Layer> layer;
             try {
-                layer = makeLayer(config);
+                if (const Recipe *recipe = recipeFor(spec)) {
+                    layer = buildRecipeLayer(*recipe, config, recipeWeights(reader, spec));
+                    m_recipeOfSpec[i] = recipe->label();
+                } else {
+                    layer = makeLayer(config);
+                }
             } catch (Error &e) {
                 // Keeps the factory's type: a ShapeError stays a ShapeError.
                 e.inLayer(spec.name, spec.className).inFile(m_file);
@@ -156,6 +163,42 @@ private:
             m_layerOfSpec[i] = static_cast<int>(m_layers.size());
             m_layers.push_back(std::move(layer));
         }
+    }
+
+    /// The recipe a custom layer runs from (core/keras/recipe_book.h), or null for a layer the
+    /// registry builds. Throws UnsupportedModelError when recipes exist for the class but none
+    /// fits and the registry has no class of that name either.
+    const Recipe *recipeFor(const LayerSpec &spec)
+    {
+        // Keras's own classes and operations are never custom ("keras.layers", "keras.src.ops").
+        if (spec.module == "keras" || spec.module.rfind("keras.", 0) == 0)
+            return nullptr;
+        if (!m_recipes)
+            m_recipes = RecipeBook::load(m_impl.options.recipeFiles,
+                m_impl.options.userRecipes ? RecipeBook::defaultUserFolder()
+                                           : std::filesystem::path());
+        const RecipeBook::Match match = m_recipes->match(spec);
+        if (match.recipe != nullptr || match.mismatch.empty() || isKnownLayerClass(spec.className))
+            return match.recipe;
+        throw UnsupportedModelError(ErrorWhere::ofLayer(spec.name, spec.className, m_file)
+            + " is a custom layer class (its Python code is not in the file), and no recipe fits "
+              "it:\n  "
+            + match.mismatch
+            + "\nWrite a recipe for this class (docs/recipes.md) and pass it with --recipe FILE "
+              "or File > Add Recipe.");
+    }
+
+    /// A recipe layer's weights as the file holds them.
+    static FileWeights recipeWeights(const WeightReader &reader, const LayerSpec &spec)
+    {
+        FileWeights weights;
+        if (reader.layout() == WeightReader::Layout::Keras3) {
+            weights.byPath = true;
+            reader.readAll(spec, weights.variables);
+        } else {
+            reader.read(spec, weights.list, weights.names);
+        }
+        return weights;
     }
 
     /// Creates the graph's nodes, binds their arguments, finds the model's inputs and outputs
@@ -497,6 +540,8 @@ private:
                 info.parameters = layer.parameterCount();
                 info.isAttention = layer.attention() != nullptr || !layer.attentionParts().empty();
                 info.activation = activationName(spec, layer, m_kerasVersion);
+                if (const auto recipe = m_recipeOfSpec.find(i); recipe != m_recipeOfSpec.end())
+                    info.recipe = recipe->second;
                 parameters += info.parameters;
             }
             m_impl.layers.push_back(info);
@@ -667,8 +712,10 @@ private:
     std::map<std::pair<int, int>, Shape> m_weightShapes;
     ModelSpec m_spec;
     std::vector<std::unique_ptr<Layer>> m_layers;
-    std::map<std::size_t, int> m_layerOfSpec; ///< spec index -> layer index
-    std::map<NodeKey, int> m_nodeOf;          ///< (layer, call) -> node, before sorting
+    std::map<std::size_t, int> m_layerOfSpec;          ///< spec index -> layer index
+    std::map<std::size_t, std::string> m_recipeOfSpec; ///< spec index -> recipe label
+    std::optional<RecipeBook> m_recipes;               ///< read at the first custom layer
+    std::map<NodeKey, int> m_nodeOf;                   ///< (layer, call) -> node, before sorting
 };
 
 } // namespace
