@@ -155,6 +155,50 @@ private slots:
         }
     }
 
+    void bookEncoderFromTheImplicitMask()
+    {
+        // The book's model with its NotEqual node taken out: Keras then hands TransformerEncoder
+        // the mask PositionalEmbedding computes (the same x != 0) as its `mask` argument, so
+        // Keras's numbers hold. Checks the recipes, the implicit mask, the padded queries
+        // masked inside MultiHeadAttention (zero rows in the scores) and the fused kernel's 1/Tk
+        // rows in the output (GlobalMaxPooling1D takes them into its max).
+        try {
+            ScratchDir dir;
+            nlohmann::json config
+                = nlohmann::json::parse(readText(testData("keras/recipe_book_encoder/model.json")));
+            nlohmann::json layers = nlohmann::json::array();
+            for (auto &layer : config["config"]["layers"]) {
+                if (layer["class_name"] == "NotEqual")
+                    continue;
+                for (auto &node : layer["inbound_nodes"])
+                    if (node.contains("kwargs"))
+                        node["kwargs"].erase("mask");
+                layers.push_back(layer);
+            }
+            config["config"]["layers"] = layers;
+            const auto json = dir.write("model.json", config.dump());
+            const auto model
+                = openModel(testData("keras/recipe_book_encoder/model.weights.h5"), json);
+            const Hdf5File data(testData("keras/recipe_book_encoder/data.h5"));
+            const Hdf5File expected(testData("keras/recipe_book_encoder/expected.h5"));
+            const RunResult result = model->run({data.readTensor(model->inputs()[0].name)});
+            QCOMPARE(
+                worstError(result.outputs[0], expected.readTensor("outputs/0"), 1e-5, 1e-4), 0.0);
+            QCOMPARE(result.attention.size(), std::size_t(1));
+            QCOMPARE(result.attention[0].key, std::string("transformer_encoder/attention"));
+            const Tensor want = expected.readTensor("attention/transformer_encoder/attention");
+            QCOMPARE(worstError(result.attention[0].scores, want, 1e-5, 0.0), 0.0);
+            // Row 4 has 3 tokens: query 5 is padding, so its row is zero in the scores.
+            const Tensor &scores = result.attention[0].scores;
+            float rowSum = 0.0f;
+            for (std::int64_t k = 0; k < 12; ++k)
+                rowSum += scores.data()[((4 * 2 + 0) * 12 + 5) * 12 + k];
+            QCOMPARE(rowSum, 0.0f);
+        } catch (const std::exception &e) {
+            QFAIL(e.what());
+        }
+    }
+
     void saysWhichLayerRanFromWhichRecipe()
     {
         try {
