@@ -146,11 +146,14 @@ private:
                     + bad + " weight values; its outputs will not be meaningful.");
             std::unique_ptr<Layer> layer;
             try {
-                if (const Recipe *recipe = recipeFor(spec)) {
+                std::string mismatch;
+                if (const Recipe *recipe = recipeFor(spec, mismatch)) {
                     layer = buildRecipeLayer(*recipe, config, recipeWeights(reader, spec));
                     m_recipeOfSpec[i] = recipe->label();
-                } else {
+                } else if (mismatch.empty()) {
                     layer = makeLayer(config);
+                } else {
+                    layer = makeLayerOrRefuse(config, mismatch);
                 }
             } catch (Error &e) {
                 // Keeps the factory's type: a ShapeError stays a ShapeError.
@@ -168,7 +171,7 @@ private:
     /// The recipe a custom layer runs from (core/keras/recipe_book.h), or null for a layer the
     /// registry builds. Throws UnsupportedModelError when recipes exist for the class but none
     /// fits and the registry has no class of that name either.
-    const Recipe *recipeFor(const LayerSpec &spec)
+    const Recipe *recipeFor(const LayerSpec &spec, std::string &mismatch)
     {
         // Keras's own classes and operations are never custom ("keras.layers", "keras.src.ops").
         if (spec.module == "keras" || spec.module.rfind("keras.", 0) == 0)
@@ -178,6 +181,7 @@ private:
                 m_impl.options.userRecipes ? RecipeBook::defaultUserFolder()
                                            : std::filesystem::path());
         const RecipeBook::Match match = m_recipes->match(spec);
+        mismatch = match.mismatch;
         if (match.recipe != nullptr || match.mismatch.empty() || isKnownLayerClass(spec.className))
             return match.recipe;
         throw UnsupportedModelError(ErrorWhere::ofLayer(spec.name, spec.className, m_file)
@@ -186,6 +190,22 @@ private:
             + match.mismatch
             + "\nWrite a recipe for this class (docs/recipes.md) and pass it with --recipe FILE "
               "or File > Add Recipe.");
+    }
+
+    /// A class the registry knows (KerasFactory's TransformerBlock) that recipes of the same
+    /// name did not fit either: when the registry's class refuses it too, it is most likely a
+    /// custom class, and the refusal says what differs from each.
+    std::unique_ptr<Layer> makeLayerOrRefuse(const LayerConfig &config, const std::string &mismatch)
+    {
+        try {
+            return makeLayer(config);
+        } catch (const Error &e) {
+            throw UnsupportedModelError(ErrorWhere::ofLayer(config.name, config.className, m_file)
+                + " fits neither AttnLens's own '" + config.className + "' (" + e.detail()
+                + ") nor a recipe:\n  " + mismatch
+                + "\nIf it is a custom layer class, write a recipe for it (docs/recipes.md) and "
+                  "pass it with --recipe FILE or File > Add Recipe.");
+        }
     }
 
     /// A recipe layer's weights as the file holds them.

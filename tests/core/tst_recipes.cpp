@@ -342,6 +342,28 @@ private slots:
         QVERIFY2(message.find("docs/recipes.md") != std::string::npos, message.c_str());
     }
 
+    void variantOfAClassTheRegistryKnowsIsRefusedAsCustom()
+    {
+        // A keras-io block whose config has one key more: neither the recipe nor KerasFactory's
+        // TransformerBlock (same class name) fits; a custom class, exit 3, not a "bad file".
+        ScratchDir dir;
+        nlohmann::json config
+            = nlohmann::json::parse(readText(testData("keras/recipe_keras_io_text/model.json")));
+        for (auto &layer : config["config"]["layers"])
+            if (layer["class_name"] == "TransformerBlock")
+                layer["config"]["pre_norm"] = false;
+        const auto json = dir.write("model.json", config.dump());
+        const std::string message = errorOf<UnsupportedModelError>(
+            [&] { openModel(testData("keras/recipe_keras_io_text/model.weights.h5"), json); });
+        QVERIFY2(
+            message.find("fits neither AttnLens's own 'TransformerBlock'") != std::string::npos,
+            message.c_str());
+        QVERIFY2(message.find("built-in recipe 'keras-io TransformerBlock': config key 'pre_norm' "
+                              "is not in the recipe")
+                != std::string::npos,
+            message.c_str());
+    }
+
     void customClassWithoutRecipeIsNamedSo()
     {
         // Item 5: a class of the saving script (module null, registered as its bare name) is a
