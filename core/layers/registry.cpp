@@ -354,7 +354,11 @@ std::unique_ptr<Layer> makeLayer(const LayerConfig &config)
               "use File > Add Recipe in the desktop app.");
     // Keras 3 operator nodes (`x + y` is class "Add" of module keras.src.ops.numpy) share
     // class names with keras.layers (Add, Multiply, Reshape...): they are dispatched first.
-    if (NumpyOperation::isOperation(config) && !hasOwnOperationClass(config.className))
+    // A class registered under its bare name is an operation only if it is one or no layer
+    // class has its name (a script's own class named like a layer class reaches that class).
+    if (NumpyOperation::isOperation(config) && !hasOwnOperationClass(config.className)
+        && (NumpyOperation::isSupportedClass(config.className) || !config.module.empty()
+            || table().count(config.className) == 0))
         return NumpyOperation::fromKeras(config);
     const auto it = table().find(config.className);
     if (it == table().end()) {
