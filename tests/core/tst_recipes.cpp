@@ -13,6 +13,7 @@
 #include "core/keras/builtin_recipes.h"
 #include "core/keras/recipe.h"
 #include "core/keras/recipe_book.h"
+#include "core/keras/user_recipes.h"
 #include "core/runtime/model.h"
 #include "tests/core/keras_compare.h"
 #include "tests/test_util.h"
@@ -255,6 +256,39 @@ private slots:
         } catch (const std::exception &e) {
             QFAIL(e.what());
         }
+    }
+
+    void userRecipeFolderIsRead()
+    {
+        // File > Add Recipe copies a checked recipe into $XDG_CONFIG_HOME/attnlens/recipes,
+        // which every later open reads.
+        ScratchDir config;
+        const QByteArray saved = qgetenv("XDG_CONFIG_HOME");
+        qputenv("XDG_CONFIG_HOME", QByteArray::fromStdString(config.path().string()));
+        try {
+            const std::filesystem::path folder = config.path() / "attnlens" / "recipes";
+            QCOMPARE(userRecipeFolder(), folder);
+            ScratchDir source;
+            std::string text = builtinText("keras_io_transformer_block.json");
+            const std::string title = "\"title\": \"keras-io TransformerBlock\"";
+            text.replace(text.find(title), title.size(), "\"title\": \"folder block\"");
+            const AddedRecipe added = addUserRecipe(source.write("block.json", text));
+            QCOMPARE(added.copy, folder / "block.json");
+            QCOMPARE(added.title, std::string("folder block"));
+            QCOMPARE(added.className, std::string("TransformerBlock"));
+            const auto model = Model::open(testData("keras/recipe_keras_io_text/model.keras"));
+            for (const LayerInfo &layer : model->layers())
+                if (layer.name == "transformer_block")
+                    QCOMPARE(layer.recipe, "recipe 'folder block' (" + added.copy.string() + ")");
+            // A broken recipe is refused before it is copied.
+            const auto broken = source.write("broken.json", "{\"attnlens_recipe\": 1,");
+            QVERIFY_EXCEPTION_THROWN(addUserRecipe(broken), InputFileError);
+            QVERIFY(!std::filesystem::exists(folder / "broken.json"));
+        } catch (const std::exception &e) {
+            qputenv("XDG_CONFIG_HOME", saved);
+            QFAIL(e.what());
+        }
+        qputenv("XDG_CONFIG_HOME", saved);
     }
 
     void refusesAWeightOfAnotherShape()
