@@ -6,15 +6,15 @@ _attnlens_cli_options()
 {
     local data="--features --id-column --target-column --time-column --stride"
     case "$1" in
-    info) echo "--config --json --help" ;;
-    run) echo "--config --data $data --rows --chunk-rows --out --help" ;;
+    info) echo "--config --recipe --json --help" ;;
+    run) echo "--config --recipe --data $data --rows --chunk-rows --out --help" ;;
     export)
-        echo "--config --data $data --out --layer --heads --rows --format --labels --size --dpi" \
-            "--colormap --matrix --help"
+        echo "--config --recipe --data $data --out --layer --heads --rows --format --labels" \
+            "--size --dpi --colormap --matrix --help"
         ;;
     summarize)
-        echo "--config --data $data --classes --regression --rows --by --chunk-rows --out" \
-            "--images --heads --format --size --dpi --colormap --help"
+        echo "--config --recipe --data $data --classes --regression --rows --by --chunk-rows" \
+            "--out --images --heads --format --size --dpi --colormap --help"
         ;;
     merge) echo "--out --help" ;;
     esac
@@ -49,7 +49,7 @@ _attnlens_cli()
     done
 
     case "$prev" in
-    --config | --labels)
+    --config | --labels | --recipe)
         COMPREPLY=($(compgen -f -- "$cur"))
         return
         ;;

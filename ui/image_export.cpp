@@ -97,6 +97,8 @@ bool saveRaster(const QImage &image, const QString &path, ImageFormat format,
         out.setText(QStringLiteral("Row"), metadata.row);
         if (!metadata.title.isEmpty())
             out.setText(QStringLiteral("Title"), metadata.title);
+        if (!metadata.recipes.isEmpty())
+            out.setText(QStringLiteral("Recipes"), metadata.recipes);
     } else if (format == ImageFormat::Jpg) {
         type = "jpg";
         quality = 92;
@@ -151,7 +153,9 @@ bool savePlot(QCustomPlot *plot, const QString &path, ImageFormat format, QSize 
         generator.setResolution(dpi > 0 ? dpi : 96);
         generator.setTitle(metadata.title);
         generator.setDescription(softwareTag() + QStringLiteral("; model ") + metadata.modelFile
-            + QStringLiteral(" sha256 ") + metadata.modelSha256);
+            + QStringLiteral(" sha256 ") + metadata.modelSha256
+            + (metadata.recipes.isEmpty() ? QString()
+                                          : QStringLiteral("; recipes: ") + metadata.recipes));
         QCPPainter painter;
         if (!painter.begin(&generator)) {
             file.cancelWriting();

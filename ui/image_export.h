@@ -36,6 +36,8 @@ struct ImageMetadata
     QString head;
     QString row;
     QString title;
+    /// Custom layers run from recipes: "layer: recipe; ..." (empty for most models).
+    QString recipes;
 };
 
 /// Export of QCustomPlot figures and of the matrices behind them. Every file is written under a

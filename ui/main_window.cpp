@@ -27,6 +27,7 @@
 #include <QToolBar>
 #include <qcustomplot.h>
 
+#include "core/keras/user_recipes.h"
 #include "ui/attention_presenter.h"
 #include "ui/bar_chart_view.h"
 #include "ui/batch_export.h"
@@ -251,6 +252,8 @@ void MainWindow::createActions()
         &MainWindow::copyImage);
     file->addAction(tr("&Batch Export…"), QKeySequence(Qt::CTRL | Qt::Key_B), this,
         &MainWindow::batchExportDialog);
+    file->addSeparator();
+    file->addAction(tr("Add &Recipe…"), this, &MainWindow::addRecipeDialog);
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
@@ -883,8 +886,9 @@ bool MainWindow::exportImage(
         = m_workspace.model->attentionLayers().at(static_cast<std::size_t>(m_attention));
     ImageMetadata metadata;
     try {
-        metadata = ReportExporter::metadata(m_workspace.modelFile, m_workspace.modelSha256,
-            call.key, m_head, call.heads, m_sample, currentContent().title);
+        metadata
+            = ReportExporter::metadata(m_workspace.modelFile, m_workspace.modelSha256, call.key,
+                m_head, call.heads, m_sample, currentContent().title, m_workspace.model.get());
     } catch (const std::exception &e) {
         showError(tr("Cannot export the image"), QString::fromUtf8(e.what()));
         return false;
@@ -942,6 +946,30 @@ void MainWindow::openModelDialog()
             return;
     }
     open(file, config, {});
+}
+
+void MainWindow::addRecipeDialog()
+{
+    const QString file = QFileDialog::getOpenFileName(this, tr("Add Recipe"),
+        QFileInfo(m_workspace.modelFile).path(), tr("Recipes (*.json);;All files (*)"));
+    if (file.isEmpty())
+        return;
+    AddedRecipe added;
+    try {
+        added = addUserRecipe(std::filesystem::path(file.toStdString()));
+    } catch (const std::exception &e) {
+        showError(tr("Cannot add the recipe"), QString::fromUtf8(e.what()));
+        return;
+    }
+    m_status->setText(
+        tr("Recipe '%1' for %2 added to %3")
+            .arg(QString::fromStdString(added.title), QString::fromStdString(added.className),
+                QString::fromStdString(added.copy.parent_path().string())));
+    if (!m_workspace.model)
+        return;
+    Workspace reopen = m_workspace; // opened again (not reused), now with the recipe
+    reopen.model.reset();
+    m_runner->load(m_workspace.modelFile, m_workspace.configFile, m_workspace.dataFiles, reopen);
 }
 
 void MainWindow::openDataDialog()

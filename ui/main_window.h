@@ -182,6 +182,7 @@ private:
 
     void openModelDialog();
     void openDataDialog();
+    void addRecipeDialog();
     void exportImageDialog();
     void exportMatrixDialog();
     void exportFeatureWeightsDialog();

@@ -80,6 +80,14 @@ void ModelPanel::showModel(const Model &model)
     if (model.attentionLayers().empty())
         text += QStringLiteral("<br><i>") + tr("This model has no attention layer.")
             + QStringLiteral("</i>");
+    // A custom layer's Python code is not in the file: say what it ran from instead.
+    for (const LayerInfo &layer : model.layers())
+        if (!layer.recipe.empty())
+            text += QStringLiteral("<br>")
+                + tr("%1 (%2) runs from the %3")
+                      .arg(QString::fromStdString(layer.name).toHtmlEscaped(),
+                          QString::fromStdString(layer.className).toHtmlEscaped(),
+                          QString::fromStdString(layer.recipe).toHtmlEscaped());
     m_summary->setText(text);
 
     m_tree->clear();
@@ -97,7 +105,11 @@ void ModelPanel::showModel(const Model &model)
         item->setText(0, layer.isAttention ? QStringLiteral("◆ ") + name : name);
         item->setToolTip(0, name);
         item->setText(1, QString::fromStdString(layer.className));
-        item->setToolTip(1, QString::fromStdString(layer.className));
+        item->setToolTip(1,
+            layer.recipe.empty() ? QString::fromStdString(layer.className)
+                                 : tr("%1, run from the %2")
+                                       .arg(QString::fromStdString(layer.className),
+                                           QString::fromStdString(layer.recipe)));
         item->setText(2, shapeText(layer.outputShape));
         item->setText(3, locale.toString(static_cast<qlonglong>(layer.parameters)));
         item->setTextAlignment(3, Qt::AlignRight | Qt::AlignVCenter);

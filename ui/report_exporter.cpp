@@ -67,9 +67,14 @@ QString ReportExporter::rowText(std::int64_t row, const Dataset *dataset)
 
 ImageMetadata ReportExporter::metadata(const QString &modelFile, const QString &modelSha256,
     const std::string &attentionKey, const HeadChoice &head, int heads, std::int64_t row,
-    const QString &title)
+    const QString &title, const Model *model)
 {
     ImageMetadata m;
+    if (model != nullptr)
+        for (const LayerInfo &layer : model->layers())
+            if (!layer.recipe.empty())
+                m.recipes += (m.recipes.isEmpty() ? QString() : QStringLiteral("; "))
+                    + QString::fromStdString(layer.name + ": " + layer.recipe);
     m.modelFile = QFileInfo(modelFile).fileName();
     m.modelSha256 = modelSha256;
     m.layer = QString::fromStdString(attentionKey);
@@ -114,8 +119,8 @@ QString ReportExporter::write(
     name.headCount = heads;
     const QString path = m_options.directory + QLatin1Char('/')
         + exportnaming::fileName(name, imageFormatExtension(m_options.format));
-    const ImageMetadata imageMetadata
-        = metadata(m_modelFile, m_modelSha256, info.key, head, heads, sample, figureTitle);
+    const ImageMetadata imageMetadata = metadata(
+        m_modelFile, m_modelSha256, info.key, head, heads, sample, figureTitle, m_model.get());
     QString error;
     if (m_options.format == ImageFormat::Png || m_options.format == ImageFormat::Jpg) {
         m_encoder->push(imageexport::render(m_plot.get(), m_options.size, m_options.dpi), path,

@@ -76,10 +76,11 @@ public:
     /// "row 12", plus " (<row label name> <label>)" when `dataset` labels the row otherwise.
     static QString rowText(std::int64_t row, const Dataset *dataset);
     /// PNG text chunks of a figure: model file name and SHA-256, attention key (chunk "Layer"),
-    /// head tag ("h02", "mean", "max"), sample (chunk "Row"), title.
+    /// head tag ("h02", "mean", "max"), sample (chunk "Row"), title, and (chunk "Recipes") the
+    /// custom layers of `model` that ran from recipes, when it is given.
     static ImageMetadata metadata(const QString &modelFile, const QString &modelSha256,
         const std::string &attentionKey, const HeadChoice &head, int heads, std::int64_t row,
-        const QString &title);
+        const QString &title, const Model *model = nullptr);
 
 private:
     std::shared_ptr<const Model> m_model;

@@ -97,7 +97,7 @@ void SummaryImages::write(const std::shared_ptr<const DatasetSummary> &summary,
                     m_map->setMatrix(content.matrix);
                     ImageMetadata metadata = ReportExporter::metadata(m_workspace.modelFile,
                         m_workspace.modelSha256, calls[std::size_t(c)].key, head,
-                        calls[std::size_t(c)].heads, -1, content.title);
+                        calls[std::size_t(c)].heads, -1, content.title, m_workspace.model.get());
                     metadata.row = QStringLiteral("group ") + QString::fromStdString(group->name());
                     const bool mean = statistic == GroupStatistic::Mean;
                     save(m_mapPlot.get(), mean ? name : name + QStringLiteral("_std"), metadata);

@@ -99,6 +99,9 @@ std::string usageText()
            "architecture JSON from model.to_json()). --data takes .csv/.tsv, .npy, .npz or .h5 "
            "files:\n"
            "repeat it in the order of the model inputs, or give one .h5/.npz naming each input.\n"
+           "--recipe FILE (any command that opens a model, repeatable) says what a custom layer\n"
+           "class computes; recipes are also read from $XDG_CONFIG_HOME/attnlens/recipes\n"
+           "(docs/recipes.md).\n"
            "--rows A:B selects dataset rows A..B-1 (also A: and :B); rows with missing values are\n"
            "skipped with a note.\n"
            "\n"
@@ -190,6 +193,9 @@ CliOptions parseArguments(const std::vector<std::string> &arguments)
         if (argument == "--config") {
             onlyFor(!isMerge);
             options.config = value();
+        } else if (argument == "--recipe") {
+            onlyFor(!isMerge);
+            options.recipes.emplace_back(value());
         } else if (argument == "--json") {
             onlyFor(isInfo);
             options.json = true;

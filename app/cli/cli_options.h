@@ -56,6 +56,7 @@ struct CliOptions
     Command command = Command::Help;
     std::filesystem::path model;
     std::optional<std::filesystem::path> config;
+    std::vector<std::filesystem::path> recipes; ///< --recipe FILE, repeatable (docs/recipes.md)
     std::vector<std::filesystem::path> data;
     std::filesystem::path out;
     bool json = false;

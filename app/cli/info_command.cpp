@@ -80,7 +80,9 @@ nlohmann::json infoJson(const Model &model)
     for (const LayerInfo &layer : model.layers())
         json["layers"].push_back({{"name", layer.name}, {"class", layer.className},
             {"output_shape", shapeJson(layer.outputShape)}, {"parameters", layer.parameters},
-            {"attention", layer.isAttention}});
+            {"attention", layer.isAttention},
+            {"recipe",
+                layer.recipe.empty() ? nlohmann::json(nullptr) : nlohmann::json(layer.recipe)}});
     json["attention_layers"] = nlohmann::json::array();
     for (const AttentionLayerInfo &layer : model.attentionLayers())
         json["attention_layers"].push_back({{"key", layer.key}, {"layer", layer.layerName},
@@ -137,6 +139,14 @@ void printText(const Model &model, std::ostream &out)
         out << "  " << pad(layer.name, nameWidth) << "  " << pad(layer.className, classWidth)
             << "  " << pad(shapeToString(layer.outputShape), shapeWidth) << "  " << layer.parameters
             << (layer.isAttention ? "  *attention" : "") << '\n';
+    bool anyRecipe = false;
+    for (const LayerInfo &layer : model.layers())
+        if (!layer.recipe.empty()) {
+            if (!anyRecipe)
+                out << "\nCustom layers run from recipes (their Python code is not in the file):\n";
+            anyRecipe = true;
+            out << "  " << layer.name << "  " << layer.className << "  " << layer.recipe << '\n';
+        }
     out << "\nAttention layers:";
     if (model.attentionLayers().empty())
         out << " none (this model has no attention layer; there is nothing to export)";

@@ -78,7 +78,9 @@ void Progress::update(std::int64_t done, std::int64_t total)
 
 std::shared_ptr<const Model> openModel(const CliOptions &options)
 {
-    return Model::open(options.model, options.config);
+    LoadOptions load;
+    load.recipeFiles = options.recipes;
+    return Model::open(options.model, options.config, load);
 }
 
 void forEachChunk(const Job &job, std::int64_t chunkRows, Progress &progress,

@@ -139,6 +139,8 @@ ResultFileWriter::ResultFileWriter(std::filesystem::path path, const ResultFileH
         writeStringsDataset(rows.get(), "id", header.ids, header.idColumn, m_path);
         if (!header.targets.empty())
             writeStringsDataset(rows.get(), "target", header.targets, header.targetColumn, m_path);
+        if (!header.recipes.empty())
+            writeStringAttribute(m_file.get(), "recipes", header.recipes, m_path);
     } catch (...) {
         m_file.reset();
         std::error_code ignored;

@@ -21,6 +21,9 @@ struct ResultFileHeader
     std::string idColumn;             ///< where they come from: a column name, or "row"
     std::vector<std::string> targets; ///< N targets, or empty when the data has none
     std::string targetColumn;
+    /// Custom layers run from recipes, "layer: recipe; ..."; written (attribute `recipes`) only
+    /// when not empty.
+    std::string recipes;
 };
 
 /// Writes what `attnlens-cli run` produces, a chunk of rows at a time, so that a run over many

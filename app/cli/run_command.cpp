@@ -28,6 +28,10 @@ int runRun(const CliOptions &options)
         if (!data.targets.empty())
             header.targets.push_back(data.targets[static_cast<std::size_t>(row)]);
     }
+    for (const LayerInfo &layer : job.model->layers())
+        if (!layer.recipe.empty())
+            header.recipes
+                += (header.recipes.empty() ? "" : "; ") + layer.name + ": " + layer.recipe;
     std::vector<std::pair<std::string, std::vector<std::string>>> weightLabels;
     for (const FeatureWeightsInfo &weights : job.model->featureWeightLayers())
         weightLabels.emplace_back(weights.key, featureWeightLabels(weights, job.dataset));

@@ -9,6 +9,8 @@
 #include "core/keras/keras_config.h"
 #include "core/keras/keras_file.h"
 #include "core/keras/nested_model_flattener.h"
+#include "core/keras/recipe_book.h"
+#include "core/keras/recipe_builder.h"
 #include "core/keras/weight_reader.h"
 #include "core/layers/activation_function.h"
 #include "core/layers/call_options_binder.h"
@@ -145,7 +147,15 @@ private:
                     + bad + " weight values; its outputs will not be meaningful.");
             std::unique_ptr<Layer> layer;
             try {
-                layer = makeLayer(config);
+                std::string mismatch;
+                if (const Recipe *recipe = recipeFor(spec, mismatch)) {
+                    layer = buildRecipeLayer(*recipe, config, recipeWeights(reader, spec));
+                    m_recipeOfSpec[i] = recipe->label();
+                } else if (mismatch.empty()) {
+                    layer = makeLayer(config);
+                } else {
+                    layer = makeLayerOrRefuse(config, mismatch);
+                }
             } catch (Error &e) {
                 // Keeps the factory's type: a ShapeError stays a ShapeError.
                 e.inLayer(spec.name, spec.className).inFile(m_file);
@@ -157,6 +167,59 @@ private:
             m_layerOfSpec[i] = static_cast<int>(m_layers.size());
             m_layers.push_back(std::move(layer));
         }
+    }
+
+    /// The recipe a custom layer runs from (core/keras/recipe_book.h), or null for a layer the
+    /// registry builds. Throws UnsupportedModelError when recipes exist for the class but none
+    /// fits and the registry has no class of that name either.
+    const Recipe *recipeFor(const LayerSpec &spec, std::string &mismatch)
+    {
+        // Keras's own classes and operations are never custom ("keras.layers", "keras.src.ops").
+        if (spec.module == "keras" || spec.module.rfind("keras.", 0) == 0)
+            return nullptr;
+        if (!m_recipes)
+            m_recipes = RecipeBook::load(m_impl.options.recipeFiles,
+                m_impl.options.userRecipes ? RecipeBook::defaultUserFolder()
+                                           : std::filesystem::path());
+        const RecipeBook::Match match = m_recipes->match(spec);
+        mismatch = match.mismatch;
+        if (match.recipe != nullptr || match.mismatch.empty() || isKnownLayerClass(spec.className))
+            return match.recipe;
+        throw UnsupportedModelError(ErrorWhere::ofLayer(spec.name, spec.className, m_file)
+            + " is a custom layer class (its Python code is not in the file), and no recipe fits "
+              "it:\n  "
+            + match.mismatch
+            + "\nWrite a recipe for this class (docs/recipes.md) and pass it with --recipe FILE "
+              "or File > Add Recipe.");
+    }
+
+    /// A class the registry knows (KerasFactory's TransformerBlock) that recipes of the same
+    /// name did not fit either: when the registry's class refuses it too, it is most likely a
+    /// custom class, and the refusal says what differs from each.
+    std::unique_ptr<Layer> makeLayerOrRefuse(const LayerConfig &config, const std::string &mismatch)
+    {
+        try {
+            return makeLayer(config);
+        } catch (const Error &e) {
+            throw UnsupportedModelError(ErrorWhere::ofLayer(config.name, config.className, m_file)
+                + " fits neither AttnLens's own '" + config.className + "' (" + e.detail()
+                + ") nor a recipe:\n  " + mismatch
+                + "\nIf it is a custom layer class, write a recipe for it (docs/recipes.md) and "
+                  "pass it with --recipe FILE or File > Add Recipe.");
+        }
+    }
+
+    /// A recipe layer's weights as the file holds them.
+    static FileWeights recipeWeights(const WeightReader &reader, const LayerSpec &spec)
+    {
+        FileWeights weights;
+        if (reader.layout() == WeightReader::Layout::Keras3) {
+            weights.byPath = true;
+            reader.readAll(spec, weights.variables);
+        } else {
+            reader.read(spec, weights.list, weights.names);
+        }
+        return weights;
     }
 
     /// Creates the graph's nodes, binds their arguments, finds the model's inputs and outputs
@@ -498,6 +561,8 @@ private:
                 info.parameters = layer.parameterCount();
                 info.isAttention = layer.attention() != nullptr || !layer.attentionParts().empty();
                 info.activation = activationName(spec, layer, m_kerasVersion);
+                if (const auto recipe = m_recipeOfSpec.find(i); recipe != m_recipeOfSpec.end())
+                    info.recipe = recipe->second;
                 parameters += info.parameters;
             }
             m_impl.layers.push_back(info);
@@ -680,8 +745,10 @@ private:
     std::map<std::pair<int, int>, Shape> m_weightShapes;
     ModelSpec m_spec;
     std::vector<std::unique_ptr<Layer>> m_layers;
-    std::map<std::size_t, int> m_layerOfSpec; ///< spec index -> layer index
-    std::map<NodeKey, int> m_nodeOf;          ///< (layer, call) -> node, before sorting
+    std::map<std::size_t, int> m_layerOfSpec;          ///< spec index -> layer index
+    std::map<std::size_t, std::string> m_recipeOfSpec; ///< spec index -> recipe label
+    std::optional<RecipeBook> m_recipes;               ///< read at the first custom layer
+    std::map<NodeKey, int> m_nodeOf;                   ///< (layer, call) -> node, before sorting
 };
 
 } // namespace

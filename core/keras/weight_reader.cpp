@@ -295,6 +295,31 @@ void WeightReader::collectList(const std::string &path, const Sublayer &list,
     }
 }
 
+void WeightReader::collectAll(const std::string &path, const std::string &relative,
+    std::map<std::string, Tensor> &variables, int depth) const
+{
+    if (depth > 16)
+        throw InputFileError(
+            ErrorWhere::ofFile(m_file.displayName()) + ": " + path + ": groups nest too deeply");
+    for (const std::string &child : m_file.children(path)) {
+        const std::string full = path + "/" + child;
+        const std::string rel = relative.empty() ? child : relative + "/" + child;
+        if (m_file.isGroup(full))
+            collectAll(full, rel, variables, depth + 1);
+        else if (m_file.isDataset(full))
+            variables.emplace(rel, m_file.readTensor(full));
+    }
+}
+
+bool WeightReader::readAll(const LayerSpec &layer, std::map<std::string, Tensor> &variables) const
+{
+    const auto it = m_groupOfLayer.find(layer.name);
+    if (it == m_groupOfLayer.end())
+        return false;
+    collectAll(it->second, {}, variables, 0);
+    return true;
+}
+
 bool WeightReader::read(
     const LayerSpec &layer, std::vector<Tensor> &weights, std::vector<std::string> &names) const
 {

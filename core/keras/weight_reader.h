@@ -50,7 +50,16 @@ public:
     bool read(const LayerSpec &layer, std::vector<Tensor> &weights,
         std::vector<std::string> &names) const;
 
+    /// Keras 3 layout: every variable below the layer's group, keyed by its path relative to the
+    /// group ("att/query_dense/vars/0"), for a recipe (core/keras/recipe.h) that lists them by
+    /// path. False when the file has no group for the layer.
+    bool readAll(const LayerSpec &layer, std::map<std::string, Tensor> &variables) const;
+
+    Layout layout() const { return m_layout; }
+
 private:
+    void collectAll(const std::string &path, const std::string &relative,
+        std::map<std::string, Tensor> &variables, int depth) const;
     void collectKeras3(const std::string &path, const std::string &className,
         const nlohmann::json &config, std::vector<Tensor> &weights, std::vector<std::string> &names,
         int depth) const;

@@ -234,4 +234,13 @@ bool isKeras2(const std::string &kerasVersion)
     return parseVersion(kerasVersion, major, minor) && major < 3;
 }
 
+bool usesFusedAttention(const std::string &kerasVersion)
+{
+    int major = 0;
+    int minor = 0;
+    if (!parseVersion(kerasVersion, major, minor))
+        return true;
+    return major > 3 || (major == 3 && minor >= 7);
+}
+
 } // namespace attnlens

@@ -71,4 +71,8 @@ MaskedSoftmaxMode maskedSoftmaxMode(const std::string &kerasVersion);
 /// True for Keras 2 / tf.keras versions ("2.15.0"); false for Keras 3 or unknown.
 bool isKeras2(const std::string &kerasVersion);
 
+/// True for Keras >= 3.7 (and an unknown version, taken as the latest), whose MultiHeadAttention
+/// runs ops.dot_product_attention when the scores are not returned and dropout is 0.
+bool usesFusedAttention(const std::string &kerasVersion);
+
 } // namespace attnlens

@@ -99,6 +99,10 @@ std::unique_ptr<Layer> MultiHeadAttention::fromKeras(const LayerConfig &config)
             + " uses sliding_window attention (Keras 3.15), which "
               "AttnLens does not support yet.");
     o.maskMode = maskedSoftmaxMode(config.kerasVersion);
+    const auto dropout = config.config.find("dropout");
+    o.fusedMaskedRows = usesFusedAttention(config.kerasVersion)
+        && (dropout == config.config.end() || !dropout->is_number()
+            || dropout->get<double>() == 0.0);
     return create(config, o);
 }
 
@@ -439,6 +443,8 @@ CallResult MultiHeadAttention::compute(
         scoresData = scores.data();
     }
     const MaskedSoftmaxMode mode = m_options.maskMode;
+    // Keras's fused path: fully masked query rows attend uniformly in the output.
+    const bool fused = m_options.fusedMaskedRows && !returnScores && rank == 3 && tk > 0;
     const std::uint8_t *maskData = maskBytes.empty() ? nullptr : maskBytes.data();
 
     // Per (sample, group, head) and block of query rows: the block's logits, softmax and
@@ -476,6 +482,11 @@ CallResult MultiHeadAttention::compute(
             StridedMap cm(
                 context.data() + (bg * tq + r0) * heads * hv + n * hv, rn, hv, Stride(heads * hv));
             cm.noalias() = sm * vm;
+            if (fused && maskRows != nullptr)
+                for (std::int64_t i = 0; i < rn; ++i)
+                    if (std::all_of(maskRows + i * tk, maskRows + (i + 1) * tk,
+                            [](std::uint8_t keep) { return keep == 0; }))
+                        cm.row(i) = vm.colwise().sum() / static_cast<float>(tk);
         }
     }
 

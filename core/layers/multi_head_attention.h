@@ -44,6 +44,11 @@ public:
         std::vector<std::int64_t> outputShape;   ///< empty = query's last dim
         std::vector<std::int64_t> attentionAxes; ///< as in the config; empty = default
         MaskedSoftmaxMode maskMode = MaskedSoftmaxMode::WhereZero;
+        /// Keras >= 3.7 with dropout 0: a call that does not return its scores, on 3-D inputs,
+        /// runs the fused ops.dot_product_attention, which gives a query whose keys are all
+        /// masked the weight 1/Tk on every key. The output follows that; the captured scores
+        /// stay what return_attention_scores gives (docs/keras-format.md §2).
+        bool fusedMaskedRows = false;
     };
 
     /// What one attention computation takes, resolved from call arguments.

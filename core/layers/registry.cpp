@@ -311,6 +311,25 @@ bool hasOwnOperationClass(std::string_view className)
     return className == "GetItem";
 }
 
+/// A class of the user's own (a custom layer) rather than a Keras layer or operation the engine
+/// does not know: not in the table, not a Keras operation, from no Keras module, and serialized
+/// like a layer (every Layer.get_config has trainable and dtype; an operation's has neither),
+/// with a module or registration that says so.
+bool isCustomClass(const LayerConfig &config)
+{
+    if (table().count(config.className) != 0 || NumpyOperation::isSupportedClass(config.className))
+        return false;
+    if (config.module == "keras" || config.module.rfind("keras.", 0) == 0)
+        return false;
+    if (!config.config.is_object()
+        || (!config.config.contains("trainable") && !config.config.contains("dtype")))
+        return false;
+    // A .keras file names a class defined in the saving script with module null and the bare
+    // class name registered; a legacy .h5 names no module for any class, so it cannot tell.
+    return !config.module.empty() || config.registeredName == config.className
+        || config.registeredName == "Custom>" + config.className;
+}
+
 } // namespace
 
 bool isKnownLayerClass(std::string_view className)
@@ -353,9 +372,21 @@ std::unique_ptr<Layer> makeLayer(const LayerConfig &config)
               "Replace it with built-in Keras layers and save the model again.");
     if (KerasFactoryRefusal::isKdpClass(config))
         KerasFactoryRefusal::fromKeras(config);
+    if (isCustomClass(config))
+        throw UnsupportedModelError(where + " is a custom layer class ("
+            + (config.module.empty() ? std::string("defined in the script that saved the model")
+                                     : "from the Python module '" + config.module + "'")
+            + "): its Python code is not in the file, and AttnLens never runs Python. Give "
+              "AttnLens a recipe that says what its call() computes: see docs/recipes.md, then "
+              "pass it with `attnlens-cli --recipe FILE`, put it in the user recipe folder, or "
+              "use File > Add Recipe in the desktop app.");
     // Keras 3 operator nodes (`x + y` is class "Add" of module keras.src.ops.numpy) share
     // class names with keras.layers (Add, Multiply, Reshape...): they are dispatched first.
-    if (NumpyOperation::isOperation(config) && !hasOwnOperationClass(config.className))
+    // A class registered under its bare name is an operation only if it is one or no layer
+    // class has its name (a script's own class named like a layer class reaches that class).
+    if (NumpyOperation::isOperation(config) && !hasOwnOperationClass(config.className)
+        && (NumpyOperation::isSupportedClass(config.className) || !config.module.empty()
+            || table().count(config.className) == 0))
         return NumpyOperation::fromKeras(config);
     const auto it = table().find(config.className);
     if (it == table().end()) {
@@ -363,7 +394,9 @@ std::unique_ptr<Layer> makeLayer(const LayerConfig &config)
         for (const std::string &name : knownLayerClasses())
             supported += (supported.empty() ? "" : ", ") + name;
         throw UnsupportedModelError(where + " cannot be run by AttnLens: the class '"
-            + config.className + "' is not supported. Supported layer classes: " + supported + ".");
+            + config.className + "' is not supported. Supported layer classes: " + supported
+            + ". If it is a custom layer class of your own, write a recipe for it "
+              "(docs/recipes.md).");
     }
     return it->second.create(config);
 }

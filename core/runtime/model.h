@@ -39,6 +39,9 @@ struct LayerInfo
     /// has no activation. Tells a classifier's output (probabilities) from a regression's.
     std::string activation;
     int outputIndex = -1; ///< i when the layer produces model output i (the first such), else -1
+    /// A custom layer run from a recipe (its Python code is not in the file): the recipe's
+    /// label, "built-in recipe 'keras-io TransformerBlock'" or "recipe 'X' (path)"; else empty.
+    std::string recipe;
 };
 
 /// One model input.
@@ -176,6 +179,11 @@ struct LoadOptions
 {
     /// Refuse a model whose weights or per-sample activations would need more than this.
     std::int64_t memoryCapBytes = std::int64_t(8) << 30;
+    /// Recipe files for custom layers (docs/recipes.md), tried before the user recipe folder
+    /// and the built-in recipes; the first given wins.
+    std::vector<std::filesystem::path> recipeFiles;
+    /// Also read the *.json recipes of the user recipe folder ($XDG_CONFIG_HOME/attnlens/recipes).
+    bool userRecipes = true;
 };
 
 /// A Keras model ready to run. Immutable once opened: share it as std::shared_ptr<const Model>;

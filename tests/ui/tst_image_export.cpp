@@ -78,7 +78,8 @@ private slots:
         figure.setLabels({"x", "y"}, {"a", "b"});
         figure.setMatrix(values, 2, 2);
         figure.setTitle("demo — layer — head 0 — row 3");
-        ImageMetadata metadata {"abc123", "demo.keras", "feature_attention", "h00", "3", "title"};
+        ImageMetadata metadata {"abc123", "demo.keras", "feature_attention", "h00", "3", "title",
+            "block: built-in recipe 'keras-io TransformerBlock'"};
         QString error;
         const QString png = dir.filePath("a.png");
         QVERIFY2(
@@ -91,6 +92,8 @@ private slots:
         QCOMPARE(reader.text("Layer"), QString("feature_attention"));
         QCOMPARE(reader.text("Head"), QString("h00"));
         QCOMPARE(reader.text("Row"), QString("3"));
+        QCOMPARE(
+            reader.text("Recipes"), QString("block: built-in recipe 'keras-io TransformerBlock'"));
         QCOMPARE(reader.text("Software"), QString("AttnLens " ATTNLENS_VERSION));
         QCOMPARE(reader.size(), QSize(800, 600));
 
