@@ -114,8 +114,9 @@ float roundDecimals(float v, float decimals)
 {
     if (decimals == 0.0f)
         return std::nearbyint(v);
-    const double scale = std::pow(10.0, static_cast<double>(decimals));
-    return static_cast<float>(std::nearbyint(static_cast<double>(v) * scale) / scale);
+    // In float32, as NumPy rounds a float32 array (0.35f * 10 is 3.5f, which rounds to 4).
+    const float scale = std::pow(10.0f, decimals);
+    return std::nearbyint(v * scale) / scale;
 }
 
 float softplus(float v)

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <set>
 
 #include "core/errors.h"
 #include "core/layers/activation_function.h"
@@ -249,6 +250,33 @@ const std::map<std::string, Definition, std::less<>> &operators()
     return table;
 }
 
+/// Operation classes of keras/src/ops (numpy, nn, math, core, linalg, image) that AttnLens does
+/// not run: with data-dependent shapes, sorting, loops, signal and linear algebra. Knowing their
+/// names lets a legacy .h5 (no module) be refused as an operation rather than an unknown layer.
+const std::set<std::string, std::less<>> &refusedOperations()
+{
+    static const std::set<std::string, std::less<>> names = {"AdaptiveAveragePool",
+        "AdaptiveMaxPool", "AffineTransform", "Angle", "Append", "Argpartition", "Argsort", "Array",
+        "AssociativeScan", "Average", "AveragePool", "Bartlett", "Bincount", "BitwiseAnd",
+        "BitwiseInvert", "BitwiseLeftShift", "BitwiseNot", "BitwiseOr", "BitwiseRightShift",
+        "BitwiseXor", "Blackman", "Cholesky", "Cond", "Conj", "Conjugate", "Conv", "ConvTranspose",
+        "Corrcoef", "CountNonzero", "CropImages", "Cross", "CtcDecode", "CtcLoss", "Deg2rad",
+        "DepthwiseConv", "Det", "Diag", "Diagflat", "Diagonal", "Diff", "Digitize",
+        "DotProductAttention", "Eig", "Eigh", "Empty", "ExtractPatches", "ExtractSequences", "Eye",
+        "FFT", "FFT2", "ForiLoop", "Full", "Gcd", "Hamming", "Hanning", "Histogram", "Hstack",
+        "IFFT2", "IRFFT", "ISTFT", "InTopK", "Inv", "Isclose", "Isin", "Kaiser", "Kron", "Lcm",
+        "LeftShift", "Linspace", "Logdet", "Logspace", "Lstsq", "Lu", "Map", "MapCoordinates",
+        "MaxPool", "Median", "Meshgrid", "Moments", "MultiHot", "NanToNum", "Ndim", "Nonzero",
+        "Norm", "Normalize", "Ones", "Outer", "PadImages", "Polar", "Psnr", "Qr", "Quantile",
+        "RFFT", "Rad2deg", "Ravel", "Real", "Resize", "RgbToGrayscale", "RightShift",
+        "RmsNormalization", "STFT", "SaturateCast", "Scan", "Scatter", "ScatterUpdate",
+        "Searchsorted", "SegmentMax", "SegmentSum", "Select", "SeparableConv", "Size", "Slice",
+        "SliceUpdate", "Slogdet", "Solve", "SolveTriangular", "Sort", "Sparsemax", "Svd", "Switch",
+        "TopK", "Trace", "Tri", "UnravelIndex", "Vdot", "VectorizedMap", "Vectorize", "Vstack",
+        "WhileLoop", "Zeros"};
+    return names;
+}
+
 bool startsWith(const std::string &s, std::string_view prefix)
 {
     return s.compare(0, prefix.size(), prefix) == 0;
@@ -420,10 +448,11 @@ bool NumpyOperation::looksLikeOperation(const LayerConfig &config)
 {
     if (startsWith(config.module, "keras.src.ops") || startsWith(config.module, "keras.ops"))
         return true;
-    return config.module.empty()
+    const bool kerasOperation
+        = isSupportedClass(config.className) || refusedOperations().count(config.className) > 0;
+    return kerasOperation && config.module.empty()
         && (config.registeredName.empty() || config.registeredName == config.className)
-        && config.config.is_object() && !config.config.contains("trainable")
-        && !config.config.contains("dtype");
+        && config.config.is_object() && !config.config.contains("trainable");
 }
 
 bool NumpyOperation::isSupportedClass(std::string_view className)

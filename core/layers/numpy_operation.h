@@ -82,9 +82,10 @@ public:
     /// or (files without either) a supported operator class whose config has no trainable /
     /// dtype.
     static bool isOperation(const LayerConfig &config);
-    /// True when `config`, of any class, has the form of an operation node: module
-    /// keras.src.ops.*, or (a legacy .h5) no module and a config without trainable and dtype.
-    /// The registry refuses an unknown class of that form as an operation (refuse()).
+    /// True when `config` is a Keras 3 operation node, supported or not: module
+    /// keras.src.ops.*, or (a legacy .h5, which drops the module) the name of a keras.ops class
+    /// and a config without "trainable". The registry refuses an unknown class of that form as
+    /// an operation (refuse()), so every layout says the same.
     static bool looksLikeOperation(const LayerConfig &config);
     /// True when `className` is one of the supported operator classes above.
     static bool isSupportedClass(std::string_view className);
