@@ -38,7 +38,9 @@ CallResult GlobalPooling1D::call(const CallArgs &args, const CallContext &) cons
     const ErrorWhere where = ErrorWhere::ofLayer(
         name(), m_kind == Kind::Average ? "GlobalAveragePooling1D" : "GlobalMaxPooling1D");
     const auto [n, steps, channels] = sequenceDims(x, m_channelsFirst, where);
-    const Mask &mask = m_kind == Kind::Average ? args.maskOf("inputs") : Mask();
+    // GlobalAveragePooling1D.call(inputs, mask=None) takes an explicit mask; the max pooling's
+    // call has none (Keras ignores masks there).
+    const Mask &mask = m_kind == Kind::Average ? args.callMask("inputs") : Mask();
     const bool masked = !mask.empty();
     if (masked && mask.size() != n * steps)
         throw ShapeError(where + ": mask of shape " + shapeToString(mask.shape())

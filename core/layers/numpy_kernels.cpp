@@ -20,10 +20,11 @@ float sigmoid(float x)
 void parseNested(const nlohmann::json &value, std::size_t depth, Shape &shape,
     std::vector<float> &values, const ErrorWhere &where)
 {
-    if (value.is_number()) {
+    if (value.is_number() || value.is_boolean()) {
         if (depth != shape.size())
             throw InputFileError(where + ": a constant operand is a ragged nested list.");
-        values.push_back(value.get<float>());
+        values.push_back(
+            value.is_boolean() ? (value.get<bool>() ? 1.0f : 0.0f) : value.get<float>());
         if (static_cast<std::int64_t>(values.size()) > maxConstantValues)
             throw InputFileError(where + ": a constant operand has more than 16M values.");
         return;
@@ -38,6 +39,89 @@ void parseNested(const nlohmann::json &value, std::size_t depth, Shape &shape,
         throw InputFileError(where + ": a constant operand is a ragged nested list.");
     for (const auto &item : value)
         parseNested(item, depth + 1, shape, values, where);
+}
+
+template <typename Pred>
+bool allLeaves(const nlohmann::json &value, Pred pred)
+{
+    if (!value.is_array())
+        return pred(value);
+    return std::all_of(value.begin(), value.end(),
+        [&](const nlohmann::json &item) { return allLeaves(item, pred); });
+}
+
+bool isConstantTensor(const nlohmann::json &value)
+{
+    return value.is_object() && value.value("class_name", std::string()) == "__tensor__";
+}
+
+/// The dtype a `__tensor__` constant's config names (float32 when it names none).
+DType constantDType(const nlohmann::json &config, const ErrorWhere &where)
+{
+    const auto it = config.find("dtype");
+    if (it == config.end() || it->is_null())
+        return DType::Float32;
+    const std::string name = it->is_string() ? it->get<std::string>() : it->dump();
+    const std::optional<DType> dtype = dtypeFromName(name);
+    if (!dtype)
+        throw InputFileError(where + ": a constant tensor has dtype '" + name.substr(0, 40)
+            + "', which AttnLens cannot hold (it holds float, int and bool tensors).");
+    return *dtype;
+}
+
+float erfinv(float y)
+{
+    if (y <= -1.0f)
+        return y == -1.0f ? -std::numeric_limits<float>::infinity()
+                          : std::numeric_limits<float>::quiet_NaN();
+    if (y >= 1.0f)
+        return y == 1.0f ? std::numeric_limits<float>::infinity()
+                         : std::numeric_limits<float>::quiet_NaN();
+    // Giles' single-precision approximation, then two Newton steps in double.
+    const double x = y;
+    double w = -std::log((1.0 - x) * (1.0 + x));
+    double p;
+    if (w < 5.0) {
+        w -= 2.5;
+        p = 2.81022636e-08;
+        p = 3.43273939e-07 + p * w;
+        p = -3.5233877e-06 + p * w;
+        p = -4.39150654e-06 + p * w;
+        p = 0.00021858087 + p * w;
+        p = -0.00125372503 + p * w;
+        p = -0.00417768164 + p * w;
+        p = 0.246640727 + p * w;
+        p = 1.50140941 + p * w;
+    } else {
+        w = std::sqrt(w) - 3.0;
+        p = -0.000200214257;
+        p = 0.000100950558 + p * w;
+        p = 0.00134934322 + p * w;
+        p = -0.00367342844 + p * w;
+        p = 0.00573950773 + p * w;
+        p = -0.0076224613 + p * w;
+        p = 0.00943887047 + p * w;
+        p = 1.00167406 + p * w;
+        p = 2.83297682 + p * w;
+    }
+    double r = p * x;
+    for (int i = 0; i < 2; ++i)
+        r -= (std::erf(r) - x) / (2.0 / std::sqrt(M_PI) * std::exp(-r * r));
+    return static_cast<float>(r);
+}
+
+float roundDecimals(float v, float decimals)
+{
+    if (decimals == 0.0f)
+        return std::nearbyint(v);
+    // In float32, as NumPy rounds a float32 array (0.35f * 10 is 3.5f, which rounds to 4).
+    const float scale = std::pow(10.0f, decimals);
+    return std::nearbyint(v * scale) / scale;
+}
+
+float softplus(float v)
+{
+    return std::max(v, 0.0f) + std::log1p(std::exp(-std::abs(v)));
 }
 
 } // namespace
@@ -66,11 +150,98 @@ Tensor binaryOp(const Tensor &a, const Tensor &b, BinaryOp op, const ErrorWhere 
     case BinaryOp::Minimum:
         return broadcastBinary(
             a, b, [](float x, float y) { return std::min(x, y); }, where);
+    case BinaryOp::FloorDivide:
+        return broadcastBinary(
+            a, b, [](float x, float y) { return std::floor(x / y); }, where);
+    case BinaryOp::Mod:
+        return broadcastBinary(
+            a, b,
+            [](float x, float y) {
+                const float r = std::fmod(x, y);
+                return r != 0.0f && ((r < 0.0f) != (y < 0.0f)) ? r + y : r;
+            },
+            where);
+    case BinaryOp::Arctan2:
+        return broadcastBinary(
+            a, b, [](float x, float y) { return std::atan2(x, y); }, where);
+    case BinaryOp::Hypot:
+        return broadcastBinary(
+            a, b, [](float x, float y) { return std::hypot(x, y); }, where);
+    case BinaryOp::Logaddexp:
+        return broadcastBinary(
+            a, b,
+            [](float x, float y) {
+                const float m = std::max(x, y);
+                return std::isinf(m) ? m : m + std::log1p(std::exp(-std::abs(x - y)));
+            },
+            where);
+    case BinaryOp::Heaviside:
+        return broadcastBinary(
+            a, b,
+            [](float x, float y) {
+                return x < 0.0f ? 0.0f : (x > 0.0f ? 1.0f : (x == 0.0f ? y : x));
+            },
+            where);
     }
     return {};
 }
 
-Tensor unaryOp(const Tensor &x, UnaryOp op)
+Tensor predicateOp(const Tensor &a, const Tensor &b, PredicateOp op, const ErrorWhere &where)
+{
+    auto run = [&](auto f) {
+        Tensor out = broadcastBinary(
+            a, b, [f](float x, float y) { return f(x, y) ? 1.0f : 0.0f; }, where);
+        out.setDType(DType::Bool);
+        return out;
+    };
+    switch (op) {
+    case PredicateOp::Equal:
+        return run([](float x, float y) { return x == y; });
+    case PredicateOp::NotEqual:
+        return run([](float x, float y) { return x != y; });
+    case PredicateOp::Greater:
+        return run([](float x, float y) { return x > y; });
+    case PredicateOp::GreaterEqual:
+        return run([](float x, float y) { return x >= y; });
+    case PredicateOp::Less:
+        return run([](float x, float y) { return x < y; });
+    case PredicateOp::LessEqual:
+        return run([](float x, float y) { return x <= y; });
+    case PredicateOp::LogicalAnd:
+        return run([](float x, float y) { return x != 0.0f && y != 0.0f; });
+    case PredicateOp::LogicalOr:
+        return run([](float x, float y) { return x != 0.0f || y != 0.0f; });
+    case PredicateOp::LogicalXor:
+        return run([](float x, float y) { return (x != 0.0f) != (y != 0.0f); });
+    }
+    return {};
+}
+
+bool isPredicate(UnaryOp op)
+{
+    return op == UnaryOp::LogicalNot || op == UnaryOp::IsNan || op == UnaryOp::IsInf
+        || op == UnaryOp::IsFinite || op == UnaryOp::Signbit;
+}
+
+bool keepsIntegerDType(UnaryOp op)
+{
+    switch (op) {
+    case UnaryOp::Abs:
+    case UnaryOp::Negative:
+    case UnaryOp::Square:
+    case UnaryOp::Sign:
+    case UnaryOp::Round:
+    case UnaryOp::Trunc:
+    case UnaryOp::Relu:
+    case UnaryOp::Identity:
+    case UnaryOp::HardTanh:
+        return true;
+    default:
+        return false;
+    }
+}
+
+Tensor unaryOp(const Tensor &x, UnaryOp op, float param)
 {
     Tensor out = x;
     float *p = out.data();
@@ -115,7 +286,124 @@ Tensor unaryOp(const Tensor &x, UnaryOp op)
         break;
     case UnaryOp::Identity:
         break;
+    case UnaryOp::Sin:
+        apply([](float v) { return std::sin(v); });
+        break;
+    case UnaryOp::Cos:
+        apply([](float v) { return std::cos(v); });
+        break;
+    case UnaryOp::Tan:
+        apply([](float v) { return std::tan(v); });
+        break;
+    case UnaryOp::Arcsin:
+        apply([](float v) { return std::asin(v); });
+        break;
+    case UnaryOp::Arccos:
+        apply([](float v) { return std::acos(v); });
+        break;
+    case UnaryOp::Arctan:
+        apply([](float v) { return std::atan(v); });
+        break;
+    case UnaryOp::Sinh:
+        apply([](float v) { return std::sinh(v); });
+        break;
+    case UnaryOp::Cosh:
+        apply([](float v) { return std::cosh(v); });
+        break;
+    case UnaryOp::Arcsinh:
+        apply([](float v) { return std::asinh(v); });
+        break;
+    case UnaryOp::Arccosh:
+        apply([](float v) { return std::acosh(v); });
+        break;
+    case UnaryOp::Arctanh:
+        apply([](float v) { return std::atanh(v); });
+        break;
+    case UnaryOp::Erf:
+        apply([](float v) { return std::erf(v); });
+        break;
+    case UnaryOp::Erfinv:
+        apply(erfinv);
+        break;
+    case UnaryOp::Log1p:
+        apply([](float v) { return std::log1p(v); });
+        break;
+    case UnaryOp::Log2:
+        apply([](float v) { return std::log2(v); });
+        break;
+    case UnaryOp::Log10:
+        apply([](float v) { return std::log10(v); });
+        break;
+    case UnaryOp::Expm1:
+        apply([](float v) { return std::expm1(v); });
+        break;
+    case UnaryOp::Exp2:
+        apply([](float v) { return std::exp2(v); });
+        break;
+    case UnaryOp::Cbrt:
+        apply([](float v) { return std::cbrt(v); });
+        break;
+    case UnaryOp::Floor:
+        apply([](float v) { return std::floor(v); });
+        break;
+    case UnaryOp::Ceil:
+        apply([](float v) { return std::ceil(v); });
+        break;
+    case UnaryOp::Trunc:
+        apply([](float v) { return std::trunc(v); });
+        break;
+    case UnaryOp::Round:
+        apply([param](float v) { return roundDecimals(v, param); });
+        break;
+    case UnaryOp::Sign:
+        apply([](float v) { return v > 0.0f ? 1.0f : (v < 0.0f ? -1.0f : v); });
+        break;
+    case UnaryOp::LogSigmoid:
+        apply([](float v) { return -softplus(-v); });
+        break;
+    case UnaryOp::TanhShrink:
+        apply([](float v) { return v - std::tanh(v); });
+        break;
+    case UnaryOp::Squareplus:
+        apply([param](float v) { return (v + std::sqrt(v * v + param)) / 2.0f; });
+        break;
+    case UnaryOp::SparsePlus:
+        apply([](float v) {
+            return v <= -1.0f ? 0.0f : (v >= 1.0f ? v : (v + 1.0f) * (v + 1.0f) / 4.0f);
+        });
+        break;
+    case UnaryOp::HardTanh:
+        apply([](float v) { return std::clamp(v, -1.0f, 1.0f); });
+        break;
+    case UnaryOp::SoftShrink:
+        apply([param](float v) { return v > param ? v - param : (v < -param ? v + param : 0.0f); });
+        break;
+    case UnaryOp::HardShrink:
+        apply([param](float v) { return std::abs(v) > param ? v : 0.0f; });
+        break;
+    case UnaryOp::Celu:
+        apply([param](float v) {
+            return std::max(v, 0.0f) + param * std::expm1(std::min(v, 0.0f) / param);
+        });
+        break;
+    case UnaryOp::LogicalNot:
+        apply([](float v) { return v == 0.0f ? 1.0f : 0.0f; });
+        break;
+    case UnaryOp::IsNan:
+        apply([](float v) { return std::isnan(v) ? 1.0f : 0.0f; });
+        break;
+    case UnaryOp::IsInf:
+        apply([](float v) { return std::isinf(v) ? 1.0f : 0.0f; });
+        break;
+    case UnaryOp::IsFinite:
+        apply([](float v) { return std::isfinite(v) ? 1.0f : 0.0f; });
+        break;
+    case UnaryOp::Signbit:
+        apply([](float v) { return std::signbit(v) ? 1.0f : 0.0f; });
+        break;
     }
+    if (isPredicate(op))
+        out.setDType(DType::Bool);
     return out;
 }
 
@@ -250,12 +538,41 @@ Tensor matmul(const Tensor &a, const Tensor &b, const ErrorWhere &where)
 
 Tensor tensorFromJson(const nlohmann::json &value, const ErrorWhere &where)
 {
+    if (isConstantTensor(value)) {
+        const auto config = value.find("config");
+        if (config == value.end() || !config->is_object() || !config->contains("value"))
+            throw InputFileError(where + ": a constant tensor (__tensor__) has no value.");
+        const DType dtype = constantDType(*config, where);
+        Tensor t = tensorFromJson(config->at("value"), where);
+        convertValues(t.data(), t.size(), dtype);
+        t.setDType(dtype);
+        return t;
+    }
     Shape shape;
     std::vector<float> values;
     parseNested(value, 0, shape, values, where);
     if (values.empty() && shape.empty())
         throw InputFileError(where + ": a constant operand is empty.");
-    return Tensor(shape, std::move(values));
+    Tensor t(shape, std::move(values));
+    // A list of Python bools is a bool tensor, of Python ints an int32 one (NumPy makes it
+    // int64, which Keras narrows to int32), else float32. A bare number is weakly typed
+    // (constantOperandType), its tensor float32.
+    if (value.is_array()
+        && allLeaves(value, [](const nlohmann::json &v) { return v.is_boolean(); }))
+        t.setDType(DType::Bool);
+    else if (value.is_array()
+        && allLeaves(value, [](const nlohmann::json &v) { return v.is_number_integer(); }))
+        t.setDType(DType::Int32);
+    return t;
+}
+
+OperandType constantOperandType(const nlohmann::json &value, const Tensor &parsed)
+{
+    if (value.is_number_integer())
+        return {DType::Int32, true};
+    if (value.is_number())
+        return {DType::Float32, true};
+    return {parsed.dtype(), false};
 }
 
 Tensor softmax(const Tensor &x, int axis, const ErrorWhere &where)

@@ -30,7 +30,26 @@ enum class BinaryOp
     Divide,
     Power,
     Maximum,
-    Minimum
+    Minimum,
+    FloorDivide, ///< floor(a / b); an integer division by zero gives 0, as NumPy
+    Mod,         ///< a - floor(a / b) * b: the sign of b, as numpy.mod
+    Arctan2,
+    Hypot,
+    Logaddexp,
+    Heaviside ///< 0 where a < 0, b where a == 0, 1 where a > 0
+};
+/// Element-wise predicates: their results are bool (0 or 1).
+enum class PredicateOp
+{
+    Equal,
+    NotEqual,
+    Greater,
+    GreaterEqual,
+    Less,
+    LessEqual,
+    LogicalAnd,
+    LogicalOr,
+    LogicalXor
 };
 enum class UnaryOp
 {
@@ -45,14 +64,67 @@ enum class UnaryOp
     Relu,
     Rsqrt,
     Reciprocal,
-    Identity
+    Identity,
+    // the rest of keras.ops.numpy / keras.ops.math element-wise functions
+    Sin,
+    Cos,
+    Tan,
+    Arcsin,
+    Arccos,
+    Arctan,
+    Sinh,
+    Cosh,
+    Arcsinh,
+    Arccosh,
+    Arctanh,
+    Erf,
+    Erfinv,
+    Log1p,
+    Log2,
+    Log10,
+    Expm1,
+    Exp2,
+    Cbrt,
+    Floor,
+    Ceil,
+    Trunc,
+    Round, ///< half to even, as numpy.round; `param` is the number of decimals
+    Sign,
+    // keras.ops.nn functions without a Keras activation of the same formula
+    LogSigmoid,
+    TanhShrink,
+    Squareplus, ///< (x + sqrt(x^2 + b)) / 2, b = `param`
+    SparsePlus, ///< 0 for x <= -1, x for x >= 1, (x + 1)^2 / 4 between
+    HardTanh,   ///< clip(x, -1, 1)
+    SoftShrink, ///< threshold `param`
+    HardShrink, ///< threshold `param`
+    Celu,       ///< alpha `param`
+    // predicates (bool results)
+    LogicalNot,
+    IsNan,
+    IsInf,
+    IsFinite,
+    Signbit
 };
+
+/// True for the unary functions whose result is bool (LogicalNot, IsNan ...).
+bool isPredicate(UnaryOp op);
+/// True for the unary functions that keep an integer or bool input's dtype (abs, negative,
+/// square, sign, round, trunc of an integer is an integer); the others compute in float and
+/// give float32 for an integer input, as Keras does.
+bool keepsIntegerDType(UnaryOp op);
+
+/// Element-wise predicate with NumPy broadcasting; the result is a bool tensor. Comparisons
+/// read the values as they are (a comparison after Keras's dtype promotion gives the same
+/// answers for the values AttnLens holds); logical operations read nonzero as true.
+Tensor predicateOp(const Tensor &a, const Tensor &b, PredicateOp op, const ErrorWhere &where);
 /// Element-wise `a op b` with NumPy broadcasting (ops.h broadcastBinary). A rank-0 tensor is a
 /// scalar.
 Tensor binaryOp(const Tensor &a, const Tensor &b, BinaryOp op, const ErrorWhere &where);
 
-/// Element-wise f(x); shape unchanged.
-Tensor unaryOp(const Tensor &x, UnaryOp op);
+/// Element-wise f(x); shape unchanged. `param` is the decimals of Round, b of Squareplus, the
+/// threshold of SoftShrink / HardShrink and alpha of Celu. Predicates give 0 or 1.
+Tensor unaryOp(const Tensor &x, UnaryOp op, float param = 0.0f);
 
 /// The axes a NumPy `axis` argument names, as one flag per dimension of a rank-`rank` tensor:
 /// null = every axis, an integer, or a list of integers (negative counts from the end).
@@ -75,9 +147,15 @@ Tensor squeeze(const Tensor &x, const nlohmann::json &axis, const ErrorWhere &wh
 Tensor matmul(const Tensor &a, const Tensor &b, const ErrorWhere &where);
 
 /// A number or a nested list of numbers from a model config (a constant operand such as the `y`
-/// of `x * 2.0`) as a tensor. Throws InputFileError when it is ragged, not numeric or larger
-/// than 16M values.
+/// of `x * 2.0`) as a tensor, or a Keras 3 constant tensor `{"class_name": "__tensor__",
+/// "config": {"value": [[...]], "dtype": "float32"}}` with its dtype. A bare number or list is
+/// float32 (true / false give a bool tensor). Throws InputFileError when it is ragged, not
+/// numeric, of a dtype AttnLens has not, or larger than 16M values.
 Tensor tensorFromJson(const nlohmann::json &value, const ErrorWhere &where);
+
+/// How Keras's type promotion sees a constant operand: a Python number (`x + 1`, `x > 0.5`) is
+/// weakly typed (int32 or float32), a bool is bool, a `__tensor__` has its dtype.
+OperandType constantOperandType(const nlohmann::json &value, const Tensor &parsed);
 
 /// The constants of one operator call (NumpyOperation, TfOpLambda), resolved once when the graph
 /// is wired: the operation's arguments under applyOperator's names (axis, keepdims, axes, shape)
@@ -86,6 +164,8 @@ struct OperatorCall : CallOptions
 {
     nlohmann::json params = nlohmann::json::object();
     std::map<std::string, Tensor> operands;
+    /// The Keras dtype of each constant operand, weak for Python numbers.
+    std::map<std::string, OperandType> operandTypes;
 };
 
 /// Operand `parameter` of an operator call: the tensor bound to it, or its constant in `call`

@@ -27,6 +27,13 @@ const Mask &CallArgs::maskOf(const std::string &parameter, std::size_t index) co
     return it->second[index];
 }
 
+const Mask &CallArgs::callMask(const std::string &parameter, std::size_t index) const
+{
+    if (const auto it = tensors.find("mask"); it != tensors.end() && index < it->second.size())
+        return it->second[index];
+    return maskOf(parameter, index);
+}
+
 const std::vector<Tensor> &CallArgs::all(const std::string &parameter) const
 {
     static const std::vector<Tensor> none;

@@ -42,6 +42,11 @@ struct CallArgs
     const Tensor &one(const std::string &parameter) const;
     /// Its mask, or an empty Mask.
     const Mask &maskOf(const std::string &parameter, std::size_t index = 0) const;
+    /// The mask of input `parameter` for a layer whose Keras call takes `mask`: tensor `index`
+    /// bound to the call's `mask` argument when the node passes one (Keras 3 writes `mask=` for
+    /// a mask it computed with operations, e.g. NotEqual then Any after Masking), else the
+    /// input's own mask (maskOf).
+    const Mask &callMask(const std::string &parameter, std::size_t index = 0) const;
     /// Every tensor bound to `parameter` (a list argument), empty if absent.
     const std::vector<Tensor> &all(const std::string &parameter) const;
 };

@@ -112,7 +112,9 @@ Tensor Tensor::reshaped(Shape shape) const
     if (shapeSize(shape) != size())
         throw ShapeError(
             "cannot reshape " + shapeToString(m_shape) + " to " + shapeToString(shape));
-    return Tensor(std::move(shape), m_values);
+    Tensor out(std::move(shape), m_values);
+    out.m_dtype = m_dtype;
+    return out;
 }
 
 MatrixMap Tensor::matrix()
@@ -138,7 +140,9 @@ Tensor Tensor::slice(std::int64_t begin, std::int64_t end) const
     s[0] = end - begin;
     const std::int64_t stride = m_shape[0] == 0 ? 0 : size() / m_shape[0];
     TensorValues v(m_values.begin() + begin * stride, m_values.begin() + end * stride);
-    return Tensor(std::move(s), std::move(v));
+    Tensor out(std::move(s), std::move(v));
+    out.m_dtype = m_dtype;
+    return out;
 }
 
 Tensor Tensor::sample(std::int64_t index) const

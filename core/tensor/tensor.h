@@ -7,6 +7,7 @@
 
 #include <Eigen/Core>
 
+#include "core/tensor/dtype.h"
 #include "core/tensor/tensor_allocator.h"
 
 namespace attnlens {
@@ -26,7 +27,9 @@ std::string shapeToString(const Shape &shape);
 /// overflows, so absurd shapes from a file are refused before anything is allocated.
 std::int64_t shapeSize(const Shape &shape);
 
-/// Dense float32 tensor in C order. A value type: copy is a deep copy, move is cheap.
+/// Dense tensor in C order, its values held as float32. A value type: copy is a deep copy, move
+/// is cheap. Its dtype() is the one Keras gives it (float32 unless an operation made a bool or
+/// int tensor, see dtype.h); only the Keras 3 operations read it, every layer computes in float.
 class Tensor
 {
 public:
@@ -49,6 +52,11 @@ public:
     std::int64_t dim(int axis) const;
     std::int64_t size() const { return static_cast<std::int64_t>(m_values.size()); }
     bool empty() const { return m_values.empty() && m_shape.empty(); }
+
+    /// The dtype Keras gives these values (float32 unless set). Reshaping and slicing keep it.
+    DType dtype() const { return m_dtype; }
+    /// Sets the tag only; the values must already be what `dtype` holds (convertValues).
+    void setDType(DType dtype) { m_dtype = dtype; }
 
     float *data() { return m_values.data(); }
     const float *data() const { return m_values.data(); }
@@ -73,6 +81,7 @@ private:
 
     Shape m_shape;
     TensorValues m_values;
+    DType m_dtype = DType::Float32;
 };
 
 /// A Keras mask: 1 = keep, 0 = masked. Its shape is the masked tensor's shape without the last

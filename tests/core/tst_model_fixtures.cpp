@@ -18,7 +18,12 @@ using namespace attnlens;
 namespace {
 
 const char *const kCases[] = {"seed_functional", "tabular_tokens", "ts_encoder", "causal",
-    "cross_attention", "sequential_no_attention", "additive_attention", "gqa", "time_distributed"};
+    "cross_attention", "sequential_no_attention", "additive_attention", "gqa", "time_distributed",
+    // Keras Attention on a Masking-padded sequence whose mask is a NotEqual operation
+    "dot_attention",
+    // Keras 3 operations: a mask built by NotEqual / Any / LogicalOr and passed as `mask=`; bool
+    // tensors, where, cast, clip and a __tensor__ constant (issue 11)
+    "masking_pooling", "ops_constants"};
 
 /// Turns a legacy full-model .h5 into what `model.save_weights("w.h5")` writes in Keras 2:
 /// the `model_weights` group's content at the root (layer_names written as fixed-length

@@ -137,8 +137,8 @@ op_case("transpose", "Transpose", {"axes": [0, 2, 1]}, [("x", a)], a.transpose(0
 op_case("expand_dims", "ExpandDims", {"axis": 1}, [("x", a)], a[:, None])
 op_case("squeeze", "Squeeze", {"axis": 2}, [("x", a[:, :, :1])], a[:, :, 0])
 op_case("reshape", "Reshape", {"newshape": [-1, 6]}, [("x", a)], a.reshape(-1, 6))
-add_case("op_unsupported", [stage("Cumsum", {"name": "cumsum", "axis": 1}, module=OPS,
-                                  registered_name="Cumsum")],
+add_case("op_unsupported", [stage("Argsort", {"name": "argsort", "axis": 1}, module=OPS,
+                                  registered_name="Argsort")],
          [("x", [a], [None])], error="UnsupportedModelError")
 
 # ---------------------------------------------------------------- Keras 2 TFOpLambda
