@@ -180,17 +180,7 @@ CallResult GroupedQueryAttention::call(const CallArgs &args, const CallContext &
         return result;
     // Keras's fused path: a fully masked row weighs every key alike, so its output is that of
     // the mean of every value; the scores stay those of the masked softmax above.
-    MultiHeadAttention::Inputs in;
-    in.query = &args.one("query");
-    in.value = &args.one("value");
-    in.key = args.has("key") ? &args.one("key") : nullptr;
-    in.queryMask = args.maskOf("query");
-    in.valueMask = args.has("value_mask") ? args.one("value_mask") : args.maskOf("value");
-    if (args.has("key_mask"))
-        in.keyMask = args.one("key_mask");
-    else if (in.key)
-        in.keyMask = args.maskOf("key");
-    in.attentionMask = args.has("attention_mask") ? &args.one("attention_mask") : nullptr;
+    MultiHeadAttention::Inputs in = MultiHeadAttention::Inputs::of(args);
     in.causal = flags && flags->useCausalMask;
     const std::vector<std::uint8_t> rows = fullyMaskedRows(in);
     if (rows.empty())

@@ -226,18 +226,12 @@ std::shared_ptr<const CallOptions> MultiHeadAttention::bindCallOptions(
     return flags;
 }
 
-CallResult MultiHeadAttention::call(const CallArgs &args, const CallContext &context) const
+MultiHeadAttention::Inputs MultiHeadAttention::Inputs::of(const CallArgs &args)
 {
-    static const CallFlags none;
-    const CallFlags *flags = args.optionsAs<CallFlags>();
-    if (flags == nullptr)
-        flags = &none;
     Inputs in;
     in.query = &args.one("query");
     in.value = &args.one("value");
     in.key = args.has("key") ? &args.one("key") : nullptr;
-    // Keras 3 takes the query mask from the query tensor only; value/key masks come from the
-    // auto-filled value_mask/key_mask arguments, i.e. the masks of value and key.
     in.queryMask = args.maskOf("query");
     in.valueMask = args.has("value_mask") ? args.one("value_mask") : args.maskOf("value");
     if (args.has("key_mask"))
@@ -245,6 +239,16 @@ CallResult MultiHeadAttention::call(const CallArgs &args, const CallContext &con
     else if (in.key)
         in.keyMask = args.maskOf("key");
     in.attentionMask = args.has("attention_mask") ? &args.one("attention_mask") : nullptr;
+    return in;
+}
+
+CallResult MultiHeadAttention::call(const CallArgs &args, const CallContext &context) const
+{
+    static const CallFlags none;
+    const CallFlags *flags = args.optionsAs<CallFlags>();
+    if (flags == nullptr)
+        flags = &none;
+    Inputs in = Inputs::of(args);
     in.causal = flags->useCausalMask;
     return compute(in, context, flags->returnAttentionScores);
 }

@@ -62,6 +62,11 @@ public:
         Mask keyMask;
         const Tensor *attentionMask = nullptr; ///< 1 = attend; null = none
         bool causal = false;
+
+        /// The tensors and masks of one call, as Keras 3 resolves them: the query mask from the
+        /// query tensor only; value/key masks from the value_mask/key_mask arguments, else the
+        /// masks of value and key. `causal` is left false.
+        static Inputs of(const CallArgs &args);
     };
 
     /// Throws InputFileError (layer name and both shapes) when the weights do not match the
