@@ -17,6 +17,7 @@
 #include "core/layers/call_options_binder.h"
 #include "core/layers/registry.h"
 #include "tests/core/keras_compare.h"
+#include "tests/core/layer_fixture.h"
 #include "tests/core/tensor_compare.h"
 #include "tests/test_util.h"
 
@@ -24,23 +25,6 @@ using namespace attnlens;
 using nlohmann::json;
 
 namespace {
-
-Tensor tensorOf(const json &j)
-{
-    return Tensor(j["shape"].get<Shape>(), j["values"].get<std::vector<float>>());
-}
-
-LayerConfig configOf(const std::string &className, json config, std::vector<Tensor> weights,
-    const std::string &version = "3.15.1")
-{
-    LayerConfig c;
-    c.name = config.value("name", std::string("layer"));
-    c.className = className;
-    c.config = std::move(config);
-    c.weights = std::move(weights);
-    c.kerasVersion = version;
-    return c;
-}
 
 const json &referenceCases()
 {

@@ -10,6 +10,7 @@
 #include "core/errors.h"
 #include "core/layers/call_options_binder.h"
 #include "core/layers/registry.h"
+#include "tests/core/layer_fixture.h"
 #include "tests/core/tensor_compare.h"
 #include "tests/test_util.h"
 
@@ -22,23 +23,6 @@ json loadCase(const std::string &name)
 {
     std::ifstream in(testData("layers/" + name));
     return json::parse(in);
-}
-
-Tensor tensorOf(const json &j)
-{
-    return Tensor(j["shape"].get<Shape>(), j["values"].get<std::vector<float>>());
-}
-
-LayerConfig configOf(const std::string &className, json config, std::vector<Tensor> weights,
-    const std::string &version = "3.15.1")
-{
-    LayerConfig c;
-    c.name = config.value("name", std::string("layer"));
-    c.className = className;
-    c.config = std::move(config);
-    c.weights = std::move(weights);
-    c.kerasVersion = version;
-    return c;
 }
 
 std::vector<Tensor> tensorsOf(const json &list)
