@@ -8,7 +8,7 @@
 
 namespace attnlens {
 
-/// The one JSON form of a Session (docs/session.md):
+/// The one JSON form of a Session (README "Sessions"):
 ///
 ///   {"format": "attnlens-session", "version": 1,
 ///    "model": {"path": "/abs/m.keras", "relative": "m.keras", "sha256": "..."},
