@@ -1253,8 +1253,16 @@ void MainWindow::openDemo(const Session &last, const QString &demoModel, const Q
     open(demoModel, QString(), {demoData});
 }
 
-bool MainWindow::openSessionFiles(const Session &session)
+bool MainWindow::openSessionFiles(
+    const Session &session, const QString &sessionPath, const QString &errorTitle)
 {
+    QStringList changedData;
+    try {
+        changedData = sessionfile::verify(session, sessionPath); // refuses a changed model
+    } catch (const Error &e) {
+        showError(errorTitle, QString::fromUtf8(e.what()));
+        return false;
+    }
     // A new workspace: the model with exactly the data it had (none if it had none).
     if (!m_runner->load(session.modelFile, session.configFile, session.dataFiles, m_workspace,
             session.dataOptions, session.recipeFiles))
@@ -1262,6 +1270,7 @@ bool MainWindow::openSessionFiles(const Session &session)
     applyView(session);
     setColorMap(session.colorMap);
     setRangeMode(session.range);
+    m_status->setText(changedData.join(QLatin1Char(' ')));
     return true;
 }
 
@@ -1275,34 +1284,19 @@ bool MainWindow::reopenLastSession()
                                         .arg(s.modelFile));
         return false;
     }
-    QStringList changedData;
-    try {
-        changedData = sessionfile::verify(s, m_autosave->path());
-    } catch (const Error &e) {
-        showError(tr("Cannot reopen the last session"), QString::fromUtf8(e.what()));
-        return false;
-    }
-    if (!openSessionFiles(s))
-        return false;
-    m_status->setText(changedData.join(QLatin1Char(' ')));
-    return true;
+    return openSessionFiles(s, m_autosave->path(), tr("Cannot reopen the last session"));
 }
 
 bool MainWindow::openSession(const QString &file)
 {
     Session session;
-    QStringList changedData;
     try {
         session = sessionfile::read(file);
-        changedData = sessionfile::verify(session, file);
     } catch (const Error &e) {
         showError(tr("Cannot open the session"), QString::fromUtf8(e.what()));
         return false;
     }
-    if (!openSessionFiles(session))
-        return false;
-    m_status->setText(changedData.join(QLatin1Char(' ')));
-    return true;
+    return openSessionFiles(session, file, tr("Cannot open the session"));
 }
 
 bool MainWindow::saveSession(const QString &file, bool quiet)

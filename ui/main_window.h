@@ -210,9 +210,11 @@ private:
     void showAbout();
     void openSessionDialog();
     void saveSessionDialog();
-    /// Opens `session`'s files with its data options and recipes, and makes its call, head,
-    /// sample and scope the ones chosen when they arrive. False when the runner refused.
-    bool openSessionFiles(const Session &session);
+    /// Checks `session`'s files against its hashes (a changed model: dialog titled
+    /// `errorTitle`), opens them with its data options and recipes, and makes its call, head,
+    /// sample and scope the ones chosen when they arrive. False when refused.
+    bool openSessionFiles(
+        const Session &session, const QString &sessionPath, const QString &errorTitle);
     /// The view part of `session`: head, sample, scope, group and statistic now, the
     /// attention call when the model arrives.
     void applyView(const Session &session);

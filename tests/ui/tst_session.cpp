@@ -39,6 +39,7 @@ private:
     /// Opens the demo and chooses sample 7, head 3 (of the demo's 4), magma, shared range, and
     /// with `group` Group scope on that group.
     void chooseView(MainWindow &window, const std::string &group);
+    void openDemo(MainWindow &window);
     static bool settle(MainWindow &window, Scope scope, int sample);
 
     DemoFiles m_demo;
@@ -67,12 +68,17 @@ bool TestSession::settle(MainWindow &window, Scope scope, int sample)
         30000);
 }
 
-void TestSession::chooseView(MainWindow &window, const std::string &group)
+void TestSession::openDemo(MainWindow &window)
 {
     window.resize(1200, 800);
     window.show();
     window.open(m_demo.model, QString(), {m_demo.data});
     QVERIFY2(settle(window, Scope::Sample, 0), qPrintable(window.lastError()));
+}
+
+void TestSession::chooseView(MainWindow &window, const std::string &group)
+{
+    openDemo(window);
     window.selectSample(7);
     QVERIFY(settle(window, Scope::Sample, 7));
     window.selectHead({HeadChoice::Kind::Head, 3});
@@ -180,9 +186,7 @@ void TestSession::autosaveFollowsEveryChange()
     QFile::remove(sessionfile::autosavePath());
     {
         MainWindow window;
-        window.show();
-        window.open(m_demo.model, QString(), {m_demo.data});
-        QVERIFY2(settle(window, Scope::Sample, 0), qPrintable(window.lastError()));
+        openDemo(window);
         window.selectSample(5);
         QVERIFY(settle(window, Scope::Sample, 5));
         window.selectHead({HeadChoice::Kind::MaxOfHeads, 0});

@@ -105,8 +105,7 @@ void TestSessionFile::roundTrip()
     QVERIFY(sessionfile::verify(read, file).isEmpty());
 
     // Versioned: the keys a reader checks first.
-    const QJsonObject root
-        = QJsonDocument::fromJson(sessionfile::toJson(saved, file)).object();
+    const QJsonObject root = QJsonDocument::fromJson(sessionfile::toJson(saved, file)).object();
     QCOMPARE(root.value(QStringLiteral("format")).toString(), QStringLiteral("attnlens-session"));
     QCOMPARE(root.value(QStringLiteral("version")).toInt(), 1);
     QCOMPARE(root.value(QStringLiteral("view")).toObject().value(QStringLiteral("head")).toString(),
@@ -183,21 +182,22 @@ void TestSessionFile::malformedFileGivesOneMessage_data()
     QTest::newRow("not JSON") << QStringLiteral("\"attnlens-session\",")
                               << QStringLiteral("\"attnlens-session\",,")
                               << QStringLiteral("at $: is not valid JSON (");
-    QTest::newRow("not a session") << QStringLiteral("\"attnlens-session\"")
-                                   << QStringLiteral("\"keras\"")
-                                   << QStringLiteral("at $.format: this is not an AttnLens session");
-    QTest::newRow("newer version") << QStringLiteral("\"version\": 1")
-                                   << QStringLiteral("\"version\": 7")
-                                   << QStringLiteral("at $.version: the session is version 7, this "
-                                                     "AttnLens reads version 1; open it with a "
-                                                     "newer AttnLens");
+    QTest::newRow("not a session")
+        << QStringLiteral("\"attnlens-session\"") << QStringLiteral("\"keras\"")
+        << QStringLiteral("at $.format: this is not an AttnLens session");
+    QTest::newRow("newer version")
+        << QStringLiteral("\"version\": 1") << QStringLiteral("\"version\": 7")
+        << QStringLiteral("at $.version: the session is version 7, this "
+                          "AttnLens reads version 1; open it with a "
+                          "newer AttnLens");
     QTest::newRow("head") << QStringLiteral("\"head3\"") << QStringLiteral("\"third\"")
                           << QStringLiteral("at $.view.head: expected \"head<N>\" (N from 0), "
                                             "\"mean\" or \"max\", not \"third\"; fix the value");
     QTest::newRow("stride") << QStringLiteral("\"stride\": 4") << QStringLiteral("\"stride\": 0")
                             << QStringLiteral("at $.data_options.stride: expected a whole number "
                                               "of at least 1");
-    QTest::newRow("sample") << QStringLiteral("\"sample\": 7") << QStringLiteral("\"sample\": \"7\"")
+    QTest::newRow("sample") << QStringLiteral("\"sample\": 7")
+                            << QStringLiteral("\"sample\": \"7\"")
                             << QStringLiteral("at $.view.sample: expected a whole number of at "
                                               "least 0");
     QTest::newRow("range") << QStringLiteral("\"shared\"") << QStringLiteral("\"wide\"")
@@ -206,9 +206,10 @@ void TestSessionFile::malformedFileGivesOneMessage_data()
     QTest::newRow("missing data file")
         << QStringLiteral("data.csv\"") << QStringLiteral("gone.csv\"")
         << QStringLiteral("at $.data[0]: the data file is missing: not at ");
-    QTest::newRow("feature not a string") << QStringLiteral("\"mean_radius\"") << QStringLiteral("3")
-                                          << QStringLiteral("at $.data_options.features[0]: "
-                                                            "expected a string");
+    QTest::newRow("feature not a string")
+        << QStringLiteral("\"mean_radius\"") << QStringLiteral("3")
+        << QStringLiteral("at $.data_options.features[0]: "
+                          "expected a string");
 }
 
 void TestSessionFile::malformedFileGivesOneMessage()
