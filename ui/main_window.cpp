@@ -1186,6 +1186,12 @@ Session MainWindow::currentSession() const
     for (const QString &file : m_workspace.dataFiles)
         s.dataSha256 << sessionfile::fileSha256(file); // hashed once per file version
     s.recipeFiles = m_workspace.recipeFiles;
+    if (m_workspace.model) // the recipes that ran, from the user folder too: for another machine
+        for (const LayerInfo &layer : m_workspace.model->layers()) {
+            const QString file = QString::fromStdString(layer.recipeFile);
+            if (!file.isEmpty() && !s.recipeFiles.contains(file))
+                s.recipeFiles << file;
+        }
     s.dataOptions = m_workspace.dataOptions;
     s.attentionKey = m_attentionBox->currentText();
     s.head = m_head;

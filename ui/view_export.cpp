@@ -27,6 +27,8 @@ namespace {
 int callIndex(const Workspace &workspace, const Session &session, const QString &sessionPath)
 {
     const auto &calls = workspace.model->attentionLayers();
+    if (session.attentionKey.isEmpty() && !calls.empty())
+        return 0; // none chosen: the window shows the first call
     QStringList keys;
     for (std::size_t c = 0; c < calls.size(); ++c) {
         keys << QString::fromStdString(calls[c].key);

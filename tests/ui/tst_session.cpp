@@ -33,6 +33,7 @@ private slots:
     void cliExportOfSessionEqualsGuiExport_data();
     void cliExportOfSessionEqualsGuiExport();
     void autosaveFollowsEveryChange();
+    void sessionCarriesItsRecipes();
 
 private:
     void addScopes();
@@ -220,6 +221,51 @@ void TestSession::autosaveFollowsEveryChange()
     QVERIFY(settle(window, Scope::Sample, 5));
     QCOMPARE(window.currentHead().kind, HeadChoice::Kind::MaxOfHeads);
     QCOMPARE(window.heatmapView()->figure()->colorMapName(), QStringLiteral("cividis"));
+}
+
+// A custom layer run from the user's recipe: the session opens the model with it, the window's
+// session names it again, and attnlens-cli export --session runs it too.
+void TestSession::sessionCarriesItsRecipes()
+{
+    QTemporaryDir dir;
+    QFile builtIn(QStringLiteral(ATTNLENS_TEST_DATA "/../../core/keras/recipes/"
+                                                    "keras_io_transformer_block.json"));
+    QVERIFY(builtIn.open(QIODevice::ReadOnly));
+    QByteArray text = builtIn.readAll();
+    text.replace("\"title\": \"keras-io TransformerBlock\"", "\"title\": \"mine\"");
+    const QString recipe = dir.filePath(QStringLiteral("mine.json"));
+    {
+        QFile out(recipe);
+        QVERIFY(out.open(QIODevice::WriteOnly));
+        out.write(text);
+    }
+    Session saved;
+    saved.modelFile = testDataQ("keras/recipe_keras_io_text/model.keras");
+    saved.dataFiles = QStringList {testDataQ("keras/recipe_keras_io_text/data.npy")};
+    saved.recipeFiles = QStringList {recipe};
+    saved.sample = 1;
+    const QString file = dir.filePath(QStringLiteral("text.json"));
+    sessionfile::write(saved, file);
+
+    MainWindow window;
+    window.show();
+    QVERIFY2(window.openSession(file), qPrintable(window.lastError()));
+    QVERIFY2(settle(window, Scope::Sample, 1), qPrintable(window.lastError()));
+    bool ranMine = false;
+    for (const LayerInfo &layer : window.workspace().model->layers())
+        ranMine |= layer.recipe == "recipe 'mine' (" + recipe.toStdString() + ")";
+    QVERIFY(ranMine);
+    QCOMPARE(window.currentSession().recipeFiles, QStringList {recipe});
+
+    const QString png = dir.filePath(QStringLiteral("text.png"));
+    QProcess cli;
+    cli.start(QStringLiteral(ATTNLENS_CLI),
+        {QStringLiteral("export"), QStringLiteral("--session"), file, QStringLiteral("--out"),
+            png});
+    QVERIFY(cli.waitForFinished(60000));
+    QVERIFY2(cli.exitCode() == 0, cli.readAllStandardError().constData());
+    QVERIFY2(QImage(png).text(QStringLiteral("Recipes")).contains(QStringLiteral("recipe 'mine'")),
+        qPrintable(QImage(png).text(QStringLiteral("Recipes"))));
 }
 
 QTEST_MAIN(TestSession)
