@@ -36,8 +36,7 @@ ImageMetadata metadata(const Workspace &workspace, int attention, const HeadChoi
 /// one forward pass of its sample, in Group scope the summary of every usable sample. A head
 /// past the call's last is its last, as in the window. Throws InputFileError naming the
 /// session file (`sessionPath`) when its call (empty: the first), sample or group is not in
-/// the model or data,
-/// and what the model and presenters throw.
+/// the model or data, and what the model and presenters throw.
 ViewPicture compute(const Workspace &workspace, const Session &session, const QString &sessionPath,
     ImageFormat format);
 
