@@ -42,6 +42,8 @@ private:
     void chooseView(MainWindow &window, const std::string &group);
     void openDemo(MainWindow &window);
     static bool settle(MainWindow &window, Scope scope, int sample);
+    /// Runs `attnlens-cli export --session file --out out`; its stderr when it failed.
+    static QString exportSession(const QString &file, const QString &out);
 
     DemoFiles m_demo;
 };
@@ -67,6 +69,20 @@ bool TestSession::settle(MainWindow &window, Scope scope, int sample)
                                          : window.sampleScores().sample == sample;
         },
         30000);
+}
+
+QString TestSession::exportSession(const QString &file, const QString &out)
+{
+    QProcess cli;
+    cli.start(QStringLiteral(ATTNLENS_CLI),
+        {QStringLiteral("export"), QStringLiteral("--session"), file, QStringLiteral("--out"),
+            out});
+    if (!cli.waitForFinished(60000))
+        return QStringLiteral("attnlens-cli did not finish");
+    if (cli.exitStatus() != QProcess::NormalExit || cli.exitCode() != 0)
+        return QString::fromUtf8(cli.readAllStandardError())
+            + QStringLiteral(" (exit %1)").arg(cli.exitCode());
+    return {};
 }
 
 void TestSession::openDemo(MainWindow &window)
@@ -159,12 +175,8 @@ void TestSession::cliExportOfSessionEqualsGuiExport()
         QVERIFY2(window.exportImage(guiPng, ImageFormat::Png, QSize(800, 600), 96, true),
             qPrintable(window.lastError()));
     }
-    QProcess cli;
-    cli.start(QStringLiteral(ATTNLENS_CLI),
-        {QStringLiteral("export"), QStringLiteral("--session"), file, QStringLiteral("--out"),
-            cliPng});
-    QVERIFY(cli.waitForFinished(60000));
-    QVERIFY2(cli.exitCode() == 0, cli.readAllStandardError().constData());
+    const QString failure = exportSession(file, cliPng);
+    QVERIFY2(failure.isEmpty(), qPrintable(failure));
     const QImage gui(guiPng);
     const QImage exported(cliPng);
     QCOMPARE(exported.size(), gui.size());
@@ -258,12 +270,8 @@ void TestSession::sessionCarriesItsRecipes()
     QCOMPARE(window.currentSession().recipeFiles, QStringList {recipe});
 
     const QString png = dir.filePath(QStringLiteral("text.png"));
-    QProcess cli;
-    cli.start(QStringLiteral(ATTNLENS_CLI),
-        {QStringLiteral("export"), QStringLiteral("--session"), file, QStringLiteral("--out"),
-            png});
-    QVERIFY(cli.waitForFinished(60000));
-    QVERIFY2(cli.exitCode() == 0, cli.readAllStandardError().constData());
+    const QString failure = exportSession(file, png);
+    QVERIFY2(failure.isEmpty(), qPrintable(failure));
     QVERIFY2(QImage(png).text(QStringLiteral("Recipes")).contains(QStringLiteral("recipe 'mine'")),
         qPrintable(QImage(png).text(QStringLiteral("Recipes"))));
 }
