@@ -84,6 +84,31 @@ attnlens::Session lastSession()
     }
 }
 
+/// Takes `--session FILE` (or `--session=FILE`) out of argv before QApplication sees it: Qt's
+/// X11 session management reads `-session ID` itself and drops the option. Empty when absent.
+QString takeSessionFile(int &argc, char *argv[])
+{
+    for (int i = 1; i < argc; ++i) {
+        const QByteArray argument(argv[i]);
+        int taken = 0;
+        QString file;
+        if (argument == "--session" && i + 1 < argc) {
+            file = QString::fromLocal8Bit(argv[i + 1]);
+            taken = 2;
+        } else if (argument.startsWith("--session=")) {
+            file = QString::fromLocal8Bit(argument.mid(10));
+            taken = 1;
+        }
+        if (taken == 0)
+            continue;
+        for (int j = i; j + taken <= argc; ++j)
+            argv[j] = argv[j + taken]; // argv[argc] is the terminating null
+        argc -= taken;
+        return file;
+    }
+    return {};
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
@@ -98,6 +123,7 @@ int main(int argc, char *argv[])
         return 0;
     }
 
+    const QString sessionFile = takeSessionFile(argc, argv);
     QApplication app(argc, argv);
     nameApplication();
     parser.process(app);
@@ -106,9 +132,9 @@ int main(int argc, char *argv[])
     window.restoreWindow(attnlens::WindowSettings::load());
     const attnlens::Session session = lastSession();
     const QStringList arguments = parser.positionalArguments();
-    if (parser.isSet(options.session)) {
+    if (!sessionFile.isEmpty()) {
         window.restoreSession(session, false);
-        window.openSession(QFileInfo(parser.value(options.session)).absoluteFilePath());
+        window.openSession(QFileInfo(sessionFile).absoluteFilePath());
     } else if (!arguments.isEmpty()) {
         window.restoreSession(session, false);
         window.open(QFileInfo(arguments.front()).absoluteFilePath(), parser.value(options.config),

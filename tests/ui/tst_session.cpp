@@ -3,7 +3,9 @@
 // --session` writes the PNG title and text chunks of the GUI's export of that view; the
 // autosave follows every change, so a new start is where the last one was.
 #include <QAction>
+#include <QDateTime>
 #include <QFile>
+#include <QFileInfo>
 #include <QImage>
 #include <QMenuBar>
 #include <QProcess>
@@ -34,6 +36,7 @@ private slots:
     void cliExportOfSessionEqualsGuiExport();
     void autosaveFollowsEveryChange();
     void sessionCarriesItsRecipes();
+    void appOpensSessionAndRestartsAfterKill();
 
 private:
     void addScopes();
@@ -274,6 +277,60 @@ void TestSession::sessionCarriesItsRecipes()
     QVERIFY2(failure.isEmpty(), qPrintable(failure));
     QVERIFY2(QImage(png).text(QStringLiteral("Recipes")).contains(QStringLiteral("recipe 'mine'")),
         qPrintable(QImage(png).text(QStringLiteral("Recipes"))));
+}
+
+// The real executable: `attnlens --session FILE` shows the session's view (Qt's own X11
+// session option must not swallow it), the autosave follows while it runs, and after SIGKILL
+// `attnlens --last` comes back to that view and saves it again.
+void TestSession::appOpensSessionAndRestartsAfterKill()
+{
+    QTemporaryDir home;
+    Session saved;
+    saved.modelFile = m_demo.model;
+    saved.dataFiles = QStringList {m_demo.data};
+    saved.attentionKey = QStringLiteral("feature_attention");
+    saved.head = {HeadChoice::Kind::Head, 2};
+    saved.sample = 9;
+    saved.colorMap = QStringLiteral("plasma");
+    const QString file = home.filePath(QStringLiteral("view.json"));
+    sessionfile::write(saved, file);
+    const QString autosave = home.filePath(QStringLiteral("data/AttnLens/attnlens/session.json"));
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(QStringLiteral("HOME"), home.path());
+    environment.insert(QStringLiteral("XDG_DATA_HOME"), home.filePath(QStringLiteral("data")));
+    environment.insert(QStringLiteral("XDG_CONFIG_HOME"), home.filePath(QStringLiteral("config")));
+    environment.insert(QStringLiteral("XDG_CACHE_HOME"), home.filePath(QStringLiteral("cache")));
+    environment.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+    const auto autosaved = [&] {
+        try {
+            return sessionfile::read(autosave);
+        } catch (const std::exception &) {
+            return Session {};
+        }
+    };
+    const auto runUntilSaved = [&](const QStringList &arguments, const QDateTime &after) {
+        QProcess app;
+        app.setProcessEnvironment(environment);
+        app.start(QStringLiteral(ATTNLENS_APP), arguments);
+        const bool written = QTest::qWaitFor(
+            [&] { return QFileInfo(autosave).lastModified() > after && autosaved().sample == 9; },
+            30000);
+        app.kill(); // SIGKILL: no closeEvent, nothing saved at exit
+        app.waitForFinished(10000);
+        return written;
+    };
+    QVERIFY(runUntilSaved({QStringLiteral("--session"), file}, QDateTime()));
+    Session last = autosaved();
+    QCOMPARE(last.modelFile, saved.modelFile);
+    QCOMPARE(last.head, saved.head);
+    QCOMPARE(last.colorMap, QStringLiteral("plasma"));
+    const QDateTime killed = QFileInfo(autosave).lastModified();
+    QTest::qWait(1100); // file times have a resolution of a second on some file systems
+    QVERIFY(runUntilSaved({QStringLiteral("--last")}, killed));
+    last = autosaved();
+    QCOMPARE(last.sample, 9);
+    QCOMPARE(last.head, saved.head);
+    QCOMPARE(last.colorMap, QStringLiteral("plasma"));
 }
 
 QTEST_MAIN(TestSession)
