@@ -10,7 +10,7 @@ _attnlens_cli_options()
     run) echo "--config --recipe --data $data --rows --chunk-rows --out --help" ;;
     export)
         echo "--config --recipe --data $data --out --layer --heads --rows --format --labels" \
-            "--size --dpi --colormap --matrix --help"
+            "--size --dpi --colormap --matrix --session --help"
         ;;
     summarize)
         echo "--config --recipe --data $data --classes --regression --rows --by --chunk-rows" \
@@ -49,6 +49,10 @@ _attnlens_cli()
     done
 
     case "$prev" in
+    --session)
+        COMPREPLY=($(compgen -f -X '!*.json' -- "$cur") $(compgen -d -- "$cur"))
+        return
+        ;;
     --config | --labels | --recipe)
         COMPREPLY=($(compgen -f -- "$cur"))
         return

@@ -59,6 +59,21 @@ QString fileName(const ExportName &name, const QString &extension)
         + QLatin1Char('.') + extension;
 }
 
+QString callTag(int call, int calls, const QString &key)
+{
+    return QStringLiteral("L%1-%2")
+        .arg(call + 1, std::max(2, int(QString::number(calls).size())), 10, QLatin1Char('0'))
+        .arg(sanitize(key));
+}
+
+QString groupFileName(const std::string &group, int call, int calls, const QString &key,
+    const HeadChoice &head, int headCount, bool std, const QString &extension)
+{
+    return sanitize(QString::fromStdString(group)) + QLatin1Char('_') + callTag(call, calls, key)
+        + QLatin1Char('_') + headTag(head, headCount) + (std ? QStringLiteral("_std") : QString())
+        + QLatin1Char('.') + extension;
+}
+
 QString fileName(const WeightsName &name, const QString &extension)
 {
     const QString set = QLatin1Char('W') + padded(name.set + 1, name.setCount + 1, 2)

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <string>
+
 #include <QString>
 
 #include "ui/head_matrix.h"
@@ -29,6 +31,12 @@ QString headTag(const HeadChoice &head, int headCount);
 /// sort by row, layer and head in a directory listing. `extension` without dot ("png", "csv").
 QString fileName(const ExportName &name, const QString &extension);
 
+/// "L01-<key>": an attention call's part of a group image's name (summarize --images).
+QString callTag(int call, int calls, const QString &key);
+/// `target_M_L01-mha_h02.<extension>` (`..._std.<extension>` for the standard deviation): a
+/// group's map, as attnlens-cli summarize --images names it.
+QString groupFileName(const std::string &group, int call, int calls, const QString &key,
+    const HeadChoice &head, int headCount, bool std, const QString &extension);
 /// What one exported feature-weight chart shows.
 struct WeightsName
 {

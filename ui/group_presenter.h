@@ -9,6 +9,13 @@
 
 namespace attnlens {
 
+/// What the heatmap shows: one sample's maps, or a group's statistics over many samples.
+enum class Scope
+{
+    Sample,
+    Group
+};
+
 /// Which statistic of a group's maps the Group scope draws.
 enum class GroupStatistic
 {

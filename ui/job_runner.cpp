@@ -64,8 +64,11 @@ void JobRunner::finished()
 }
 
 bool JobRunner::load(const QString &modelFile, const QString &configFile,
-    const QStringList &dataFiles, const Workspace &reuse, const DatasetOptions &options)
+    const QStringList &dataFiles, const Workspace &reuse, const DatasetOptions &options,
+    const std::optional<QStringList> &recipes)
 {
+    const QStringList recipeFiles
+        = recipes.value_or(reuse.modelFile == modelFile ? reuse.recipeFiles : QStringList());
     if (isExporting()) {
         emit refused(tr("A batch export is running: cancel it (or let it finish) before opening "
                         "another model or data set."));
@@ -79,43 +82,48 @@ bool JobRunner::load(const QString &modelFile, const QString &configFile,
     started();
     ++m_loading;
     emit progress(dataFiles.isEmpty() ? tr("Opening model") : tr("Opening model and data"), 0, 0);
-    std::function<Workspace()> work = [modelFile, configFile, dataFiles, reuse, options]() {
-        Workspace next;
-        next.modelFile = modelFile;
-        next.configFile = configFile;
-        if (reuse.model && reuse.modelFile == modelFile && reuse.configFile == configFile) {
-            next.model = reuse.model;
-            next.modelSha256 = reuse.modelSha256;
-        } else {
-            std::optional<std::filesystem::path> config;
-            if (!configFile.isEmpty())
-                config = toPath(configFile);
-            next.model = Model::open(toPath(modelFile), config);
-            // Hashed once, by the loader (ModelSummary::sha256), for the exports.
-            next.modelSha256 = QString::fromStdString(next.model->summary().sha256);
-        }
-        if (dataFiles.isEmpty())
-            return next;
-        const bool newModel = next.model != reuse.model;
-        try {
-            next.dataset = std::make_shared<const Dataset>(
-                loadDataset(toPaths(dataFiles), next.model->inputs(), options));
-            next.dataFiles = dataFiles;
-            next.dataOptions = options;
-        } catch (const Error &e) {
-            // Data the user asked for must not silently vanish: the window offers the data
-            // options. But a good model opened over data that belonged to the previous one is
-            // still worth showing.
-            if (!newModel || reuse.dataFiles != dataFiles) {
-                next.dataFiles = dataFiles;
-                next.dataOptions = options;
-                next.dataError = QString::fromUtf8(e.what());
-                return next;
-            }
-            next.droppedDataReason = QString::fromUtf8(e.what());
-        }
-        return next;
-    };
+    std::function<Workspace()> work
+        = [modelFile, configFile, dataFiles, reuse, options, recipeFiles]() {
+              Workspace next;
+              next.modelFile = modelFile;
+              next.configFile = configFile;
+              next.recipeFiles = recipeFiles;
+              if (reuse.model && reuse.modelFile == modelFile && reuse.configFile == configFile
+                  && reuse.recipeFiles == recipeFiles) {
+                  next.model = reuse.model;
+                  next.modelSha256 = reuse.modelSha256;
+              } else {
+                  std::optional<std::filesystem::path> config;
+                  if (!configFile.isEmpty())
+                      config = toPath(configFile);
+                  LoadOptions load;
+                  load.recipeFiles = toPaths(recipeFiles);
+                  next.model = Model::open(toPath(modelFile), config, load);
+                  // Hashed once, by the loader (ModelSummary::sha256), for the exports.
+                  next.modelSha256 = QString::fromStdString(next.model->summary().sha256);
+              }
+              if (dataFiles.isEmpty())
+                  return next;
+              const bool newModel = next.model != reuse.model;
+              try {
+                  next.dataset = std::make_shared<const Dataset>(
+                      loadDataset(toPaths(dataFiles), next.model->inputs(), options));
+                  next.dataFiles = dataFiles;
+                  next.dataOptions = options;
+              } catch (const Error &e) {
+                  // Data the user asked for must not silently vanish: the window offers the data
+                  // options. But a good model opened over data that belonged to the previous one is
+                  // still worth showing.
+                  if (!newModel || reuse.dataFiles != dataFiles) {
+                      next.dataFiles = dataFiles;
+                      next.dataOptions = options;
+                      next.dataError = QString::fromUtf8(e.what());
+                      return next;
+                  }
+                  next.droppedDataReason = QString::fromUtf8(e.what());
+              }
+              return next;
+          };
     const auto current = m_loadGeneration;
     runInBackground<Workspace>(
         this, std::move(work), [this, generation, current](TaskResult<Workspace> r) {

@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 
 #include <QObject>
 #include <QPointer>
@@ -41,9 +42,11 @@ public:
     /// model, the model still opens without data (droppedDataReason). The data is read with
     /// `options` (the data options). Emits loaded(), dataRejected() when the model opened but
     /// the data asked for cannot be read, or failed(). False (refused()) while a batch export
-    /// runs.
+    /// runs. `recipeFiles` are tried first for custom layers (a session's recipes); without
+    /// them, those of `reuse` when it is the same model file, else none.
     bool load(const QString &modelFile, const QString &configFile, const QStringList &dataFiles,
-        const Workspace &reuse, const DatasetOptions &options = {});
+        const Workspace &reuse, const DatasetOptions &options = {},
+        const std::optional<QStringList> &recipeFiles = std::nullopt);
     /// Runs the usable samples through the model without capturing attention, read as classes
     /// or values per the workspace's data options (readsAsClasses). Emits predicted().
     void predict(const Workspace &workspace);

@@ -20,6 +20,8 @@ QString keyboardHelpText()
         "<tr><td><b>R</b> (on the map) or <b>Ctrl+0</b></td><td>reset zoom</td></tr>"
         "<tr><td><b>Ctrl+O</b> / <b>Ctrl+D</b></td><td>open model / open data</td></tr>"
         "<tr><td><b>Ctrl+Shift+O</b></td><td>reopen the last session's files and view</td></tr>"
+        "<tr><td><b>Ctrl+Shift+S</b></td><td>save the session (files, data options, view) to "
+        "a file to share</td></tr>"
         "<tr><td><b>Ctrl+E</b></td><td>export image (PNG, JPG, PDF, SVG)</td></tr>"
         "<tr><td><b>Ctrl+Shift+E</b></td><td>export the matrix as CSV</td></tr>"
         "<tr><td><b>Ctrl+Shift+C</b></td><td>copy the image to the clipboard</td></tr>"

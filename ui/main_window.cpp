@@ -27,6 +27,7 @@
 #include <QToolBar>
 #include <qcustomplot.h>
 
+#include "core/errors.h"
 #include "core/keras/user_recipes.h"
 #include "ui/attention_presenter.h"
 #include "ui/bar_chart_view.h"
@@ -44,6 +45,9 @@
 #include "ui/overview_grid.h"
 #include "ui/report_exporter.h"
 #include "ui/sample_table.h"
+#include "ui/session_autosave.h"
+#include "ui/session_file.h"
+#include "ui/view_export.h"
 
 namespace attnlens {
 
@@ -91,6 +95,10 @@ MainWindow::MainWindow(QWidget *parent)
     statusBar()->addWidget(m_status, 1);
     statusBar()->addPermanentWidget(m_progress);
 
+    // What is shown is saved a short while after every change (a killed app restarts there).
+    m_autosave = new SessionAutosave(
+        sessionfile::autosavePath(), [this] { return currentSession(); }, this);
+    connect(this, &MainWindow::viewUpdated, m_autosave, &SessionAutosave::changed);
     connect(m_runner, &JobRunner::loaded, this, &MainWindow::onLoaded);
     connect(m_runner, &JobRunner::dataRejected, this, &MainWindow::onDataRejected);
     connect(m_runner, &JobRunner::predicted, this, &MainWindow::onPredicted);
@@ -242,6 +250,9 @@ void MainWindow::createActions()
     m_reopenAction = file->addAction(tr("Reopen &Last Session"),
         QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O), this, [this] { reopenLastSession(); });
     m_reopenAction->setEnabled(false);
+    file->addAction(tr("Open &Session…"), this, &MainWindow::openSessionDialog);
+    file->addAction(tr("Sa&ve Session…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S), this,
+        &MainWindow::saveSessionDialog);
     file->addSeparator();
     file->addAction(tr("&Export Image…"), QKeySequence(Qt::CTRL | Qt::Key_E), this,
         &MainWindow::exportImageDialog);
@@ -355,9 +366,9 @@ void MainWindow::onLoaded(const Workspace &workspace)
     if (m_dataOptionsPending && m_dataOptionsDialog)
         m_dataOptionsDialog->accept(); // the data was read with its options
     m_dataOptionsPending = false;
-    sessionsettings::addRecent(m_recentModels, workspace.modelFile);
+    WindowSettings::addRecent(m_recentModels, workspace.modelFile);
     if (!workspace.dataFiles.isEmpty())
-        sessionsettings::addRecent(m_recentData, workspace.dataFiles.front());
+        WindowSettings::addRecent(m_recentData, workspace.dataFiles.front());
     updateRecentMenu();
     setWindowTitle(QStringLiteral("AttnLens — %1").arg(QFileInfo(workspace.modelFile).fileName()));
 
@@ -882,19 +893,14 @@ bool MainWindow::exportImage(
             showError(tr("Nothing to export"), tr("There is no heatmap on screen to export."));
         return false;
     }
-    const AttentionLayerInfo &call
-        = m_workspace.model->attentionLayers().at(static_cast<std::size_t>(m_attention));
     ImageMetadata metadata;
-    try {
-        metadata
-            = ReportExporter::metadata(m_workspace.modelFile, m_workspace.modelSha256, call.key,
-                m_head, call.heads, m_sample, currentContent().title, m_workspace.model.get());
+    try { // the same chunks as attnlens-cli export --session of this view
+        metadata = viewexport::metadata(m_workspace, m_attention, m_head, m_sample,
+            m_scopeBar->scope(), m_scopeBar->group(), currentContent().title);
     } catch (const std::exception &e) {
         showError(tr("Cannot export the image"), QString::fromUtf8(e.what()));
         return false;
     }
-    if (m_scopeBar->scope() == Scope::Group)
-        metadata.row = QStringLiteral("group ") + QString::fromStdString(m_scopeBar->group());
     QString error;
     if (imageexport::savePlot(m_heatmap->plot(), path, format, size, dpi, metadata, &error)) {
         m_status->setText(tr("Wrote %1").arg(path));
@@ -1173,31 +1179,44 @@ void MainWindow::showAbout()
 Session MainWindow::currentSession() const
 {
     Session s;
-    s.geometry = saveGeometry();
-    s.windowState = saveState();
     s.modelFile = m_workspace.modelFile;
+    s.modelSha256 = m_workspace.modelSha256;
     s.configFile = m_workspace.configFile;
     s.dataFiles = m_workspace.dataFiles;
+    for (const QString &file : m_workspace.dataFiles)
+        s.dataSha256 << sessionfile::fileSha256(file); // hashed once per file version
+    s.recipeFiles = m_workspace.recipeFiles;
+    if (m_workspace.model) // the recipes that ran, from the user folder too: for another machine
+        for (const LayerInfo &layer : m_workspace.model->layers()) {
+            const QString file = QString::fromStdString(layer.recipeFile);
+            if (!file.isEmpty() && !s.recipeFiles.contains(file))
+                s.recipeFiles << file;
+        }
     s.dataOptions = m_workspace.dataOptions;
     s.attentionKey = m_attentionBox->currentText();
     s.head = m_head;
     s.sample = m_sample;
+    s.scope = m_scopeBar->scope();
+    s.group = m_scopeBar->group();
+    s.statistic = m_scopeBar->statistic();
     s.colorMap = m_colorMap;
     s.range = m_range;
-    s.recentModels = m_recentModels;
-    s.recentData = m_recentData;
     return s;
+}
+
+void MainWindow::restoreWindow(const WindowSettings &settings)
+{
+    if (!settings.geometry.isEmpty())
+        restoreGeometry(settings.geometry);
+    if (!settings.windowState.isEmpty())
+        restoreState(settings.windowState);
+    m_recentModels = settings.recentModels;
+    m_recentData = settings.recentData;
+    updateRecentMenu();
 }
 
 void MainWindow::restoreSession(const Session &session, bool openFiles)
 {
-    if (!session.geometry.isEmpty())
-        restoreGeometry(session.geometry);
-    if (!session.windowState.isEmpty())
-        restoreState(session.windowState);
-    m_recentModels = session.recentModels;
-    m_recentData = session.recentData;
-    updateRecentMenu();
     m_colorMap = colormaps::isKnown(session.colorMap) ? session.colorMap.toLower()
                                                       : QStringLiteral("viridis");
     m_colorBox->setCurrentText(m_colorMap);
@@ -1208,6 +1227,18 @@ void MainWindow::restoreSession(const Session &session, bool openFiles)
         !session.modelFile.isEmpty() && QFileInfo::exists(session.modelFile));
     if (openFiles && !session.modelFile.isEmpty())
         reopenLastSession();
+}
+
+void MainWindow::applyView(const Session &session)
+{
+    m_head = session.head;
+    m_sample = std::max(0, session.sample);
+    m_pendingAttentionKey = session.attentionKey;
+    m_scopeBar->setScope(session.scope);
+    m_scopeBar->setStatistic(session.statistic);
+    m_wantedGroup = session.group; // offered once the group summary is ready
+    m_scopeBar->setGroup(session.group);
+    m_summaryRequested = false;
 }
 
 void MainWindow::openDemo(const Session &last, const QString &demoModel, const QString &demoData)
@@ -1221,13 +1252,32 @@ void MainWindow::openDemo(const Session &last, const QString &demoModel, const Q
     const bool lastWasDemo = same(last.modelFile, demoModel) && last.dataFiles.size() == 1
         && same(last.dataFiles.front(), demoData);
     if (lastWasDemo) {
-        m_head = last.head;
-        m_sample = std::max(0, last.sample);
-        m_pendingAttentionKey = last.attentionKey;
+        applyView(last);
         m_runner->load(demoModel, QString(), {demoData}, m_workspace, last.dataOptions);
         return;
     }
     open(demoModel, QString(), {demoData});
+}
+
+bool MainWindow::openSessionFiles(
+    const Session &session, const QString &sessionPath, const QString &errorTitle)
+{
+    QStringList changedData;
+    try {
+        changedData = sessionfile::verify(session, sessionPath); // refuses a changed model
+    } catch (const Error &e) {
+        showError(errorTitle, QString::fromUtf8(e.what()));
+        return false;
+    }
+    // A new workspace: the model with exactly the data it had (none if it had none).
+    if (!m_runner->load(session.modelFile, session.configFile, session.dataFiles, m_workspace,
+            session.dataOptions, session.recipeFiles))
+        return false; // refused during a batch export (status bar); the view stays as it is
+    applyView(session);
+    setColorMap(session.colorMap);
+    setRangeMode(session.range);
+    m_status->setText(changedData.join(QLatin1Char(' ')));
+    return true;
 }
 
 bool MainWindow::reopenLastSession()
@@ -1240,18 +1290,68 @@ bool MainWindow::reopenLastSession()
                                         .arg(s.modelFile));
         return false;
     }
-    // A new workspace: the model with exactly the data it had (none if it had none).
-    if (!m_runner->load(s.modelFile, s.configFile, s.dataFiles, m_workspace, s.dataOptions))
-        return false; // refused during a batch export (status bar); the view stays as it is
-    m_head = s.head;
-    m_sample = std::max(0, s.sample);
-    m_pendingAttentionKey = s.attentionKey;
+    return openSessionFiles(s, m_autosave->path(), tr("Cannot reopen the last session"));
+}
+
+bool MainWindow::openSession(const QString &file)
+{
+    Session session;
+    try {
+        session = sessionfile::read(file);
+    } catch (const Error &e) {
+        showError(tr("Cannot open the session"), QString::fromUtf8(e.what()));
+        return false;
+    }
+    return openSessionFiles(session, file, tr("Cannot open the session"));
+}
+
+bool MainWindow::saveSession(const QString &file, bool quiet)
+{
+    if (!m_workspace.model) {
+        m_lastError = tr("Open a model first: a session names the model it shows.");
+        if (!quiet)
+            showError(tr("Cannot save the session"), m_lastError);
+        return false;
+    }
+    try {
+        sessionfile::write(currentSession(), file);
+    } catch (const Error &e) {
+        m_lastError = QString::fromUtf8(e.what());
+        if (!quiet)
+            showError(tr("Cannot save the session"), m_lastError);
+        return false;
+    }
+    m_status->setText(tr("Saved the session to %1").arg(QDir::toNativeSeparators(file)));
     return true;
+}
+
+void MainWindow::openSessionDialog()
+{
+    const QString file = QFileDialog::getOpenFileName(this, tr("Open Session"),
+        QFileInfo(m_workspace.modelFile).path(), tr("AttnLens sessions (*.json);;All files (*)"));
+    if (!file.isEmpty())
+        openSession(file);
+}
+
+void MainWindow::saveSessionDialog()
+{
+    const QString file = QFileDialog::getSaveFileName(this, tr("Save Session"),
+        QFileInfo(m_workspace.modelFile).path() + QStringLiteral("/session.json"),
+        tr("AttnLens sessions (*.json)"));
+    if (!file.isEmpty())
+        saveSession(file);
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
-    sessionsettings::save(currentSession());
+    WindowSettings settings;
+    settings.geometry = saveGeometry();
+    settings.windowState = saveState();
+    settings.recentModels = m_recentModels;
+    settings.recentData = m_recentData;
+    settings.save();
+    m_autosave->changed();
+    m_autosave->flush();
     QMainWindow::closeEvent(event);
 }
 

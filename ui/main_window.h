@@ -14,7 +14,8 @@
 #include "ui/image_settings_fields.h"
 #include "ui/predictions.h"
 #include "ui/scope_bar.h"
-#include "ui/session_settings.h"
+#include "ui/session.h"
+#include "ui/window_settings.h"
 #include "ui/workspace.h"
 
 class QComboBox;
@@ -33,6 +34,7 @@ class JobRunner;
 class ModelPanel;
 class OverviewGrid;
 class SampleTable;
+class SessionAutosave;
 
 /// The desktop window. It composes the panels and routes choices between them; the work is done
 /// by JobRunner (every long job: loading, inference, batch export), presenter:: (what to draw) and
@@ -48,9 +50,10 @@ public:
     /// Opens `modelFile` (+ `configFile` for weights-only files) and `dataFiles` in the
     /// background. An empty model file keeps the current model and only reads new data.
     void open(const QString &modelFile, const QString &configFile, const QStringList &dataFiles);
-    /// Restores what the last run saved: window geometry, dock layout, colour map and range,
-    /// recent files, always; with `openFiles` also its files and its attention call, head and
-    /// sample.
+    /// Window geometry, dock layout and recent files of the last run.
+    void restoreWindow(const WindowSettings &settings);
+    /// Restores the session the last run saved: its colour map and range always; with
+    /// `openFiles` also its files, data options, attention call, head, sample and scope.
     /// Remembers `session` for File > Reopen Last Session.
     void restoreSession(const Session &session, bool openFiles);
     /// What `attnlens` without arguments shows: the bundled demo (`demoModel`, `demoData`), so
@@ -61,6 +64,18 @@ public:
     /// Opens the files and view of the session restored at start-up (File > Reopen Last
     /// Session). False when there is none, its model file no longer exists or a batch export runs.
     bool reopenLastSession();
+    /// File > Open Session / `attnlens --session FILE`: reads the session file, refuses it
+    /// (dialog) when it is malformed or its model changed, says so in the status line when a
+    /// data file changed, and opens its files and view. False when refused.
+    bool openSession(const QString &file);
+    /// File > Save Session: writes currentSession() to `file` (atomically). False (dialog
+    /// unless `quiet`) on failure.
+    bool saveSession(const QString &file, bool quiet = false);
+    /// What the window shows now, as a session (files with their hashes, data options,
+    /// recipes, call, head, sample, scope, colours).
+    Session currentSession() const;
+    /// The autosave (a write a short while after every change of what is shown).
+    SessionAutosave *autosave() const { return m_autosave; }
 
     /// Selections (also used by the tests).
     /// `attention` is an index into Model::attentionLayers() (an attention call).
@@ -193,7 +208,16 @@ private:
     void batchExportDialog();
     void showKeyboardHelp();
     void showAbout();
-    Session currentSession() const;
+    void openSessionDialog();
+    void saveSessionDialog();
+    /// Checks `session`'s files against its hashes (a changed model: dialog titled
+    /// `errorTitle`), opens them with its data options and recipes, and makes its call, head,
+    /// sample and scope the ones chosen when they arrive. False when refused.
+    bool openSessionFiles(
+        const Session &session, const QString &sessionPath, const QString &errorTitle);
+    /// The view part of `session`: head, sample, scope, group and statistic now, the
+    /// attention call when the model arrives.
+    void applyView(const Session &session);
 
     JobRunner *m_runner = nullptr;
     HeatmapView *m_heatmap = nullptr;
@@ -234,6 +258,7 @@ private:
     RangeMode m_range = RangeMode::PerHead;
     QString m_pendingAttentionKey; ///< call to choose when the next model arrives (restore)
     Session m_lastSession;         ///< saved by the previous run, for File > Reopen Last Session
+    SessionAutosave *m_autosave = nullptr;
     QStringList m_recentModels;
     QStringList m_recentData;
     QString m_lastError;

@@ -11,13 +11,6 @@ class QComboBox;
 
 namespace attnlens {
 
-/// What the heatmap shows: one sample's maps, or a group's statistics over many samples.
-enum class Scope
-{
-    Sample,
-    Group
-};
-
 /// The toolbar's scope controls: Sample / Group, the group (all samples, each target class,
 /// each predicted class, correct, misclassified, the rows shown in the sample table) and the
 /// statistic (mean, standard deviation). The group and statistic lists are enabled in Group

@@ -21,9 +21,7 @@ QString groupTag(const std::string &group)
 
 QString callTag(int call, int calls, const std::string &key)
 {
-    return QStringLiteral("L%1-%2")
-        .arg(call + 1, std::max(2, int(QString::number(calls).size())), 10, QLatin1Char('0'))
-        .arg(exportnaming::sanitize(QString::fromStdString(key)));
+    return exportnaming::callTag(call, calls, QString::fromStdString(key));
 }
 
 } // namespace

@@ -20,6 +20,9 @@ struct Workspace
     QString modelFile;
     QString modelSha256; ///< of modelFile's bytes, hashed once when the model was opened
     QString configFile;  ///< architecture JSON for weights-only files, else empty
+    /// Recipe files the model was opened with (LoadOptions::recipeFiles), besides the user
+    /// recipe folder and the built-in recipes; a session names them.
+    QStringList recipeFiles;
     QStringList dataFiles;
     /// The data options the data set was read with, as the user chose them (automatic choices
     /// left empty; Dataset::chosen has them filled in).

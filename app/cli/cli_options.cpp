@@ -87,6 +87,8 @@ std::string usageText()
            "                      [--format png|jpg|pdf|svg] [--labels FILE] [--size WxH] [--dpi "
            "N]\n"
            "                      [--colormap NAME] [--matrix csv|npy]\n"
+           "  attnlens-cli export --session FILE --out DIR|IMAGE [--format png|jpg|pdf|svg]\n"
+           "                      [--size WxH] [--dpi N] [--matrix csv|npy]\n"
            "  attnlens-cli summarize MODEL [--config ARCH.json] --data FILE [--data FILE ...]\n"
            "                      [DATA OPTIONS] [--classes NAMES | --regression]\n"
            "                      [--rows A:B] [--by target|prediction|correct] [--chunk-rows N]\n"
@@ -119,6 +121,10 @@ std::string usageText()
            "        Feature weights (VariableSelection, ColumnAttention, ...) become bar charts\n"
            "        r<row>_W<n>-<layer>.<format> (W<n>-<layer> once when learned constants);\n"
            "        --layer also names them.\n"
+           "        --session FILE writes exactly the view a session file names (File > Save\n"
+           "        Session: model, data, data options, recipes, call, head, sample or group,\n"
+           "        colour map and range): one image, into DIR under the export's name or as\n"
+           "        IMAGE (format from its extension). A changed model is refused.\n"
            "        Colour maps: "
         + attnlens::colormaps::names().join(QStringLiteral(", ")).toStdString()
         + "\n"
@@ -179,6 +185,7 @@ CliOptions parseArguments(const std::vector<std::string> &arguments)
     const bool isMerge = options.command == CliOptions::Command::Merge;
     bool haveModel = false;
     bool haveOut = false;
+    std::vector<std::string> sessionConflicts; // flags a session file decides itself
     for (std::size_t i = 1; i < arguments.size(); ++i) {
         const std::string &argument = arguments[i];
         auto value = [&]() -> const std::string & {
@@ -190,7 +197,16 @@ CliOptions parseArguments(const std::vector<std::string> &arguments)
             if (!allowed)
                 throw UsageError(argument + " is not an option of '" + command + "'");
         };
-        if (argument == "--config") {
+        static const std::vector<std::string> decidedBySession {"--config", "--recipe", "--data",
+            "--rows", "--layer", "--heads", "--labels", "--colormap"};
+        if (std::find(decidedBySession.begin(), decidedBySession.end(), argument)
+                != decidedBySession.end()
+            || isDataFlag(argument))
+            sessionConflicts.push_back(argument);
+        if (argument == "--session") {
+            onlyFor(isExport);
+            options.session = value();
+        } else if (argument == "--config") {
             onlyFor(!isMerge);
             options.config = value();
         } else if (argument == "--recipe") {
@@ -284,6 +300,17 @@ CliOptions parseArguments(const std::vector<std::string> &arguments)
             throw UsageError("merge: no PART.h5 given");
         if (!haveOut)
             throw UsageError("merge: --out is missing");
+        return options;
+    }
+    if (options.session) {
+        if (haveModel)
+            sessionConflicts.insert(sessionConflicts.begin(), "MODEL");
+        if (!sessionConflicts.empty())
+            throw UsageError("export --session: the session file decides "
+                + sessionConflicts.front()
+                + "; give only --out, --format, --size, --dpi and --matrix with it");
+        if (!haveOut)
+            throw UsageError("export: --out is missing");
         return options;
     }
     if (!haveModel)

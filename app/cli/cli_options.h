@@ -75,6 +75,10 @@ struct CliOptions
     /// summarize: also write the summary's figures into this folder (--images DIR)
     std::optional<std::filesystem::path> images;
     std::vector<std::filesystem::path> parts; ///< merge: the SUMMARY.h5 parts
+    /// export: the session file whose view to write (--session FILE); it names the model, data,
+    /// data options, recipes, call, head, sample or group and colours, so those flags are not
+    /// given with it. --out is then a folder or an image file.
+    std::optional<std::filesystem::path> session;
     /// run, export, summarize: --features, --id-column, --target-column, --time-column,
     /// --stride; summarize also --classes / --regression.
     DatasetOptions dataOptions;

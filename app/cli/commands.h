@@ -20,4 +20,7 @@ int runMerge(const CliOptions &options);
 /// `export`: writes one image per row, attention layer and head choice. Needs a QApplication.
 int runExport(const CliOptions &options);
 
+/// `export --session FILE`: writes the one view the session file names. Needs a QApplication.
+int runSessionExport(const CliOptions &options);
+
 } // namespace attnlens::cli

@@ -117,6 +117,8 @@ void writeFeatureWeights(const Job &opened, const std::vector<int> &sets,
 
 int runExport(const CliOptions &options)
 {
+    if (options.session)
+        return runSessionExport(options);
     const Job opened = openJob(options);
     const auto [calls, sets] = selectLayers(*opened.model, options);
     const QString modelFile = QString::fromStdString(options.model.string());

@@ -40,7 +40,7 @@ private:
 
 /// What one command works on: the model, its data and the chosen rows (those selected with
 /// --rows that are usable). The desktop's counterpart is Workspace; attnlens::Session there is
-/// the saved window state, a different thing.
+/// what the window shows (a session file), a different thing.
 struct Job
 {
     std::shared_ptr<const Model> model;

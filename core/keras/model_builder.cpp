@@ -2,6 +2,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <tuple>
 
 #include "core/errors.h"
 #include "core/io/sha256.h"
@@ -150,7 +151,7 @@ private:
                 std::string mismatch;
                 if (const Recipe *recipe = recipeFor(spec, mismatch)) {
                     layer = buildRecipeLayer(*recipe, config, recipeWeights(reader, spec));
-                    m_recipeOfSpec[i] = recipe->label();
+                    m_recipeOfSpec[i] = {recipe->label(), recipe->builtIn() ? "" : recipe->file};
                 } else if (mismatch.empty()) {
                     layer = makeLayer(config);
                 } else {
@@ -562,7 +563,7 @@ private:
                 info.isAttention = layer.attention() != nullptr || !layer.attentionParts().empty();
                 info.activation = activationName(spec, layer, m_kerasVersion);
                 if (const auto recipe = m_recipeOfSpec.find(i); recipe != m_recipeOfSpec.end())
-                    info.recipe = recipe->second;
+                    std::tie(info.recipe, info.recipeFile) = recipe->second;
                 parameters += info.parameters;
             }
             m_impl.layers.push_back(info);
@@ -745,10 +746,11 @@ private:
     std::map<std::pair<int, int>, Shape> m_weightShapes;
     ModelSpec m_spec;
     std::vector<std::unique_ptr<Layer>> m_layers;
-    std::map<std::size_t, int> m_layerOfSpec;          ///< spec index -> layer index
-    std::map<std::size_t, std::string> m_recipeOfSpec; ///< spec index -> recipe label
-    std::optional<RecipeBook> m_recipes;               ///< read at the first custom layer
-    std::map<NodeKey, int> m_nodeOf;                   ///< (layer, call) -> node, before sorting
+    std::map<std::size_t, int> m_layerOfSpec; ///< spec index -> layer index
+    /// spec index -> recipe label and, unless built in, its file
+    std::map<std::size_t, std::pair<std::string, std::string>> m_recipeOfSpec;
+    std::optional<RecipeBook> m_recipes; ///< read at the first custom layer
+    std::map<NodeKey, int> m_nodeOf;     ///< (layer, call) -> node, before sorting
 };
 
 } // namespace

@@ -22,9 +22,19 @@ AddedRecipe addUserRecipe(const std::filesystem::path &file, const std::filesyst
     added.copy = folder / file.filename();
     if (added.copy.extension() != ".json")
         added.copy += ".json"; // the folder is read for *.json files only
+    // Copied under a temporary name and renamed, so a killed copy never leaves a partial
+    // recipe that the next Model::open would read.
+    const std::filesystem::path temporary
+        = folder / ("." + added.copy.filename().string() + ".part");
     if (!error)
         std::filesystem::copy_file(
-            file, added.copy, std::filesystem::copy_options::overwrite_existing, error);
+            file, temporary, std::filesystem::copy_options::overwrite_existing, error);
+    if (!error)
+        std::filesystem::rename(temporary, added.copy, error);
+    if (error) {
+        std::error_code ignored;
+        std::filesystem::remove(temporary, ignored);
+    }
     if (error)
         throw OutputError(ErrorWhere::ofFile(added.copy.string())
             + ": cannot copy the recipe into the user recipe folder: " + error.message());

@@ -42,6 +42,9 @@ struct LayerInfo
     /// A custom layer run from a recipe (its Python code is not in the file): the recipe's
     /// label, "built-in recipe 'keras-io TransformerBlock'" or "recipe 'X' (path)"; else empty.
     std::string recipe;
+    /// The file of that recipe when it is not a built-in one (a --recipe file or one of the
+    /// user recipe folder), so a session can name it; else empty.
+    std::string recipeFile;
 };
 
 /// One model input.

@@ -20,7 +20,7 @@
 #include "ui/main_window.h"
 #include "ui/sample_table.h"
 #include "ui/sample_table_model.h"
-#include "ui/session_settings.h"
+#include "ui/session_file.h"
 
 using namespace attnlens;
 
@@ -205,7 +205,7 @@ private slots:
 
         // The choice is part of the saved session.
         window.close();
-        const Session saved = sessionsettings::load();
+        const Session saved = sessionfile::read(sessionfile::autosavePath());
         QCOMPARE(saved.dataOptions.featureColumns, (std::vector<std::string> {"c", "a", "b"}));
         QCOMPARE(saved.dataOptions.idColumn, std::string("-"));
         QCOMPARE(saved.dataOptions.windowStride, std::int64_t(4));

@@ -27,7 +27,7 @@
 #include "ui/main_window.h"
 #include "ui/overview_grid.h"
 #include "ui/sample_table.h"
-#include "ui/session_settings.h"
+#include "ui/session_file.h"
 
 #include "resources/demo_files.h"
 
@@ -457,7 +457,7 @@ void TestMainWindow::headFitsAnotherModel()
             qPrintable(image.text(QStringLiteral("Title"))));
         window.close(); // saves the session
     }
-    QCOMPARE(sessionsettings::load().head.head, 1);
+    QCOMPARE(sessionfile::read(sessionfile::autosavePath()).head.head, 1);
 }
 
 // A model opened after the demo keeps the demo's CSV only if it fits; this one's does not. What
@@ -516,7 +516,7 @@ void TestMainWindow::sessionIsRestored()
         window.setRangeMode(RangeMode::SharedHeads);
         window.close(); // saves the session
     }
-    const Session session = sessionsettings::load();
+    const Session session = sessionfile::read(sessionfile::autosavePath());
     QCOMPARE(session.modelFile, m_demo.model);
     QCOMPARE(session.sample, 7);
     QCOMPARE(session.head.head, 3);
@@ -547,7 +547,6 @@ void TestMainWindow::startShowsDemoAndKeepsLastSession()
     last.sample = 2;
     last.head = {HeadChoice::Kind::Head, 1};
     last.colorMap = QStringLiteral("magma");
-    last.recentModels = QStringList {last.modelFile};
     MainWindow window;
     window.show();
     window.openDemo(last, m_demo.model, m_demo.data);
