@@ -6,6 +6,7 @@
 
 #include "core/analysis/map_statistics.h"
 #include "ui/report_exporter.h"
+#include "ui/sample_caption.h"
 #include "ui/thumbnail.h"
 
 namespace attnlens::presenter {
@@ -48,13 +49,14 @@ AxisText axisText(
         originTitle(info.queryOrigin, QObject::tr("query"))};
 }
 
-QString title(
-    const Workspace &workspace, int attention, const HeadChoice &head, std::int64_t sample)
+QString title(const Workspace &workspace, int attention, const HeadChoice &head,
+    std::int64_t sample, const std::vector<Tensor> &outputs)
 {
     const AttentionLayerInfo &info
         = workspace.model->attentionLayers().at(static_cast<std::size_t>(attention));
-    return ReportExporter::title(
-        workspace.modelFile, info.key, head, sample, workspace.dataset.get());
+    return ReportExporter::title(workspace.modelFile, info.key, head,
+        sampleCaption(
+            *workspace.model, workspace.dataset.get(), workspace.dataOptions, sample, outputs));
 }
 
 HeatmapContent content(const Workspace &workspace, const SampleAttention &scores, int attention,
@@ -64,7 +66,7 @@ HeatmapContent content(const Workspace &workspace, const SampleAttention &scores
     HeatmapContent c;
     c.matrix = headMatrix(callScores, head);
     c.range = valueRange(c.matrix, callScores, range);
-    c.title = title(workspace, attention, head, scores.sample);
+    c.title = title(workspace, attention, head, scores.sample, scores.outputs);
     return c;
 }
 

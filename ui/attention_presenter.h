@@ -50,9 +50,10 @@ AxisText axisText(const Workspace &workspace, int attention, std::int64_t sample
 AxisText axisText(
     const AttentionLayerInfo &info, const Dataset &dataset, const LabelOptions &options);
 
-/// The same title attnlens-cli export writes (see ReportExporter::title).
-QString title(
-    const Workspace &workspace, int attention, const HeadChoice &head, std::int64_t sample);
+/// The same title attnlens-cli export writes (see ReportExporter::title); `outputs` are the
+/// sample's model outputs (SampleAttention::outputs) for its prediction, may be empty.
+QString title(const Workspace &workspace, int attention, const HeadChoice &head,
+    std::int64_t sample, const std::vector<Tensor> &outputs = {});
 
 /// Matrix, colour range and title of `head` of call `attention` from `scores`. Throws
 /// std::out_of_range when `scores` has no such call.

@@ -8,6 +8,7 @@
 #include "core/data/axis_labels.h"
 #include "core/runtime/model.h"
 #include "ui/report_exporter.h"
+#include "ui/sample_caption.h"
 
 namespace attnlens {
 
@@ -33,7 +34,7 @@ QString title(const Workspace &workspace, const FeatureWeightsInfo &info, std::i
               .arg(QFileInfo(workspace.modelFile).fileName(), QString::fromStdString(info.key));
     if (info.isStatic)
         return text + QStringLiteral("learned, the same for every sample");
-    return text + ReportExporter::rowText(sample, workspace.dataset.get());
+    return text + sampleText(sample, workspace.dataset.get());
 }
 
 } // namespace

@@ -116,6 +116,17 @@ AttentionSpread attentionSpread(const float *values, std::int64_t queries, std::
     return spread;
 }
 
+QString rangeDescription(RangeMode mode, double lower, double upper)
+{
+    const char *name = mode == RangeMode::PerHead ? "per head"
+        : mode == RangeMode::SharedHeads          ? "shared by the call's heads"
+                                                  : "fixed";
+    return QStringLiteral("%1, %2 to %3")
+        .arg(QString::fromLatin1(name))
+        .arg(lower, 0, 'g', 4)
+        .arg(upper, 0, 'g', 4);
+}
+
 std::pair<double, double> valueRange(
     const RowMatrix &shown, const Tensor &layerScores, RangeMode mode)
 {

@@ -67,6 +67,10 @@ enum class RangeMode
     Fixed01      ///< always 0..1 (softmax weights)
 };
 
+/// "per head, 0.0123 to 0.456", "shared by the call's heads, ...", "fixed, 0 to 1": the colour
+/// range of an export, for its metadata.
+QString rangeDescription(RangeMode mode, double lower, double upper);
+
 /// The colour range for `shown` (the matrix on screen) from `layerScores` (heads, T_q, T_k).
 /// A constant matrix gets a range of width 1e-6 so the scale stays valid.
 std::pair<double, double> valueRange(

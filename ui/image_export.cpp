@@ -5,9 +5,13 @@
 #include <system_error>
 
 #include <QBuffer>
+#include <QDateTime>
 #include <QDir>
 #include <QFileInfo>
 #include <QImageWriter>
+#include <QPageLayout>
+#include <QPageSize>
+#include <QPdfWriter>
 #include <QSaveFile>
 #include <QSvgGenerator>
 #include <QTemporaryFile>
@@ -57,6 +61,107 @@ QString temporaryNameBeside(const QString &path)
     return probe.fileName();
 }
 
+QString createdOf(const ImageMetadata &metadata)
+{
+    return metadata.created.isEmpty() ? QDateTime::currentDateTimeUtc().toString(Qt::ISODate)
+                                      : metadata.created;
+}
+
+void setText(QImage &image, const char *key, const QString &value)
+{
+    if (!value.isEmpty())
+        image.setText(QString::fromLatin1(key), value);
+}
+
+void setTextChunks(QImage &image, const ImageMetadata &m)
+{
+    setText(image, "Title", m.title);
+    setText(image, "Software", softwareTag());
+    setText(image, "Model-File", m.modelFile);
+    setText(image, "Model-SHA256", m.modelSha256);
+    setText(image, "Layer", m.layer);
+    setText(image, "Head", m.head);
+    setText(image, "Row", m.row);
+    setText(image, "Sample-Id", m.sampleId);
+    setText(image, "Target", m.target);
+    setText(image, "Prediction", m.prediction);
+    setText(image, "Data-File", m.dataFile);
+    setText(image, "Color-Range", m.range);
+    setText(image, "Crop", m.crop);
+    setText(image, "Recipes", m.recipes);
+    setText(image, "Created", createdOf(m));
+    setText(image, "Description", m.summary());
+}
+
+QString xmlEscaped(const QString &text)
+{
+    return text.toHtmlEscaped();
+}
+
+// XMP packet for the PDF: Dublin Core title, description and creator tool, as PDF readers show.
+QByteArray xmpOf(const ImageMetadata &m)
+{
+    const QString xmp = QStringLiteral(
+        "<?xpacket begin=\"\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>"
+        "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\"><rdf:RDF "
+        "xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">"
+        "<rdf:Description rdf:about=\"\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\" "
+        "xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\">"
+        "<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">%1</rdf:li></rdf:Alt></dc:title>"
+        "<dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">%2</rdf:li></rdf:Alt>"
+        "</dc:description><xmp:CreatorTool>%3</xmp:CreatorTool>"
+        "<xmp:CreateDate>%4</xmp:CreateDate></rdf:Description></rdf:RDF></x:xmpmeta>"
+        "<?xpacket end=\"w\"?>")
+                            .arg(xmlEscaped(m.title), xmlEscaped(m.summary()),
+                                xmlEscaped(softwareTag()), xmlEscaped(createdOf(m)));
+    return xmp.toUtf8();
+}
+
+// Vector output through QCPPainter: device in logical pixels (`window` = size).
+void drawVector(QCustomPlot *plot, QCPPainter &painter, QSize size)
+{
+    painter.setMode(QCPPainter::pmVectorized);
+    painter.setMode(QCPPainter::pmNoCaching);
+    painter.setMode(QCPPainter::pmNonCosmetic);
+    plot->toPainter(&painter, size.width(), size.height());
+    painter.end();
+}
+
+bool savePdf(QCustomPlot *plot, const QString &path, QSize size, const ImageMetadata &metadata,
+    QString *error)
+{
+    const QString temporary = temporaryNameBeside(path);
+    if (temporary.isEmpty())
+        return fail(error,
+            QStringLiteral("cannot create a file in %1").arg(QFileInfo(path).absolutePath()));
+    bool ok = false;
+    {
+        QPdfWriter writer(temporary);
+        writer.setCreator(softwareTag());
+        writer.setTitle(metadata.title);
+        writer.setDocumentXmpMetadata(xmpOf(metadata));
+        // 96 device units per inch, as the screen and the raster export lay the figure out, so
+        // fonts keep their point size; the page is size / 96 inches (72 points per inch).
+        writer.setResolution(96);
+        writer.setPageLayout(QPageLayout(
+            QPageSize(QSizeF(size) * 0.75, QPageSize::Point, QString(), QPageSize::ExactMatch),
+            QPageLayout::Portrait, QMarginsF(0, 0, 0, 0)));
+        QCPPainter painter;
+        if (painter.begin(&writer)) {
+            drawVector(plot, painter, size);
+            ok = true;
+        }
+    }
+    std::error_code code;
+    if (ok)
+        std::filesystem::rename(temporary.toStdString(), path.toStdString(), code);
+    if (!ok || code) {
+        QFile::remove(temporary);
+        return fail(error, QStringLiteral("cannot write %1").arg(path));
+    }
+    return true;
+}
+
 } // namespace
 
 QImage render(QCustomPlot *plot, QSize size, int dpi)
@@ -89,16 +194,7 @@ bool saveRaster(const QImage &image, const QString &path, ImageFormat format,
     // times faster than the default on flat-coloured heatmaps and ~20% larger.
     int quality = 85;
     if (format == ImageFormat::Png) {
-        out.setText(QStringLiteral("Software"), softwareTag());
-        out.setText(QStringLiteral("Model-SHA256"), metadata.modelSha256);
-        out.setText(QStringLiteral("Model-File"), metadata.modelFile);
-        out.setText(QStringLiteral("Layer"), metadata.layer);
-        out.setText(QStringLiteral("Head"), metadata.head);
-        out.setText(QStringLiteral("Row"), metadata.row);
-        if (!metadata.title.isEmpty())
-            out.setText(QStringLiteral("Title"), metadata.title);
-        if (!metadata.recipes.isEmpty())
-            out.setText(QStringLiteral("Recipes"), metadata.recipes);
+        setTextChunks(out, metadata);
     } else if (format == ImageFormat::Jpg) {
         type = "jpg";
         quality = 92;
@@ -126,22 +222,8 @@ bool savePlot(QCustomPlot *plot, const QString &path, ImageFormat format, QSize 
     case ImageFormat::Png:
     case ImageFormat::Jpg:
         return saveRaster(render(plot, size, dpi), path, format, metadata, error);
-    case ImageFormat::Pdf: {
-        const QString temporary = temporaryNameBeside(path);
-        if (temporary.isEmpty())
-            return fail(error,
-                QStringLiteral("cannot create a file in %1").arg(QFileInfo(path).absolutePath()));
-        const bool ok = plot->savePdf(temporary, size.width(), size.height(), QCP::epNoCosmetic,
-            softwareTag(), metadata.title);
-        std::error_code code;
-        if (ok)
-            std::filesystem::rename(temporary.toStdString(), path.toStdString(), code);
-        if (!ok || code) {
-            QFile::remove(temporary);
-            return fail(error, QStringLiteral("cannot write %1").arg(path));
-        }
-        return true;
-    }
+    case ImageFormat::Pdf:
+        return savePdf(plot, path, size, metadata, error);
     case ImageFormat::Svg: {
         QSaveFile file(path);
         if (!openSaveFile(file, path, error))
@@ -150,22 +232,15 @@ bool savePlot(QCustomPlot *plot, const QString &path, ImageFormat format, QSize 
         generator.setOutputDevice(&file);
         generator.setSize(size);
         generator.setViewBox(QRect(QPoint(0, 0), size));
-        generator.setResolution(dpi > 0 ? dpi : 96);
+        generator.setResolution(96); // width and height size / 96 inches, as the other formats
         generator.setTitle(metadata.title);
-        generator.setDescription(softwareTag() + QStringLiteral("; model ") + metadata.modelFile
-            + QStringLiteral(" sha256 ") + metadata.modelSha256
-            + (metadata.recipes.isEmpty() ? QString()
-                                          : QStringLiteral("; recipes: ") + metadata.recipes));
+        generator.setDescription(metadata.summary());
         QCPPainter painter;
         if (!painter.begin(&generator)) {
             file.cancelWriting();
             return fail(error, QStringLiteral("cannot write %1: SVG painter failed").arg(path));
         }
-        painter.setMode(QCPPainter::pmVectorized);
-        painter.setMode(QCPPainter::pmNoCaching);
-        painter.setMode(QCPPainter::pmNonCosmetic);
-        plot->toPainter(&painter, size.width(), size.height());
-        painter.end();
+        drawVector(plot, painter, size);
         return commitOrFail(file, path, error);
     }
     }
@@ -183,10 +258,14 @@ QString csvField(const QString &text)
 }
 
 bool saveMatrixCsv(const QString &path, const float *values, int queries, int keys,
-    const QStringList &keyLabels, const QStringList &queryLabels, QString *error)
+    const QStringList &keyLabels, const QStringList &queryLabels, QString *error,
+    const ImageMetadata &metadata)
 {
     const auto quoted = [](const QString &text) { return csvField(text); };
     QByteArray text;
+    if (!metadata.modelFile.isEmpty())
+        text += "# " + metadata.summary().replace(QLatin1Char('\n'), QLatin1Char(' ')).toUtf8()
+            + '\n';
     text += "query";
     for (int k = 0; k < keys; ++k)
         text += ',' + quoted(k < keyLabels.size() ? keyLabels.at(k) : QString::number(k)).toUtf8();
@@ -235,6 +314,32 @@ bool saveMatrixNpy(const QString &path, const float *values, int queries, int ke
 } // namespace attnlens::imageexport
 
 namespace attnlens {
+
+QString ImageMetadata::summary() const
+{
+    QStringList parts {imageexport::softwareTag()};
+    const auto add = [&parts](const char *name, const QString &value) {
+        if (!value.isEmpty())
+            parts << QString::fromLatin1(name) + QLatin1Char(' ') + value;
+    };
+    if (!modelFile.isEmpty())
+        parts << QStringLiteral("model %1").arg(modelFile)
+                + (modelSha256.isEmpty() ? QString()
+                                         : QStringLiteral(" (sha256 %1)").arg(modelSha256));
+    add("call", layer);
+    add("head", head);
+    if (!row.isEmpty())
+        parts << (row.startsWith(QLatin1String("group")) ? row : QStringLiteral("sample ") + row);
+    add("id", sampleId);
+    add("target", target);
+    add("predicted", prediction);
+    add("data", dataFile);
+    add("colour range", range);
+    add("crop:", crop);
+    add("recipes:", recipes);
+    add("created", imageexport::createdOf(*this));
+    return parts.join(QStringLiteral("; "));
+}
 
 std::optional<ImageFormat> imageFormatFromName(const QString &name)
 {

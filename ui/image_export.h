@@ -25,9 +25,12 @@ std::optional<ImageFormat> imageFormatFromName(const QString &name);
 /// File extension without dot: "png", "jpg", "pdf", "svg".
 QString imageFormatExtension(ImageFormat format);
 
-/// What an exported image shows, written into PNG text chunks (keys "Model-SHA256",
-/// "Model-File", "Layer", "Head", "Row", "Software" = "AttnLens <ATTNLENS_VERSION>") and, where
-/// the format allows, its title/description.
+/// What an exported image shows and where it came from. PNG text chunks: "Title", "Model-File",
+/// "Model-SHA256", "Layer" (the attention call), "Head", "Row" (the sample number, or "group
+/// <name>"), "Sample-Id", "Target", "Prediction", "Data-File", "Color-Range", "Crop", "Recipes",
+/// "Created", "Software" = "AttnLens <ATTNLENS_VERSION>" and "Description" (summary()).
+/// PDF: title, creator and an XMP description; SVG: title and description; the matrix CSV: a
+/// leading "# " comment line. Empty fields are left out.
 struct ImageMetadata
 {
     QString modelSha256;
@@ -35,9 +38,21 @@ struct ImageMetadata
     QString layer;
     QString head;
     QString row;
+    QString sampleId;   ///< the data's id of the sample, when it has one
+    QString target;     ///< the sample's target as written in the data
+    QString prediction; ///< the model's prediction ("M 0.973", "12.5")
+    QString dataFile;   ///< data file names, comma-separated
+    QString range;      ///< colour range: "per head, 0.0123 to 0.456" (rangeDescription)
+    QString crop;       ///< what a zoomed view shows ("keys 3–12 of 30, ..."); empty: all
     QString title;
     /// Custom layers run from recipes: "layer: recipe; ..." (empty for most models).
     QString recipes;
+    QString created; ///< ISO 8601 UTC; empty: the time the file is written
+
+    /// Every field in one line, for a PDF's description and a CSV's comment: "AttnLens 1.3.0;
+    /// model m.keras (sha256 ab12...); call mha; head h02; sample 12; id 842302; target M;
+    /// predicted M 0.973; data demo.csv; colour range per head, 0.01 to 0.4; created ...".
+    QString summary() const;
 };
 
 /// Export of QCustomPlot figures and of the matrices behind them. Every file is written under a
@@ -55,8 +70,10 @@ QImage render(QCustomPlot *plot, QSize size, int dpi);
 bool saveRaster(const QImage &image, const QString &path, ImageFormat format,
     const ImageMetadata &metadata, QString *error);
 
-/// Writes `plot` in any format: raster via render() + saveRaster(), PDF via savePdf, SVG via
-/// QSvgGenerator + QCPPainter (both vector). GUI thread only.
+/// Writes `plot` in any format: raster via render() + saveRaster(), PDF via QPdfWriter, SVG via
+/// QSvgGenerator (both vector, through QCPPainter). Every format prints at the same size: `size`
+/// at 96 logical DPI (a PNG has dpi / 96 times the pixels and records `dpi`; a PDF's page and an
+/// SVG's width are size / 96 inches), so fonts keep their point size. GUI thread only.
 bool savePlot(QCustomPlot *plot, const QString &path, ImageFormat format, QSize size, int dpi,
     const ImageMetadata &metadata, QString *error);
 
@@ -64,11 +81,13 @@ bool savePlot(QCustomPlot *plot, const QString &path, ImageFormat format, QSize 
 /// line break, else as it is.
 QString csvField(const QString &text);
 
-/// The queries x keys matrix `values[q * keys + k]` as CSV: a header "query,<key labels>", then
-/// one line per query starting with its label. Missing labels are the index. Values with 9
+/// The queries x keys matrix `values[q * keys + k]` as CSV: a comment line "# <summary>" when
+/// `metadata` has a model (pandas reads it with comment="#"), a header "query,<key labels>",
+/// then one line per query starting with its label. Missing labels are the index. Values with 9
 /// significant digits (float round trip).
 bool saveMatrixCsv(const QString &path, const float *values, int queries, int keys,
-    const QStringList &keyLabels, const QStringList &queryLabels, QString *error);
+    const QStringList &keyLabels, const QStringList &queryLabels, QString *error,
+    const ImageMetadata &metadata = {});
 
 /// The matrix as NumPy .npy v1.0: '<f4', C order, shape (queries, keys).
 bool saveMatrixNpy(const QString &path, const float *values, int queries, int keys, QString *error);

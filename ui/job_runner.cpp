@@ -201,8 +201,8 @@ void JobRunner::computeSample(const Workspace &workspace, std::int64_t sample)
         if (generation != *current)
             throw Cancelled {};
         SampleResult result = workspace.model->runSample(workspace.dataset->inputs, sample);
-        return SampleAttention {
-            sample, std::move(result.attention), std::move(result.featureWeights)};
+        return SampleAttention {sample, std::move(result.attention),
+            std::move(result.featureWeights), std::move(result.outputs)};
     };
     runInBackground<SampleAttention>(
         this, std::move(work), [this, generation, current](TaskResult<SampleAttention> r) {

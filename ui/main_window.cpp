@@ -885,6 +885,23 @@ bool MainWindow::isBusy() const
     return m_runner->isBusy();
 }
 
+ImageMetadata MainWindow::viewMetadata() const
+{
+    const HeatmapContent content = currentContent();
+    const bool sample = m_scopeBar->scope() == Scope::Sample && m_scores.sample == m_sample;
+    return viewexport::metadata(m_workspace, m_attention, m_head, m_sample, m_scopeBar->scope(),
+        m_scopeBar->group(), content.title,
+        rangeDescription(m_range, content.range.first, content.range.second),
+        sample ? m_scores.outputs : std::vector<Tensor> {});
+}
+
+QString MainWindow::defaultExportName(const QString &extension) const
+{
+    if (!m_workspace.model || m_workspace.model->attentionLayers().empty() || !m_workspace.dataset)
+        return QStringLiteral("attention.") + extension;
+    return viewexport::fileName(m_workspace, currentSession(), m_attention, extension);
+}
+
 bool MainWindow::exportImage(
     const QString &path, ImageFormat format, QSize size, int dpi, bool quiet)
 {
@@ -895,8 +912,7 @@ bool MainWindow::exportImage(
     }
     ImageMetadata metadata;
     try { // the same chunks as attnlens-cli export --session of this view
-        metadata = viewexport::metadata(m_workspace, m_attention, m_head, m_sample,
-            m_scopeBar->scope(), m_scopeBar->group(), currentContent().title);
+        metadata = viewMetadata();
     } catch (const std::exception &e) {
         showError(tr("Cannot export the image"), QString::fromUtf8(e.what()));
         return false;
@@ -923,7 +939,7 @@ bool MainWindow::exportMatrixCsv(const QString &path, bool quiet)
         try {
             const AxisText text = currentAxisText();
             ok = imageexport::saveMatrixCsv(path, matrix.data(), static_cast<int>(matrix.rows()),
-                static_cast<int>(matrix.cols()), text.keys, text.queries, &error);
+                static_cast<int>(matrix.cols()), text.keys, text.queries, &error, viewMetadata());
         } catch (const std::exception &e) {
             error = QString::fromUtf8(e.what());
         }
@@ -997,20 +1013,27 @@ void MainWindow::exportImageDialog()
     const ImageExportSettings &last = m_imageExportSettings;
     const QString extension = imageFormatExtension(last.format);
     const QString suggested = (m_lastExportDir.isEmpty() ? QDir::homePath() : m_lastExportDir)
-        + QLatin1Char('/') + QStringLiteral("attention.") + extension;
+        + QLatin1Char('/') + defaultExportName(extension);
     const QString file = QFileDialog::getSaveFileName(this, tr("Export Image"), suggested,
         tr("%1 files (*.%2)").arg(extension.toUpper(), extension));
     if (file.isEmpty())
         return;
     m_lastExportDir = QFileInfo(file).path();
-    exportImage(file, last.format, last.size, last.dpi);
+    // The format follows the name's extension; a name without a known one gets the chosen one.
+    const std::optional<ImageFormat> named = imageFormatFromName(QFileInfo(file).suffix());
+    const QString path = named ? file : file + QLatin1Char('.') + extension;
+    if (exportImage(path, named.value_or(last.format), last.size, last.dpi) && named
+        && *named != last.format)
+        m_status->setText(
+            tr("Wrote %1 as %2, as its extension says (%3 was chosen)")
+                .arg(path, imageFormatExtension(*named).toUpper(), extension.toUpper()));
 }
 
 void MainWindow::exportMatrixDialog()
 {
     const QString file = QFileDialog::getSaveFileName(this, tr("Export Matrix"),
-        (m_lastExportDir.isEmpty() ? QDir::homePath() : m_lastExportDir)
-            + QStringLiteral("/attention.csv"),
+        (m_lastExportDir.isEmpty() ? QDir::homePath() : m_lastExportDir) + QLatin1Char('/')
+            + defaultExportName(QStringLiteral("csv")),
         tr("CSV files (*.csv)"));
     if (file.isEmpty())
         return;

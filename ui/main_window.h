@@ -187,6 +187,11 @@ private:
     void refreshGroup();
     /// The heatmap's content now: the sample's or the group's; throws what the presenters throw.
     HeatmapContent currentContent() const;
+    /// Metadata of the view on screen, as attnlens-cli export --session writes it.
+    ImageMetadata viewMetadata() const;
+    /// The batch naming of the view on screen (viewexport::fileName), "attention.<ext>" when
+    /// there is none.
+    QString defaultExportName(const QString &extension) const;
     /// The same without the Compare difference.
     HeatmapContent viewContent() const;
     AxisText currentAxisText() const;

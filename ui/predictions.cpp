@@ -44,6 +44,18 @@ Prediction classify(const float *row, std::int64_t width)
     return p;
 }
 
+Prediction predictionOfRow(const float *row, std::int64_t width, bool classifier)
+{
+    Prediction p;
+    if (classifier && width > 0)
+        p = classify(row, width);
+    else if (width > 0)
+        p.score = row[0];
+    p.ran = true;
+    p.values.assign(row, row + width);
+    return p;
+}
+
 } // namespace
 
 bool isClassifierOutput(const Model &model)
@@ -107,19 +119,17 @@ std::vector<Prediction> predictionsFromOutput(const Tensor &output,
             + std::to_string(usableRows.size()) + " samples");
     const std::int64_t width = output.size() / rows;
     for (std::int64_t i = 0; i < rows; ++i) {
-        const float *row = output.data() + i * width;
-        Prediction p;
-        if (classifier && width > 0)
-            p = classify(row, width);
-        else if (width > 0)
-            p.score = row[0];
-        p.ran = true;
-        p.values.assign(row, row + width);
+        Prediction p = predictionOfRow(output.data() + i * width, width, classifier);
         const std::int64_t sample = usableRows[static_cast<std::size_t>(i)];
         if (sample >= 0 && sample < totalRows)
             result[static_cast<std::size_t>(sample)] = std::move(p);
     }
     return result;
+}
+
+Prediction predictionOfSample(const Tensor &output, bool classifier)
+{
+    return predictionOfRow(output.data(), output.size(), classifier);
 }
 
 std::vector<std::string> classNamesFromTargets(const std::vector<std::string> &targets, int classes)

@@ -55,6 +55,10 @@ std::vector<std::string> classNamesFor(
 std::vector<Prediction> predictionsFromOutput(const Tensor &output,
     const std::vector<std::int64_t> &usableRows, std::int64_t totalRows, bool classifier);
 
+/// The prediction of one sample from its output 0 without the batch axis (SampleResult::outputs),
+/// read as predictionsFromOutput reads a row.
+Prediction predictionOfSample(const Tensor &output, bool classifier);
+
 /// Names for class indices: when the targets have exactly `classes` distinct values, those values
 /// sorted (how label encoders number classes); otherwise empty.
 std::vector<std::string> classNamesFromTargets(

@@ -44,32 +44,29 @@ ReportExporter::~ReportExporter()
 }
 
 QString ReportExporter::title(const QString &modelFile, const std::string &attentionKey,
-    const HeadChoice &head, std::int64_t row, const Dataset *dataset)
+    const HeadChoice &head, const SampleCaption &caption)
 {
     return QStringLiteral("%1 — %2 — %3 — %4")
         .arg(QFileInfo(modelFile).fileName(), QString::fromStdString(attentionKey),
-            head.displayName(), rowText(row, dataset));
+            head.displayName(), caption.text());
 }
 
-QString ReportExporter::rowText(std::int64_t row, const Dataset *dataset)
+void ReportExporter::describe(ImageMetadata &metadata, const SampleCaption &caption)
 {
-    QString text = QStringLiteral("row %1").arg(row);
-    if (dataset != nullptr && row >= 0
-        && static_cast<std::size_t>(row) < dataset->sampleLabels.size()) {
-        const std::string &label = dataset->sampleLabels[static_cast<std::size_t>(row)];
-        if (label != std::to_string(row))
-            text += QStringLiteral(" (%1 %2)")
-                        .arg(QString::fromStdString(dataset->sampleLabelName),
-                            QString::fromStdString(label));
-    }
-    return text;
+    metadata.sampleId = caption.id;
+    metadata.target = caption.target;
+    metadata.prediction = caption.prediction;
 }
 
 ImageMetadata ReportExporter::metadata(const QString &modelFile, const QString &modelSha256,
     const std::string &attentionKey, const HeadChoice &head, int heads, std::int64_t row,
-    const QString &title, const Model *model)
+    const QString &title, const Model *model, const Dataset *dataset)
 {
     ImageMetadata m;
+    if (dataset != nullptr)
+        for (const std::filesystem::path &file : dataset->files)
+            m.dataFile += (m.dataFile.isEmpty() ? QString() : QStringLiteral(", "))
+                + QString::fromStdString(file.filename().string());
     if (model != nullptr)
         for (const LayerInfo &layer : model->layers())
             if (!layer.recipe.empty())
@@ -84,8 +81,8 @@ ImageMetadata ReportExporter::metadata(const QString &modelFile, const QString &
     return m;
 }
 
-QString ReportExporter::write(
-    int attention, const HeadChoice &head, std::int64_t sample, const Tensor &scores)
+QString ReportExporter::write(int attention, const HeadChoice &head, std::int64_t sample,
+    const Tensor &scores, const std::vector<Tensor> &outputs)
 {
     const auto &calls = m_model->attentionLayers();
     const AttentionLayerInfo &info = calls.at(static_cast<std::size_t>(attention));
@@ -106,7 +103,9 @@ QString ReportExporter::write(
     const RowMatrix matrix = headMatrix(scores, head);
     const int heads = static_cast<int>(scores.dim(0));
     m_figure->setMatrix(matrix);
-    const QString figureTitle = title(m_modelFile, info.key, head, sample, m_dataset.get());
+    const SampleCaption caption
+        = sampleCaption(*m_model, m_dataset.get(), m_options.dataOptions, sample, outputs);
+    const QString figureTitle = title(m_modelFile, info.key, head, caption);
     m_figure->setTitle(figureTitle);
 
     exportnaming::ExportName name;
@@ -119,8 +118,11 @@ QString ReportExporter::write(
     name.headCount = heads;
     const QString path = m_options.directory + QLatin1Char('/')
         + exportnaming::fileName(name, imageFormatExtension(m_options.format));
-    const ImageMetadata imageMetadata = metadata(
-        m_modelFile, m_modelSha256, info.key, head, heads, sample, figureTitle, m_model.get());
+    ImageMetadata imageMetadata = metadata(m_modelFile, m_modelSha256, info.key, head, heads,
+        sample, figureTitle, m_model.get(), m_dataset.get());
+    describe(imageMetadata, caption);
+    const QCPRange shown = m_figure->colorMap()->dataRange();
+    imageMetadata.range = rangeDescription(RangeMode::PerHead, shown.lower, shown.upper);
     QString error;
     if (m_options.format == ImageFormat::Png || m_options.format == ImageFormat::Jpg) {
         m_encoder->push(imageexport::render(m_plot.get(), m_options.size, m_options.dpi), path,
@@ -135,8 +137,8 @@ QString ReportExporter::write(
         const QString matrixPath = m_options.directory + QLatin1Char('/')
             + exportnaming::fileName(name, m_options.matrix);
         const bool ok = m_options.matrix == QLatin1String("csv")
-            ? imageexport::saveMatrixCsv(
-                matrixPath, matrix.data(), queries, keys, m_keyLabels, m_queryLabels, &error)
+            ? imageexport::saveMatrixCsv(matrixPath, matrix.data(), queries, keys, m_keyLabels,
+                m_queryLabels, &error, imageMetadata)
             : imageexport::saveMatrixNpy(matrixPath, matrix.data(), queries, keys, &error);
         if (!ok)
             throw OutputError(error.toStdString());

@@ -12,6 +12,7 @@
 #include "core/runtime/model.h"
 #include "ui/head_matrix.h"
 #include "ui/image_export.h"
+#include "ui/sample_caption.h"
 
 class QCustomPlot;
 
@@ -31,6 +32,9 @@ struct ReportOptions
     QString matrix; ///< "", "csv" or "npy": the matrix is also written beside each image
     /// One label per line for both axes instead of the data set's (attnlens-cli --labels).
     std::optional<std::filesystem::path> labelFile;
+    /// How the data set was read: its prediction kind and class names name the prediction in
+    /// every title (SampleCaption).
+    DatasetOptions dataOptions;
 };
 
 /// Writes one figure per (attention call, head choice, sample), the same way for the CLI and
@@ -63,24 +67,27 @@ public:
     /// that call, (heads, T_query, T_key). Returns the image path (the matrix file has the same
     /// name with the matrix extension). Throws OutputError when a vector image or a matrix
     /// cannot be written (raster errors come from finish()), ShapeError when `scores` is not
-    /// rank 3, and what axisLabels throws.
-    QString write(int attention, const HeadChoice &head, std::int64_t sample, const Tensor &scores);
+    /// rank 3, and what axisLabels throws. `outputs` are the sample's model outputs without the
+    /// batch axis (SampleResult::outputs), for the prediction in the title; may be empty.
+    QString write(int attention, const HeadChoice &head, std::int64_t sample, const Tensor &scores,
+        const std::vector<Tensor> &outputs = {});
     /// Waits for every image; throws OutputError with the first error, if any.
     void finish();
 
-    /// "model.keras — feature_attention — head 2 — row 12", plus " (<row label name> <label>)"
-    /// when `dataset` labels the row with something other than its index. `modelFile` may be a
-    /// path: only its file name is shown.
+    /// "model.keras — feature_attention — head 2 — sample 12 (id 842302) · target M ·
+    /// predicted M 0.973" (SampleCaption::text). `modelFile` may be a path: only its file name
+    /// is shown.
     static QString title(const QString &modelFile, const std::string &attentionKey,
-        const HeadChoice &head, std::int64_t row, const Dataset *dataset);
-    /// "row 12", plus " (<row label name> <label>)" when `dataset` labels the row otherwise.
-    static QString rowText(std::int64_t row, const Dataset *dataset);
-    /// PNG text chunks of a figure: model file name and SHA-256, attention key (chunk "Layer"),
-    /// head tag ("h02", "mean", "max"), sample (chunk "Row"), title, and (chunk "Recipes") the
-    /// custom layers of `model` that ran from recipes, when it is given.
+        const HeadChoice &head, const SampleCaption &caption);
+    /// Metadata of a figure: model file name and SHA-256, attention key (chunk "Layer"), head
+    /// tag ("h02", "mean", "max"), sample (chunk "Row"), title, the data files of `dataset`
+    /// when given, and (chunk "Recipes") the custom layers of `model` that ran from recipes,
+    /// when it is given. The caller adds the sample's caption (describe()) and colour range.
     static ImageMetadata metadata(const QString &modelFile, const QString &modelSha256,
         const std::string &attentionKey, const HeadChoice &head, int heads, std::int64_t row,
-        const QString &title, const Model *model = nullptr);
+        const QString &title, const Model *model = nullptr, const Dataset *dataset = nullptr);
+    /// Copies the caption's id, target and prediction into `metadata`.
+    static void describe(ImageMetadata &metadata, const SampleCaption &caption);
 
 private:
     std::shared_ptr<const Model> m_model;

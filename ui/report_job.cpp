@@ -148,7 +148,13 @@ ReportChunk ReportJob::compute(const ReportChunkInput &input)
     chunk.index = input.index;
     chunk.firstSample = input.firstSample;
     chunk.scores.resize(input.samples.size());
+    chunk.outputs.resize(input.samples.size());
     for (std::size_t i = 0; i < input.samples.size(); ++i) {
+        for (const Tensor &output : result.outputs)
+            chunk.outputs[i].push_back(output.rank() == 0
+                    ? output
+                    : output.sample(static_cast<std::int64_t>(i))
+                          .reshaped(Shape(output.shape().begin() + 1, output.shape().end())));
         for (std::size_t c = 0; c < input.keys.size(); ++c) {
             if (result.attention[c].key != input.keys[c])
                 throw std::logic_error("the engine returned no scores for " + input.keys[c]);
@@ -178,7 +184,9 @@ QString ReportJob::write(const ReportChunk &chunk, std::int64_t image)
     const std::int64_t sample
         = m_plan.samples[static_cast<std::size_t>(chunk.firstSample + sampleInChunk)];
     return m_exporter.write(m_plan.calls[call], m_choices[call][static_cast<std::size_t>(rest)],
-        sample, chunk.scores[static_cast<std::size_t>(sampleInChunk)][call]);
+        sample, chunk.scores[static_cast<std::size_t>(sampleInChunk)][call],
+        chunk.outputs.empty() ? std::vector<Tensor> {}
+                              : chunk.outputs[static_cast<std::size_t>(sampleInChunk)]);
 }
 
 void ReportJob::finish()

@@ -43,6 +43,8 @@ struct ReportChunk
     std::int64_t firstSample = 0; ///< position in ReportPlan::samples of the first one
     /// [sample in chunk][position in ReportPlan::calls]: (heads, T_query, T_key).
     std::vector<std::vector<Tensor>> scores;
+    /// [sample in chunk]: the model's outputs without the batch axis (for the title's prediction).
+    std::vector<std::vector<Tensor>> outputs;
 };
 
 /// What a worker thread needs to compute one chunk; holds its own references, so it stays valid

@@ -62,10 +62,11 @@ void computeSample(ViewPicture &picture, const Workspace &workspace, const Sessi
         refuse(sessionPath, QStringLiteral("$.view.sample"),
             QStringLiteral("sample %1 has missing or unreadable values").arg(sample));
     SampleResult result = workspace.model->runSample(dataset.inputs, sample);
-    const SampleAttention scores {
-        sample, std::move(result.attention), std::move(result.featureWeights)};
+    const SampleAttention scores {sample, std::move(result.attention),
+        std::move(result.featureWeights), std::move(result.outputs)};
     picture.content = presenter::content(workspace, scores, attention, session.head, session.range);
     picture.text = presenter::axisText(workspace, attention, sample);
+    picture.outputs = scores.outputs;
 }
 
 void computeGroup(ViewPicture &picture, const Workspace &workspace, const Session &session,
@@ -98,15 +99,43 @@ void computeGroup(ViewPicture &picture, const Workspace &workspace, const Sessio
 } // namespace
 
 ImageMetadata metadata(const Workspace &workspace, int attention, const HeadChoice &head,
-    std::int64_t sample, Scope scope, const std::string &group, const QString &title)
+    std::int64_t sample, Scope scope, const std::string &group, const QString &title,
+    const QString &range, const std::vector<Tensor> &outputs)
 {
     const AttentionLayerInfo &call
         = workspace.model->attentionLayers().at(static_cast<std::size_t>(attention));
     ImageMetadata m = ReportExporter::metadata(workspace.modelFile, workspace.modelSha256, call.key,
-        head, call.heads, sample, title, workspace.model.get());
+        head, call.heads, sample, title, workspace.model.get(), workspace.dataset.get());
     if (scope == Scope::Group)
         m.row = QStringLiteral("group ") + QString::fromStdString(group);
+    else
+        ReportExporter::describe(m,
+            sampleCaption(
+                *workspace.model, workspace.dataset.get(), workspace.dataOptions, sample, outputs));
+    m.range = range;
     return m;
+}
+
+QString fileName(
+    const Workspace &workspace, const Session &view, int attention, const QString &extension)
+{
+    const AttentionLayerInfo &call
+        = workspace.model->attentionLayers().at(static_cast<std::size_t>(attention));
+    const int calls = static_cast<int>(workspace.model->attentionLayers().size());
+    const HeadChoice head = fitted(view.head, call.heads);
+    if (view.scope == Scope::Group)
+        return exportnaming::groupFileName(view.group, attention, calls,
+            QString::fromStdString(call.key), head, call.heads,
+            view.statistic == GroupStatistic::StandardDeviation, extension);
+    exportnaming::ExportName name;
+    name.row = view.sample;
+    name.rowCount = workspace.dataset ? workspace.dataset->sampleCount() : 1;
+    name.attention = attention;
+    name.attentionCount = calls;
+    name.attentionKey = QString::fromStdString(call.key);
+    name.head = head;
+    name.headCount = call.heads;
+    return exportnaming::fileName(name, extension);
 }
 
 ViewPicture compute(const Workspace &workspace, const Session &session, const QString &sessionPath,
@@ -119,27 +148,15 @@ ViewPicture compute(const Workspace &workspace, const Session &session, const QS
     Session view = session;
     view.head = fitted(session.head, call.heads);
     ViewPicture picture;
-    const QString extension = imageFormatExtension(format);
-    if (view.scope == Scope::Sample) {
+    if (view.scope == Scope::Sample)
         computeSample(picture, workspace, view, attention, sessionPath);
-        exportnaming::ExportName name;
-        name.row = view.sample;
-        name.rowCount = workspace.dataset->sampleCount();
-        name.attention = attention;
-        name.attentionCount = static_cast<int>(workspace.model->attentionLayers().size());
-        name.attentionKey = QString::fromStdString(call.key);
-        name.head = view.head;
-        name.headCount = call.heads;
-        picture.fileName = exportnaming::fileName(name, extension);
-    } else {
+    else
         computeGroup(picture, workspace, view, attention, sessionPath);
-        picture.fileName = exportnaming::groupFileName(view.group, attention,
-            static_cast<int>(workspace.model->attentionLayers().size()),
-            QString::fromStdString(call.key), view.head, call.heads,
-            view.statistic == GroupStatistic::StandardDeviation, extension);
-    }
+    picture.fileName = fileName(workspace, view, attention, imageFormatExtension(format));
     picture.metadata = metadata(workspace, attention, view.head, view.sample, view.scope,
-        view.group, picture.content.title);
+        view.group, picture.content.title,
+        rangeDescription(view.range, picture.content.range.first, picture.content.range.second),
+        picture.outputs);
     return picture;
 }
 
@@ -165,7 +182,7 @@ void save(const ViewPicture &picture, const QString &colorMap, const QString &pa
     const QString matrixPath = info.dir().filePath(info.completeBaseName() + '.' + matrix);
     const bool ok = matrix == QLatin1String("csv")
         ? imageexport::saveMatrixCsv(matrixPath, m.data(), int(m.rows()), int(m.cols()),
-            picture.text.keys, picture.text.queries, &error)
+            picture.text.keys, picture.text.queries, &error, picture.metadata)
         : imageexport::saveMatrixNpy(matrixPath, m.data(), int(m.rows()), int(m.cols()), &error);
     if (!ok)
         throw OutputError(error.toStdString());

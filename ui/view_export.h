@@ -20,17 +20,26 @@ struct ViewPicture
     HeatmapContent content;
     AxisText text;
     ImageMetadata metadata;
-    QString fileName; ///< without folder, with the format's extension: the report naming
+    std::vector<Tensor> outputs; ///< the sample's model outputs (Sample scope), else empty
+    QString fileName;            ///< without folder, with the format's extension: the report naming
 };
 
 /// The export of one view (File > Export Image, attnlens-cli export --session): the same
 /// title and PNG text chunks from both.
 namespace viewexport {
 
-/// PNG text chunks of the view of call `attention`, `head` and `sample` (Sample scope) or
-/// `group` (Group scope: chunk "Row" is "group <name>"), titled `title`.
+/// Metadata of the view of call `attention`, `head` and `sample` (Sample scope, with its id,
+/// target and, from `outputs`, prediction) or `group` (Group scope: chunk "Row" is "group
+/// <name>"), titled `title`, drawn with colour range `range` (rangeDescription).
 ImageMetadata metadata(const Workspace &workspace, int attention, const HeadChoice &head,
-    std::int64_t sample, Scope scope, const std::string &group, const QString &title);
+    std::int64_t sample, Scope scope, const std::string &group, const QString &title,
+    const QString &range = {}, const std::vector<Tensor> &outputs = {});
+
+/// The file name of the view `view` of call `attention` (index in attentionLayers()), as batch
+/// export and summarize --images name it, so single exports do not overwrite each other:
+/// `r000012_L01-mha_h02.png`, `target_M_L01-mha_h02.png`. `extension` without dot.
+QString fileName(
+    const Workspace &workspace, const Session &view, int attention, const QString &extension);
 
 /// The view `session` names, on `workspace` (opened from the session's files): in Sample scope
 /// one forward pass of its sample, in Group scope the summary of every usable sample. A head

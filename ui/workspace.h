@@ -41,6 +41,7 @@ struct SampleAttention
     std::int64_t sample = -1;  ///< sample index in Dataset::inputs
     std::vector<Tensor> calls; ///< per Model::attentionLayers() entry: (heads, T_query, T_key)
     std::vector<Tensor> featureWeights; ///< per Model::featureWeightLayers() entry: (count,)
+    std::vector<Tensor> outputs;        ///< the model's outputs, without the batch axis
 };
 
 } // namespace attnlens

@@ -72,6 +72,7 @@ void writeHeatmaps(const Job &opened, const std::vector<const AttentionLayerInfo
     report.colorMap = QString::fromStdString(options.colormap);
     report.matrix = QString::fromStdString(options.matrix);
     report.labelFile = options.labels;
+    report.dataOptions = options.dataOptions;
     ReportJob reports(opened.model, dataset, modelFile, sha, report, plan);
 
     std::int64_t written = 0;

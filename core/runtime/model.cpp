@@ -416,6 +416,9 @@ SampleResult Model::runSample(const std::vector<Tensor> &inputs, std::int64_t ro
     for (const FeatureWeights &set : result.featureWeights)
         out.featureWeights.push_back(
             set.weights.rank() == 2 ? withoutBatchAxis(set.weights) : set.weights);
+    out.outputs.reserve(result.outputs.size());
+    for (const Tensor &output : result.outputs)
+        out.outputs.push_back(output.rank() > 0 ? withoutBatchAxis(output) : output);
     return out;
 }
 

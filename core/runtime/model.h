@@ -159,6 +159,7 @@ struct SampleResult
 {
     std::vector<Tensor> attention;      ///< per attention call: (heads, T_query, T_key)
     std::vector<Tensor> featureWeights; ///< per FeatureWeightsInfo: (count,)
+    std::vector<Tensor> outputs;        ///< model output i, without the batch axis
 };
 
 struct RunOptions

@@ -261,11 +261,14 @@ private slots:
         QCOMPARE(texts.value("Software"), QString("AttnLens " ATTNLENS_VERSION));
         QCOMPARE(texts.value("Model-SHA256").size(), 64);
         QCOMPARE(texts.value("Title"),
-            QString::fromUtf8(
-                "breast_cancer_attention.keras — feature_attention — head 2 — row 4"));
+            QString::fromUtf8("breast_cancer_attention.keras — feature_attention — head 2 — sample "
+                              "4 · target malignant · "
+                              "predicted malignant 1.000"));
         const QByteArray csv = readAll(dir.filePath("r000004_L01-feature_attention_h02.csv"));
-        QVERIFY(csv.startsWith("query,mean_radius,mean_texture"));
-        QCOMPARE(csv.count('\n'), 31);
+        QVERIFY(
+            csv.startsWith("# AttnLens " ATTNLENS_VERSION "; model breast_cancer_attention.keras"));
+        QVERIFY(csv.contains("\nquery,mean_radius,mean_texture"));
+        QCOMPARE(csv.count('\n'), 32); // provenance comment, header, 30 queries
     }
 
     void exportVectorFormats_data()

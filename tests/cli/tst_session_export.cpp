@@ -64,8 +64,8 @@ private slots:
         QCOMPARE(image.text("Row"), QString("12"));
         QCOMPARE(image.text("Layer"), QString("feature_attention"));
         QCOMPARE(image.text("Model-SHA256"), sha256Of(dir.filePath("model.keras")));
-        QVERIFY2(
-            image.text("Title").startsWith("model.keras — feature_attention — head 2 — row 12"),
+        QVERIFY2(image.text("Title").startsWith(
+                     "model.keras — feature_attention — head 2 — sample 12 · target malignant"),
             qPrintable(image.text("Title")));
 
         // --out FILE: exactly that file, the format from its extension, with the matrix beside.
@@ -75,8 +75,9 @@ private slots:
         QVERIFY2(asSvg.exitCode == 0, asSvg.err.constData());
         QVERIFY(readAll(svg).contains("<svg"));
         const QList<QByteArray> csv = readAll(dir.filePath("view.csv")).trimmed().split('\n');
-        QCOMPARE(csv.size(), 31); // header + 30 queries
-        QVERIFY(csv.front().startsWith("query,mean_radius,"));
+        QCOMPARE(csv.size(), 32); // provenance comment, header, 30 queries
+        QVERIFY(csv.front().startsWith("# AttnLens "));
+        QVERIFY(csv[1].startsWith("query,mean_radius,"));
     }
 
     void changedModelIsRefused()

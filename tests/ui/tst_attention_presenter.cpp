@@ -123,7 +123,7 @@ void TestAttentionPresenter::contentOfASample()
     Tensor scores({heads, 30, 30});
     for (std::int64_t i = 0; i < scores.size(); ++i)
         scores.data()[i] = float(i % 97) / 97.0f;
-    const SampleAttention sample {3, {scores}, {}};
+    const SampleAttention sample {3, {scores}, {}, {}};
     const HeatmapContent c
         = presenter::content(workspace, sample, 0, {HeadChoice::Kind::Head, 1}, RangeMode::PerHead);
     QCOMPARE(c.matrix.rows(), 30);
@@ -133,7 +133,7 @@ void TestAttentionPresenter::contentOfASample()
     QCOMPARE(c.range.first, double(c.matrix.minCoeff()));
     QCOMPARE(c.range.second, double(c.matrix.maxCoeff()));
     QCOMPARE(c.title,
-        QStringLiteral("breast_cancer_attention.keras — feature_attention — head 1 — row 3"));
+        QStringLiteral("breast_cancer_attention.keras — feature_attention — head 1 — sample 3"));
     QVERIFY_THROWS_EXCEPTION(
         std::out_of_range, presenter::content(workspace, sample, 1, {}, RangeMode::PerHead));
 }

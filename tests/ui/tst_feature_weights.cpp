@@ -40,7 +40,7 @@ Workspace openCase(const char *name, const char *data)
 SampleAttention sampleOf(const Workspace &w, std::int64_t sample)
 {
     SampleResult r = w.model->runSample(w.dataset->inputs, sample);
-    return {sample, std::move(r.attention), std::move(r.featureWeights)};
+    return {sample, std::move(r.attention), std::move(r.featureWeights), std::move(r.outputs)};
 }
 
 /// Row `row` of /feature_weights/<key> in the case's expected.h5 (or the whole (F,) set).
@@ -79,7 +79,7 @@ private slots:
         QCOMPARE(bars.values.size(), keras.size());
         for (std::size_t i = 0; i < keras.size(); ++i)
             QVERIFY2(std::abs(bars.values[i] - keras[i]) < 1e-5, qPrintable(bars.labels[int(i)]));
-        QVERIFY2(bars.title.contains(QStringLiteral("variable_selection — row 3")),
+        QVERIFY2(bars.title.contains(QStringLiteral("variable_selection — sample 3")),
             qPrintable(bars.title));
         QCOMPARE(bars.categoryTitle, QStringLiteral("feature"));
         QCOMPARE(bars.uniform, 1.0 / 6.0);

@@ -6,6 +6,7 @@
 #include <qcustomplot.h>
 
 #include "ui/export_naming.h"
+#include "ui/head_matrix.h"
 #include "ui/heatmap_figure.h"
 #include "ui/image_export.h"
 
@@ -78,8 +79,20 @@ private slots:
         figure.setLabels({"x", "y"}, {"a", "b"});
         figure.setMatrix(values, 2, 2);
         figure.setTitle("demo — layer — head 0 — row 3");
-        ImageMetadata metadata {"abc123", "demo.keras", "feature_attention", "h00", "3", "title",
-            "block: built-in recipe 'keras-io TransformerBlock'"};
+        ImageMetadata metadata;
+        metadata.modelSha256 = "abc123";
+        metadata.modelFile = "demo.keras";
+        metadata.layer = "feature_attention";
+        metadata.head = "h00";
+        metadata.row = "3";
+        metadata.sampleId = "842302";
+        metadata.target = "M";
+        metadata.prediction = "M 0.973";
+        metadata.dataFile = "demo.csv";
+        metadata.range = rangeDescription(RangeMode::PerHead, 0.1, 0.9);
+        metadata.title = "title";
+        metadata.recipes = "block: built-in recipe 'keras-io TransformerBlock'";
+        metadata.created = "2026-12-03T04:00:00Z";
         QString error;
         const QString png = dir.filePath("a.png");
         QVERIFY2(
@@ -95,6 +108,18 @@ private slots:
         QCOMPARE(
             reader.text("Recipes"), QString("block: built-in recipe 'keras-io TransformerBlock'"));
         QCOMPARE(reader.text("Software"), QString("AttnLens " ATTNLENS_VERSION));
+        // Provenance: the data, the colour range, the date, what the sample is.
+        QCOMPARE(reader.text("Sample-Id"), QString("842302"));
+        QCOMPARE(reader.text("Target"), QString("M"));
+        QCOMPARE(reader.text("Prediction"), QString("M 0.973"));
+        QCOMPARE(reader.text("Data-File"), QString("demo.csv"));
+        QCOMPARE(reader.text("Color-Range"), QString("per head, 0.1 to 0.9"));
+        QCOMPARE(reader.text("Created"), QString("2026-12-03T04:00:00Z"));
+        QCOMPARE(reader.text("Description"),
+            QString("AttnLens " ATTNLENS_VERSION "; model demo.keras (sha256 abc123); call "
+                    "feature_attention; head h00; sample 3; id 842302; target M; predicted M "
+                    "0.973; data demo.csv; colour range per head, 0.1 to 0.9; recipes: block: "
+                    "built-in recipe 'keras-io TransformerBlock'; created 2026-12-03T04:00:00Z"));
         QCOMPARE(reader.size(), QSize(800, 600));
 
         const QString hiDpi = dir.filePath("b.png");
@@ -107,15 +132,23 @@ private slots:
         QVERIFY(readAll(dir.filePath("c.jpg")).startsWith("\xff\xd8"));
         QVERIFY(imageexport::savePlot(
             &plot, dir.filePath("d.pdf"), ImageFormat::Pdf, {800, 600}, 96, metadata, &error));
-        QVERIFY(readAll(dir.filePath("d.pdf")).startsWith("%PDF"));
+        const QByteArray pdf = readAll(dir.filePath("d.pdf"));
+        QVERIFY(pdf.startsWith("%PDF"));
+        // The page prints at the PNG's size (800 px at 96 DPI = 8.33 in = 600 pt), at any DPI.
+        QVERIFY2(pdf.contains("/MediaBox [0 0 600.000000 450.000000]"), pdf.left(2000).constData());
+        QVERIFY(pdf.contains("predicted M 0.973; data demo.csv")); // the XMP description
+        QVERIFY(imageexport::savePlot(
+            &plot, dir.filePath("f.pdf"), ImageFormat::Pdf, {800, 600}, 300, metadata, &error));
+        QVERIFY(readAll(dir.filePath("f.pdf")).contains("/MediaBox [0 0 600.000000 450.000000]"));
         QVERIFY(imageexport::savePlot(
             &plot, dir.filePath("e.svg"), ImageFormat::Svg, {800, 600}, 96, metadata, &error));
         const QByteArray svg = readAll(dir.filePath("e.svg"));
         QVERIFY(svg.contains("<svg"));
         QVERIFY(svg.contains("feature_attention") || svg.contains("demo")); // text stays text
+        QVERIFY(svg.contains("data demo.csv; colour range per head"));      // its <desc>
 
         QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden),
-            QStringList({"a.png", "b.png", "c.jpg", "d.pdf", "e.svg"}));
+            QStringList({"a.png", "b.png", "c.jpg", "d.pdf", "e.svg", "f.pdf"}));
     }
 
     void failedWriteNamesTheFile()
@@ -134,6 +167,15 @@ private slots:
             dir.filePath("m.csv"), values, 2, 3, {"k0", "k,1", "k2"}, {"q0", "q1"}, &error));
         QCOMPARE(readAll(dir.filePath("m.csv")),
             QByteArray("query,k0,\"k,1\",k2\nq0,0.25,0.75,1\nq1,0,0.5,0.5\n"));
+        ImageMetadata metadata;
+        metadata.modelFile = "demo.keras";
+        metadata.layer = "mha";
+        metadata.created = "2026-12-03T04:00:00Z";
+        QVERIFY(imageexport::saveMatrixCsv(dir.filePath("p.csv"), values, 2, 3, {"k0", "k1", "k2"},
+            {"q0", "q1"}, &error, metadata));
+        QCOMPARE(readAll(dir.filePath("p.csv")),
+            QByteArray("# AttnLens " ATTNLENS_VERSION "; model demo.keras; call mha; created "
+                       "2026-12-03T04:00:00Z\nquery,k0,k1,k2\nq0,0.25,0.75,1\nq1,0,0.5,0.5\n"));
 
         QVERIFY(imageexport::saveMatrixNpy(dir.filePath("m.npy"), values, 2, 3, &error));
         const QByteArray npy = readAll(dir.filePath("m.npy"));

@@ -296,6 +296,11 @@ void TestMainWindow::exportsValidFiles()
     QVERIFY(window.exportMatrixCsv(csv, true));
     QFile csvFile(csv);
     QVERIFY(csvFile.open(QIODevice::ReadOnly));
+    const QString provenance = QString::fromUtf8(csvFile.readLine());
+    QVERIFY2(provenance.startsWith(QStringLiteral("# AttnLens "))
+            && provenance.contains(
+                QStringLiteral("; data breast_cancer.csv; colour range per head")),
+        qPrintable(provenance));
     const QStringList header
         = QString::fromUtf8(csvFile.readLine()).trimmed().split(QLatin1Char(','));
     QCOMPARE(header.mid(1), csvFeatureNames());
@@ -333,7 +338,10 @@ void TestMainWindow::batchExportWritesCliNames()
     QCOMPARE(image.text(QStringLiteral("Row")), QStringLiteral("3"));
     // The same title as attnlens-cli export (tst_cli checks its own against this form).
     QCOMPARE(image.text(QStringLiteral("Title")),
-        QStringLiteral("breast_cancer_attention.keras — feature_attention — head 1 — row 3"));
+        QStringLiteral(
+            "breast_cancer_attention.keras — feature_attention — head 1 — sample 3 · target "
+            "malignant · "
+            "predicted benign 0.958")); // Keras: [0.9582, 0.0418], a misclassified sample
     QVERIFY(QFile::exists(dir.filePath(QStringLiteral("r000003_L01-feature_attention_h01.csv"))));
 }
 

@@ -65,12 +65,13 @@ void TestReportExporter::writesPngChunksAndCsvMatrix()
     QCOMPARE(image.text(QStringLiteral("Head")), QStringLiteral("h02"));
     QCOMPARE(image.text(QStringLiteral("Row")), QStringLiteral("7"));
     QVERIFY2(image.text(QStringLiteral("Title"))
-                 .startsWith(QStringLiteral(
-                     "breast_cancer_attention.keras — feature_attention — head 2 — row 7")),
+                 .startsWith(QStringLiteral("breast_cancer_attention.keras — feature_attention — "
+                                            "head 2 — sample 7 · target malignant")),
         qPrintable(image.text(QStringLiteral("Title"))));
 
     QFile csv(dir.filePath(QStringLiteral("r000007_L01-feature_attention_h02.csv")));
     QVERIFY(csv.open(QIODevice::ReadOnly));
+    QVERIFY(csv.readLine().startsWith("# AttnLens ")); // provenance comment
     const QStringList header = QString::fromUtf8(csv.readLine()).trimmed().split(QLatin1Char(','));
     QCOMPARE(header.size(), 31);
     QCOMPARE(header.front(), QStringLiteral("query"));

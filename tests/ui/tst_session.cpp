@@ -185,7 +185,8 @@ void TestSession::cliExportOfSessionEqualsGuiExport()
     QCOMPARE(exported.size(), gui.size());
     const QString title = gui.text(QStringLiteral("Title"));
     QVERIFY2(title.contains(QStringLiteral("feature_attention — head 3")), qPrintable(title));
-    QVERIFY2(group.isEmpty() ? title.contains(QStringLiteral("row 7"))
+    QVERIFY2(group.isEmpty() ? title.contains(
+                 QStringLiteral("sample 7 · target malignant · predicted malignant 1.000"))
                              : title.contains(QStringLiteral("target malignant")),
         qPrintable(title));
     QCOMPARE(gui.text(QStringLiteral("Row")),
