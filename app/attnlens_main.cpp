@@ -3,6 +3,9 @@
 // File > Reopen Last Session); `--session FILE` opens a saved session file; `attnlens MODEL
 // [DATA...]` opens those, `--config ARCH.json` goes with a weights-only file. The last session
 // is the one the window saved after its last change (sessionfile::autosavePath()).
+// `attnlens --open-probe REQUEST` is the child process that reads new files before the window
+// does (ui/open_probe.h); it is not for users and needs no display.
+#include <cstring>
 #include <iostream>
 
 #include <QApplication>
@@ -12,6 +15,8 @@
 
 #include "core/errors.h"
 #include "ui/main_window.h"
+#include "ui/open_probe.h"
+#include "ui/open_probe_child.h"
 #include "ui/session_file.h"
 #include "ui/window_settings.h"
 
@@ -113,6 +118,8 @@ QString takeSessionFile(int &argc, char *argv[])
 
 int main(int argc, char *argv[])
 {
+    if (argc == 3 && std::strcmp(argv[1], "--open-probe") == 0)
+        return attnlens::runOpenProbe(QByteArray(argv[2]), std::cout);
     const Options options;
     QCommandLineParser parser;
     describe(parser, options);
@@ -129,6 +136,7 @@ int main(int argc, char *argv[])
     parser.process(app);
 
     attnlens::MainWindow window;
+    window.setOpenProbe(attnlens::OpenProbe(QCoreApplication::applicationFilePath()));
     window.restoreWindow(attnlens::WindowSettings::load());
     const attnlens::Session session = lastSession();
     const QStringList arguments = parser.positionalArguments();

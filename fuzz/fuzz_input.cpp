@@ -18,10 +18,13 @@ std::filesystem::path asFile(const std::uint8_t *data, std::size_t size, const s
     return path;
 }
 
-void openAndRunOneRow(const std::filesystem::path &model, const std::filesystem::path &config)
+void openAndRunOneRow(const std::filesystem::path &model, const std::filesystem::path &config,
+    const std::vector<std::filesystem::path> &recipes)
 {
     LoadOptions options;
     options.memoryCapBytes = kMemoryCap;
+    options.recipeFiles = recipes;
+    options.userRecipes = false; // the same input gives the same run on every machine
     try {
         const auto opened
             = Model::open(model, config.empty() ? std::nullopt : std::optional(config), options);

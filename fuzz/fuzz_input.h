@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace attnlens::fuzz {
 
@@ -16,9 +17,10 @@ constexpr std::int64_t kMemoryCap = std::int64_t(512) << 20;
 /// temporary folder and returns its path; the same path is reused by every run.
 std::filesystem::path asFile(const std::uint8_t *data, std::size_t size, const std::string &name);
 
-/// Opens `model` (with `config` when not empty) and runs one row of zeros (free lengths 4):
-/// what "where it opens, runs one row" means. Errors AttnLens reports are expected; anything
-/// else escapes and is a finding.
-void openAndRunOneRow(const std::filesystem::path &model, const std::filesystem::path &config);
+/// Opens `model` (with `config` when not empty, and the user's `recipes`) and runs one row of
+/// zeros (free lengths 4): what "where it opens, runs one row" means. Errors AttnLens reports
+/// are expected; anything else escapes and is a finding.
+void openAndRunOneRow(const std::filesystem::path &model, const std::filesystem::path &config,
+    const std::vector<std::filesystem::path> &recipes = {});
 
 } // namespace attnlens::fuzz

@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-60}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(model arch_json csv npy npz data_h5)
+[ ${#targets[@]} -gt 0 ] || targets=(model arch_json csv npy npz data_h5 recipe)
 
 cmake --preset fuzz >/dev/null && cmake --build --preset fuzz -j"$(nproc)" >/dev/null \
     || { echo "fuzz: the fuzz preset does not build (clang and libclang-rt-14-dev installed?)"; exit 2; }

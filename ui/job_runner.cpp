@@ -5,26 +5,10 @@
 
 #include "core/errors.h"
 #include "ui/background_task.h"
+#include "ui/open_request.h"
 #include "ui/report_exporter.h"
 
 namespace attnlens {
-
-namespace {
-
-std::filesystem::path toPath(const QString &file)
-{
-    return std::filesystem::path(file.toStdString());
-}
-
-std::vector<std::filesystem::path> toPaths(const QStringList &files)
-{
-    std::vector<std::filesystem::path> paths;
-    for (const QString &file : files)
-        paths.push_back(toPath(file));
-    return paths;
-}
-
-} // namespace
 
 JobRunner::JobRunner(QObject *parent)
     : QObject(parent)
@@ -82,49 +66,47 @@ bool JobRunner::load(const QString &modelFile, const QString &configFile,
     started();
     ++m_loading;
     emit progress(dataFiles.isEmpty() ? tr("Opening model") : tr("Opening model and data"), 0, 0);
-    std::function<Workspace()> work
-        = [modelFile, configFile, dataFiles, reuse, options, recipeFiles]() {
-              Workspace next;
-              next.modelFile = modelFile;
-              next.configFile = configFile;
-              next.recipeFiles = recipeFiles;
-              if (reuse.model && reuse.modelFile == modelFile && reuse.configFile == configFile
-                  && reuse.recipeFiles == recipeFiles) {
-                  next.model = reuse.model;
-                  next.modelSha256 = reuse.modelSha256;
-              } else {
-                  std::optional<std::filesystem::path> config;
-                  if (!configFile.isEmpty())
-                      config = toPath(configFile);
-                  LoadOptions load;
-                  load.recipeFiles = toPaths(recipeFiles);
-                  next.model = Model::open(toPath(modelFile), config, load);
-                  // Hashed once, by the loader (ModelSummary::sha256), for the exports.
-                  next.modelSha256 = QString::fromStdString(next.model->summary().sha256);
-              }
-              if (dataFiles.isEmpty())
-                  return next;
-              const bool newModel = next.model != reuse.model;
-              try {
-                  next.dataset = std::make_shared<const Dataset>(
-                      loadDataset(toPaths(dataFiles), next.model->inputs(), options));
-                  next.dataFiles = dataFiles;
-                  next.dataOptions = options;
-              } catch (const Error &e) {
-                  // Data the user asked for must not silently vanish: the window offers the data
-                  // options. But a good model opened over data that belonged to the previous one is
-                  // still worth showing.
-                  if (!newModel || reuse.dataFiles != dataFiles) {
-                      next.dataFiles = dataFiles;
-                      next.dataOptions = options;
-                      next.dataError = QString::fromUtf8(e.what());
-                      return next;
-                  }
-                  next.droppedDataReason = QString::fromUtf8(e.what());
-              }
-              return next;
-          };
+    const OpenRequest request {modelFile, configFile, dataFiles, options, recipeFiles};
     const auto current = m_loadGeneration;
+    std::function<Workspace()> work = [request, reuse, probe = m_probe, generation, current]() {
+        const bool sameModel = reuse.model && reuse.modelFile == request.modelFile
+            && reuse.configFile == request.configFile && reuse.recipeFiles == request.recipeFiles;
+        // New files are read first in a child process: a reader that crashes takes only it.
+        if (!sameModel || !request.dataFiles.isEmpty())
+            probe.check(request, [generation, current] { return generation != *current; });
+        Workspace next;
+        next.modelFile = request.modelFile;
+        next.configFile = request.configFile;
+        next.recipeFiles = request.recipeFiles;
+        if (sameModel) {
+            next.model = reuse.model;
+            next.modelSha256 = reuse.modelSha256;
+        } else {
+            next.model = request.openModel();
+            // Hashed once, by the loader (ModelSummary::sha256), for the exports.
+            next.modelSha256 = QString::fromStdString(next.model->summary().sha256);
+        }
+        if (request.dataFiles.isEmpty())
+            return next;
+        const bool newModel = next.model != reuse.model;
+        try {
+            next.dataset = std::make_shared<const Dataset>(request.readData(*next.model));
+            next.dataFiles = request.dataFiles;
+            next.dataOptions = request.dataOptions;
+        } catch (const Error &e) {
+            // Data the user asked for must not silently vanish: the window offers the data
+            // options. But a good model opened over data that belonged to the previous one is
+            // still worth showing.
+            if (!newModel || reuse.dataFiles != request.dataFiles) {
+                next.dataFiles = request.dataFiles;
+                next.dataOptions = request.dataOptions;
+                next.dataError = QString::fromUtf8(e.what());
+                return next;
+            }
+            next.droppedDataReason = QString::fromUtf8(e.what());
+        }
+        return next;
+    };
     runInBackground<Workspace>(
         this, std::move(work), [this, generation, current](TaskResult<Workspace> r) {
             --m_loading;

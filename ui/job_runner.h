@@ -11,6 +11,7 @@
 
 #include "ui/batch_export.h"
 #include "ui/dataset_summary_job.h"
+#include "ui/open_probe.h"
 #include "ui/predictions.h"
 #include "ui/workspace.h"
 
@@ -36,6 +37,11 @@ public:
     explicit JobRunner(QObject *parent = nullptr);
     ~JobRunner() override;
 
+    /// Loads read new files first with `probe` (OpenProbe), so a reader that crashes or hangs
+    /// fails the load (failed()) instead of the app. Default: none, the files are read
+    /// in-process only.
+    void setOpenProbe(OpenProbe probe) { m_probe = std::move(probe); }
+
     /// Opens `modelFile` (with `configFile` for weights-only files) and reads `dataFiles` against
     /// its inputs; hashes a newly opened model file (Workspace::modelSha256). When `reuse`
     /// already holds that model, only the data is read. If the data does not fit a newly opened
@@ -43,7 +49,8 @@ public:
     /// `options` (the data options). Emits loaded(), dataRejected() when the model opened but
     /// the data asked for cannot be read, or failed(). False (refused()) while a batch export
     /// runs. `recipeFiles` are tried first for custom layers (a session's recipes); without
-    /// them, those of `reuse` when it is the same model file, else none.
+    /// them, those of `reuse` when it is the same model file, else none. With an open probe, its
+    /// refusal of the model or its crash is failed().
     bool load(const QString &modelFile, const QString &configFile, const QStringList &dataFiles,
         const Workspace &reuse, const DatasetOptions &options = {},
         const std::optional<QStringList> &recipeFiles = std::nullopt);
@@ -107,6 +114,7 @@ private:
     int m_running = 0;
     int m_loading = 0;
     QPointer<BatchExport> m_export;
+    OpenProbe m_probe;
 };
 
 } // namespace attnlens

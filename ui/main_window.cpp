@@ -339,6 +339,11 @@ void MainWindow::updateRecentMenu()
     m_recentMenu->setEnabled(!m_recentMenu->isEmpty());
 }
 
+void MainWindow::setOpenProbe(const OpenProbe &probe)
+{
+    m_runner->setOpenProbe(probe);
+}
+
 void MainWindow::open(
     const QString &modelFile, const QString &configFile, const QStringList &dataFiles)
 {

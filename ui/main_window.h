@@ -32,6 +32,7 @@ class HeadList;
 class HeatmapView;
 class JobRunner;
 class ModelPanel;
+class OpenProbe;
 class OverviewGrid;
 class SampleTable;
 class SessionAutosave;
@@ -46,6 +47,10 @@ class MainWindow : public QMainWindow
 public:
     explicit MainWindow(QWidget *parent = nullptr);
     ~MainWindow() override;
+
+    /// Every open reads new files first with `probe` (JobRunner::setOpenProbe), so a reader
+    /// that crashes on a file gives a dialog instead of taking the window down. Default: none.
+    void setOpenProbe(const OpenProbe &probe);
 
     /// Opens `modelFile` (+ `configFile` for weights-only files) and `dataFiles` in the
     /// background. An empty model file keeps the current model and only reads new data.

@@ -1,6 +1,7 @@
 // JobRunner directly: result delivery (a load's Workspace with its SHA-256, a sample's scores of
 // every attention call equal to the engine's per-call ones), a newer sample job superseding an
-// older one, the conflict rules between loads and batch exports, batch progress and cancel.
+// older one, a load whose open probe crashes failing alone, the conflict rules between loads and
+// batch exports, batch progress and cancel.
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
@@ -29,6 +30,7 @@ private slots:
     void loadRefusedWhileExporting();
     void exportProgressAndCancel();
     void nothingToExportIsRefused();
+    void crashingProbeFailsOnlyThatLoad();
 
 private:
     /// Loads `model` with `data` and returns the Workspace (empty model on failure).
@@ -217,6 +219,27 @@ void TestJobRunner::nothingToExportIsRefused()
     QVERIFY(refused.at(0).at(0).toString().contains(QStringLiteral("no head")));
     QVERIFY(refused.at(1).at(0).toString().contains(QStringLiteral("Nothing to export")));
     QVERIFY(!runner.isBusy());
+}
+
+void TestJobRunner::crashingProbeFailsOnlyThatLoad()
+{
+    JobRunner runner;
+    runner.setOpenProbe(OpenProbe(QStringLiteral(ATTNLENS_TEST_PROBE)));
+    QSignalSpy failed(&runner, &JobRunner::failed);
+    QSignalSpy loaded(&runner, &JobRunner::loaded);
+    qputenv("ATTNLENS_PROBE_FAULT", "crash-model");
+    QVERIFY(runner.load(m_demo.model, QString(), {m_demo.data}, m_demoWorkspace));
+    QVERIFY(failed.wait(30000));
+    qunsetenv("ATTNLENS_PROBE_FAULT");
+    QCOMPARE(loaded.count(), 0);
+    QCOMPARE(failed.first().at(0).toString(), QStringLiteral("Cannot open file"));
+    QVERIFY2(failed.first().at(1).toString().startsWith(
+                 QStringLiteral("breast_cancer_attention.keras crashed the zip reader")),
+        qPrintable(failed.first().at(1).toString()));
+    // The runner (and the process) go on: the same files open once the reader behaves.
+    const Workspace w = load(runner, m_demo.model, m_demo.data);
+    QVERIFY(w.model != nullptr);
+    QCOMPARE(w.dataset->sampleCount(), 569);
 }
 
 QTEST_MAIN(TestJobRunner)

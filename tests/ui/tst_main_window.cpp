@@ -1,7 +1,8 @@
 // End-to-end tests of the desktop window on the bundled demo: selection by keyboard and mouse,
 // heatmap cells against Model::attentionForSample, tick labels against the CSV header, exports,
 // batch export (also while a load is asked for), a bad model that must leave everything as it
-// was, a model without attention, the session.
+// was, a reader crashing in the open probe (a dialog, the session goes on), a model without
+// attention, the session.
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -25,6 +26,7 @@
 #include "ui/heatmap_figure.h"
 #include "ui/heatmap_view.h"
 #include "ui/main_window.h"
+#include "ui/open_probe.h"
 #include "ui/overview_grid.h"
 #include "ui/sample_table.h"
 #include "ui/session_file.h"
@@ -48,6 +50,7 @@ private slots:
     void batchExportAndLoadTogether();
     void loadThenBatchExportIsRefused();
     void badModelKeepsPreviousState();
+    void crashingReaderGivesDialog();
     void headFitsAnotherModel();
     void unfitDataAfterDemoIsQuiet();
     void modelWithoutAttentionSaysSo();
@@ -426,6 +429,33 @@ void TestMainWindow::badModelKeepsPreviousState()
     QCOMPARE(window.currentHead().head, 2);
     QVERIFY(window.heatmapView()->matrix() == before);
     QVERIFY(!window.heatmapView()->isShowingMessage());
+}
+
+// A reader that crashes on a file (the test probe's fault hook) kills only the probe process: the
+// window shows a dialog naming the file, and the demo stays open as it was.
+void TestMainWindow::crashingReaderGivesDialog()
+{
+    MainWindow window;
+    openDemo(window);
+    window.selectHead({HeadChoice::Kind::Head, 1});
+    const auto model = window.workspace().model;
+    window.setOpenProbe(OpenProbe(QStringLiteral(ATTNLENS_TEST_PROBE)));
+    qputenv("ATTNLENS_PROBE_FAULT", "crash-model");
+    window.open(testDataQ("keras/ts_encoder/model.keras"), QString(),
+        {testDataQ("keras/ts_encoder/data.npy")});
+    QVERIFY(QTest::qWaitFor([&] { return !window.isBusy(); }, 20000));
+    qunsetenv("ATTNLENS_PROBE_FAULT");
+    const QString expected
+        = QStringLiteral("model.keras crashed the zip reader; it was not opened.");
+    QVERIFY2(window.lastError().startsWith(expected), qPrintable(window.lastError()));
+    QMessageBox *dialog = nullptr;
+    for (QMessageBox *box : window.findChildren<QMessageBox *>())
+        if (box->isVisible() && box->text() == window.lastError())
+            dialog = box;
+    QVERIFY(dialog != nullptr);
+    dialog->close();
+    QCOMPARE(window.workspace().model, model);
+    QCOMPARE(window.currentHead().head, 1);
 }
 
 // Head 3 of the demo (4 heads), then a model whose call has 2: the map shows its last head, and
