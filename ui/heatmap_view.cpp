@@ -155,6 +155,46 @@ void HeatmapView::resetView()
     updateReadout();
 }
 
+namespace {
+
+// Cells [first, last] of `count` that a visible axis range touches (cell i spans i +- 0.5).
+std::pair<int, int> visibleCells(const QCPRange &range, Eigen::Index count)
+{
+    const int last = static_cast<int>(count) - 1;
+    const int first = std::clamp(static_cast<int>(std::floor(range.lower + 0.5)), 0, last);
+    return {first, std::clamp(static_cast<int>(std::ceil(range.upper - 0.5)), first, last)};
+}
+
+QString cellsText(
+    const char *noun, std::pair<int, int> cells, Eigen::Index count, const QStringList &labels)
+{
+    QString text = QStringLiteral("%1 %2–%3 of %4")
+                       .arg(QString::fromLatin1(noun))
+                       .arg(cells.first)
+                       .arg(cells.second)
+                       .arg(count);
+    if (cells.first < labels.size() && cells.second < labels.size())
+        text += QStringLiteral(" (%1 to %2)").arg(labels[cells.first], labels[cells.second]);
+    return text;
+}
+
+} // namespace
+
+QString HeatmapView::cropText() const
+{
+    if (isShowingMessage() || m_matrix.size() == 0)
+        return {};
+    const auto keys
+        = visibleCells(m_plot->axisRect()->axis(QCPAxis::atBottom)->range(), m_matrix.cols());
+    const auto queries
+        = visibleCells(m_plot->axisRect()->axis(QCPAxis::atLeft)->range(), m_matrix.rows());
+    if (keys.first == 0 && keys.second == m_matrix.cols() - 1 && queries.first == 0
+        && queries.second == m_matrix.rows() - 1)
+        return {};
+    return cellsText("keys", keys, m_matrix.cols(), m_keyLabels) + QStringLiteral(", ")
+        + cellsText("queries", queries, m_matrix.rows(), m_queryLabels);
+}
+
 QString HeatmapView::describeCellAt(const QPoint &pos) const
 {
     if (isShowingMessage() || m_matrix.size() == 0)

@@ -54,6 +54,9 @@ public:
     QString describeCellAt(const QPoint &pos) const;
     /// The hover read-out's text (empty when the pointer is not over a cell).
     QString readout() const;
+    /// What a zoomed or panned view shows of the matrix: "keys 3–12 of 30 (mean_area to
+    /// worst_radius), queries 0–29 of 30"; empty when every cell is in view.
+    QString cropText() const;
 
     QCustomPlot *plot() const { return m_plot; }
     HeatmapFigure *figure() const { return m_figure.get(); }

@@ -922,8 +922,21 @@ bool MainWindow::exportImage(
         showError(tr("Cannot export the image"), QString::fromUtf8(e.what()));
         return false;
     }
+    // A zoomed view is exported as drawn, and says it shows a crop (title and metadata).
+    metadata.crop = m_heatmap->cropText();
+    const QString title = m_heatmap->figure()->title();
+    if (!metadata.crop.isEmpty()) {
+        metadata.title = title + QStringLiteral(" — crop: ") + metadata.crop;
+        m_heatmap->figure()->setTitle(metadata.title);
+    }
     QString error;
-    if (imageexport::savePlot(m_heatmap->plot(), path, format, size, dpi, metadata, &error)) {
+    const bool saved
+        = imageexport::savePlot(m_heatmap->plot(), path, format, size, dpi, metadata, &error);
+    if (!metadata.crop.isEmpty()) {
+        m_heatmap->figure()->setTitle(title);
+        m_heatmap->plot()->replot(QCustomPlot::rpQueuedReplot);
+    }
+    if (saved) {
         m_status->setText(tr("Wrote %1").arg(path));
         return true;
     }

@@ -284,6 +284,28 @@ void TestMainWindow::exportsValidFiles()
     QVERIFY(image.text(QStringLiteral("Layer")) == QStringLiteral("feature_attention"));
     QCOMPARE(image.text(QStringLiteral("Head")), QStringLiteral("h00")); // as the CLI names it
 
+    QVERIFY(image.text(QStringLiteral("Crop")).isEmpty()); // the whole map is in view
+    QVERIFY(!image.text(QStringLiteral("Title")).contains(QStringLiteral("crop")));
+
+    // Zoomed in on keys 2..5 and queries 0..9: the export says it shows a crop, and the window's
+    // own title stays as it was.
+    QCustomPlot *plot = window.heatmapView()->plot();
+    plot->axisRect()->axis(QCPAxis::atBottom)->setRange(1.6, 5.4);
+    plot->axisRect()->axis(QCPAxis::atLeft)->setRange(-0.5, 9.5);
+    const QString shownTitle = window.heatmapView()->figure()->title();
+    const QString zoomed = dir.filePath(QStringLiteral("zoomed.png"));
+    QVERIFY(window.exportImage(zoomed, ImageFormat::Png, QSize(640, 480), 96, true));
+    const QImage crop(zoomed);
+    const QStringList names = csvFeatureNames();
+    const QString cropText
+        = QStringLiteral("keys 2–5 of 30 (%1 to %2), queries 0–9 of 30 (%3 to %4)")
+              .arg(names[2], names[5], names[0], names[9]);
+    QCOMPARE(crop.text(QStringLiteral("Crop")), cropText);
+    QCOMPARE(
+        crop.text(QStringLiteral("Title")), shownTitle + QStringLiteral(" — crop: ") + cropText);
+    QCOMPARE(window.heatmapView()->figure()->title(), shownTitle);
+    window.heatmapView()->resetView();
+
     const QString pdf = dir.filePath(QStringLiteral("a.pdf"));
     QVERIFY(window.exportImage(pdf, ImageFormat::Pdf, QSize(640, 480), 96, true));
     QFile pdfFile(pdf);
