@@ -19,7 +19,7 @@ SampleTable::SampleTable(QWidget *parent)
     layout->setContentsMargins(4, 4, 4, 4);
     m_filter = new QLineEdit(this);
     m_filter->setObjectName(QStringLiteral("sampleFilter"));
-    m_filter->setPlaceholderText(tr("Filter samples (id, target, prediction)…"));
+    m_filter->setPlaceholderText(tr("Filter samples (id, target, prediction, misclassified)…"));
     m_filter->setClearButtonEnabled(true);
     m_model = new SampleTableModel(this);
     m_proxy = new QSortFilterProxyModel(this);

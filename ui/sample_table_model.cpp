@@ -59,6 +59,16 @@ QString SampleTableModel::problemOf(int row) const
         : QString();
 }
 
+bool SampleTableModel::isMisclassified(std::size_t row) const
+{
+    if (!m_dataset || row >= m_predictions.size() || row >= m_dataset->targets.size())
+        return false;
+    const Prediction &p = m_predictions[row];
+    return p.ran && p.classIndex >= 0
+        && static_cast<std::size_t>(p.classIndex) < m_classNames.size()
+        && m_classNames[static_cast<std::size_t>(p.classIndex)] != m_dataset->targets[row];
+}
+
 QVariant SampleTableModel::data(const QModelIndex &index, int role) const
 {
     if (!index.isValid() || !m_dataset)
@@ -99,11 +109,20 @@ QVariant SampleTableModel::data(const QModelIndex &index, int role) const
         break;
     case StatusColumn:
         if (role == Qt::DisplayRole || role == kSortRole)
-            return usable ? QString() : tr("cannot run");
+            return !usable             ? tr("cannot run")
+                : isMisclassified(row) ? tr("misclassified")
+                                       : QString();
         if (role == Qt::ToolTipRole && !usable)
             return m_problems[row];
+        if (role == Qt::ToolTipRole && isMisclassified(row))
+            return tr("predicted %1, target %2")
+                .arg(QString::fromStdString(
+                         m_classNames[static_cast<std::size_t>(prediction->classIndex)]),
+                    QString::fromStdString(m_dataset->targets[row]));
         if (role == Qt::ForegroundRole && !usable)
             return QBrush(QColor(0xb0, 0x20, 0x20));
+        if (role == Qt::ForegroundRole && isMisclassified(row))
+            return QBrush(QColor(0xa0, 0x50, 0x00));
         break;
     default:
         break;

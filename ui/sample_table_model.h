@@ -41,6 +41,9 @@ public:
 
     /// Why sample `row` cannot run (the first problem's message), or empty.
     QString problemOf(int row) const;
+    /// The predicted class of sample `row` is not its target (column "status" says
+    /// "misclassified", so the table's filter finds them; the tooltip names both).
+    bool isMisclassified(std::size_t row) const;
 
 private:
     std::shared_ptr<const Dataset> m_dataset;

@@ -39,6 +39,7 @@ private slots:
     void softmaxIsClasses();
     void sigmoidProbabilityIsBinaryClass();
     void tableShowsFirstValueAndTooltipAll();
+    void tableMarksMisclassifiedSamples();
 };
 
 void TestPredictions::outputActivationComesFromTheModel()
@@ -158,6 +159,37 @@ void TestPredictions::tableShowsFirstValueAndTooltipAll()
     QVERIFY(model.headerData(SampleTableModel::PredictionColumn, Qt::Horizontal, Qt::ToolTipRole)
                 .toString()
                 .contains("probability"));
+}
+
+void TestPredictions::tableMarksMisclassifiedSamples()
+{
+    auto data = std::make_shared<Dataset>();
+    data->inputs.push_back(Tensor({3, 2}));
+    data->sampleLabels = {"0", "1", "2"};
+    data->sampleLabelName = "row";
+    data->targets = {"M", "B", "M"};
+    data->sampleUsable = {true, true, true};
+    SampleTableModel model;
+    model.setDataset(data);
+    // Sample 1 is predicted M (0.7) with target B; the others match their targets.
+    model.setPredictions(predictionsFromOutput(Tensor({3, 2}, {0.1f, 0.9f, 0.3f, 0.7f, 0.4f, 0.6f}),
+                             {0, 1, 2}, 3, true),
+        {"B", "M"});
+    const auto status = [&](int row, int role = Qt::DisplayRole) {
+        return model.data(model.index(row, SampleTableModel::StatusColumn), role).toString();
+    };
+    QCOMPARE(status(0), QString());
+    QCOMPARE(status(1), QStringLiteral("misclassified"));
+    QCOMPARE(status(1, Qt::ToolTipRole), QStringLiteral("predicted M, target B"));
+    QCOMPARE(status(2), QString());
+    QVERIFY(
+        model.data(model.index(1, SampleTableModel::StatusColumn), Qt::ForegroundRole).isValid());
+
+    // Values (a regression) are never called misclassified.
+    model.setPredictions(predictionsFromOutput(Tensor({3, 2}, {0.1f, 0.9f, 0.3f, 0.7f, 0.4f, 0.6f}),
+                             {0, 1, 2}, 3, false),
+        {"B", "M"});
+    QCOMPARE(status(1), QString());
 }
 
 QTEST_MAIN(TestPredictions)
