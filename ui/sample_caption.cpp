@@ -1,6 +1,5 @@
 #include "ui/sample_caption.h"
 
-#include <algorithm>
 #include <string>
 
 #include <QStringList>
@@ -35,11 +34,9 @@ QString predictionOf(const Model &model, const Dataset *dataset, const DatasetOp
         return {};
     const Prediction prediction
         = predictionOfSample(outputs.front(), readsAsClasses(model, options));
-    const int width = static_cast<int>(outputs.front().size());
-    const int classes = std::max(width, prediction.classIndex + 1);
+    // The class names the groups use (SampleGroups): one rule for how many classes there are.
     const std::vector<std::string> names = classNamesFor(options,
-        dataset != nullptr ? dataset->targets : std::vector<std::string> {},
-        classes == 1 ? 2 : classes);
+        dataset != nullptr ? dataset->targets : std::vector<std::string> {}, classCount(model));
     // predictionText puts two spaces between class and score for the table's columns.
     return predictionText(prediction, names).replace(QStringLiteral("  "), QStringLiteral(" "));
 }
