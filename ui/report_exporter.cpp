@@ -51,6 +51,22 @@ QString ReportExporter::title(const QString &modelFile, const std::string &atten
             head.displayName(), caption.text());
 }
 
+exportnaming::ExportName ReportExporter::exportName(const Model &model, const Dataset *dataset,
+    int attention, const HeadChoice &head, std::int64_t sample)
+{
+    const AttentionLayerInfo &call
+        = model.attentionLayers().at(static_cast<std::size_t>(attention));
+    exportnaming::ExportName name;
+    name.row = sample;
+    name.rowCount = dataset != nullptr ? dataset->sampleCount() : 1;
+    name.attention = attention;
+    name.attentionCount = static_cast<int>(model.attentionLayers().size());
+    name.attentionKey = QString::fromStdString(call.key);
+    name.head = head;
+    name.headCount = call.heads;
+    return name;
+}
+
 void ReportExporter::describe(ImageMetadata &metadata, const SampleCaption &caption)
 {
     metadata.sampleId = caption.id;
@@ -108,14 +124,8 @@ QString ReportExporter::write(int attention, const HeadChoice &head, std::int64_
     const QString figureTitle = title(m_modelFile, info.key, head, caption);
     m_figure->setTitle(figureTitle);
 
-    exportnaming::ExportName name;
-    name.row = sample;
-    name.rowCount = m_dataset->sampleCount();
-    name.attention = attention;
-    name.attentionCount = static_cast<int>(calls.size());
-    name.attentionKey = QString::fromStdString(info.key);
-    name.head = head;
-    name.headCount = heads;
+    const exportnaming::ExportName name
+        = exportName(*m_model, m_dataset.get(), attention, head, sample);
     const QString path = m_options.directory + QLatin1Char('/')
         + exportnaming::fileName(name, imageFormatExtension(m_options.format));
     ImageMetadata imageMetadata = metadata(m_modelFile, m_modelSha256, info.key, head, heads,

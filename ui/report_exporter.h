@@ -10,6 +10,7 @@
 
 #include "core/data/dataset.h"
 #include "core/runtime/model.h"
+#include "ui/export_naming.h"
 #include "ui/head_matrix.h"
 #include "ui/image_export.h"
 #include "ui/sample_caption.h"
@@ -86,6 +87,10 @@ public:
     static ImageMetadata metadata(const QString &modelFile, const QString &modelSha256,
         const std::string &attentionKey, const HeadChoice &head, int heads, std::int64_t row,
         const QString &title, const Model *model = nullptr, const Dataset *dataset = nullptr);
+    /// What the file of `head` of call `attention` (index in attentionLayers()) for sample
+    /// `sample` of `dataset` (null: one sample) is named after (exportnaming::fileName).
+    static exportnaming::ExportName exportName(const Model &model, const Dataset *dataset,
+        int attention, const HeadChoice &head, std::int64_t sample);
     /// Copies the caption's id, target and prediction into `metadata`.
     static void describe(ImageMetadata &metadata, const SampleCaption &caption);
 

@@ -127,15 +127,9 @@ QString fileName(
         return exportnaming::groupFileName(view.group, attention, calls,
             QString::fromStdString(call.key), head, call.heads,
             view.statistic == GroupStatistic::StandardDeviation, extension);
-    exportnaming::ExportName name;
-    name.row = view.sample;
-    name.rowCount = workspace.dataset ? workspace.dataset->sampleCount() : 1;
-    name.attention = attention;
-    name.attentionCount = calls;
-    name.attentionKey = QString::fromStdString(call.key);
-    name.head = head;
-    name.headCount = call.heads;
-    return exportnaming::fileName(name, extension);
+    return exportnaming::fileName(ReportExporter::exportName(*workspace.model,
+                                      workspace.dataset.get(), attention, head, view.sample),
+        extension);
 }
 
 ViewPicture compute(const Workspace &workspace, const Session &session, const QString &sessionPath,
