@@ -86,8 +86,8 @@ int main(int argc, char **argv)
 
     const double cpuStart = cpuSeconds();
     const auto start = std::chrono::steady_clock::now();
-    const attnlens::Dataset d
-        = attnlens::loadDataset({file}, {attnlens::InputInfo {"features", {-1, columns}, false}});
+    const attnlens::Dataset d = attnlens::loadDataset(
+        {file}, {attnlens::InputInfo {"features", {-1, columns}, false, {}, {}}});
     const double seconds
         = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 

@@ -12,7 +12,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     options.memoryCapBytes = fuzz::kMemoryCap;
     for (const Shape &shape : {Shape {-1, 30}, Shape {-1, 8, 3}}) {
         try {
-            const Dataset d = loadDataset({file}, {InputInfo {"inputs", shape, false}}, options);
+            const Dataset d
+                = loadDataset({file}, {InputInfo {"inputs", shape, false, {}, {}}}, options);
             (void)d.usableInputs();
         } catch (const Error &) {
         }

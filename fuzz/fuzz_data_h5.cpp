@@ -11,8 +11,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     const auto file = fuzz::asFile(data, size, "data.h5");
     DatasetOptions options;
     options.memoryCapBytes = fuzz::kMemoryCap;
-    const std::vector<std::vector<InputInfo>> models = {{InputInfo {"series", {-1, 48, 3}, false}},
-        {InputInfo {"a", {-1, 4}, false}, InputInfo {"b", {-1, -1, 2}, false}}};
+    const std::vector<std::vector<InputInfo>> models
+        = {{InputInfo {"series", {-1, 48, 3}, false, {}, {}}},
+            {InputInfo {"a", {-1, 4}, false, {}, {}}, InputInfo {"b", {-1, -1, 2}, false, {}, {}}}};
     for (const auto &inputs : models) {
         try {
             loadDataset({file}, inputs, options);

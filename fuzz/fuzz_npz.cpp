@@ -16,8 +16,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     DatasetOptions options;
     options.memoryCapBytes = fuzz::kMemoryCap;
     try {
-        loadDataset(
-            {file}, {InputInfo {"a", {-1, 4}, false}, InputInfo {"b", {-1, 3, 2}, false}}, options);
+        loadDataset({file},
+            {InputInfo {"a", {-1, 4}, false, {}, {}}, InputInfo {"b", {-1, 3, 2}, false, {}, {}}},
+            options);
     } catch (const Error &) {
     }
     return 0;

@@ -79,13 +79,20 @@ std::vector<std::string> labelsFor(const AxisOrigin &origin, std::int64_t length
         const std::int64_t per = t.size() / t.dim(0);
         if (per != length)
             return numbered(length);
+        // A --vocabulary file wins over the model's own (a text input's TextVectorization).
+        const std::vector<std::string> &words
+            = vocabulary.empty() && index < dataset.vocabularies.size()
+            ? dataset.vocabularies[index]
+            : vocabulary;
         std::vector<std::string> out;
         const float *ids = t.data() + options.sample * per;
         for (std::int64_t i = 0; i < length; ++i) {
             const float v = ids[i];
             const auto id = static_cast<std::int64_t>(v);
-            if (v >= 0 && id < std::int64_t(vocabulary.size()))
-                out.push_back(vocabulary[static_cast<std::size_t>(id)]);
+            if (v >= 0 && id < std::int64_t(words.size()))
+                out.push_back(words[static_cast<std::size_t>(id)].empty()
+                        ? std::string("(pad)")
+                        : words[static_cast<std::size_t>(id)]);
             else
                 out.push_back(formatNumber(v));
         }

@@ -36,7 +36,9 @@ struct AxisLabels
 ///  - Features  -> the input's feature names (CSV header, HDF5/NPZ names), else "0".."F-1";
 ///  - TimeSteps -> the time column's values for `options.sample` (or the file's time labels), else
 ///                 "t-(T-1)" ... "t-1", "t0" (steps before the last one);
-///  - Tokens    -> vocabulary[id] of sample `options.sample`, else the ids themselves;
+///  - Tokens    -> the term of each id of sample `options.sample` (the vocabulary file, else a
+///                 text input's own vocabulary, Dataset::vocabularies; the empty mask term
+///                 shows as "(pad)"), else the ids themselves;
 ///  - Unknown   -> "0".."T-1".
 /// A label file overrides all of this. An axis whose length is free (-1) takes the dataset's
 /// length along the traced input axis. `dataset` may be empty (model open, no data yet).

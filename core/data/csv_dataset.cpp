@@ -219,9 +219,155 @@ std::vector<DataColumn> csvColumns(const std::filesystem::path &file)
     return describeColumns(readCsv(file));
 }
 
+namespace {
+
+/// A text input's columns: as the options name them, else the text columns that are no id,
+/// target or time (as many as the input takes cells).
+std::vector<int> textColumns(const CsvTable &table, const InputInfo &input,
+    const DatasetOptions &options, std::int64_t cells, const std::vector<int> &taken)
+{
+    const std::string where = table.file.string();
+    if (!options.featureColumns.empty() || !options.featureColumnPositions.empty()) {
+        std::vector<int> chosen = explicitFeatures(table, options);
+        if (std::int64_t(chosen.size()) != cells)
+            throw ShapeError(where + ": " + std::to_string(chosen.size()) + " columns were chosen ("
+                + listColumns(table, chosen) + ") but text input '" + input.name + "' takes "
+                + std::to_string(cells) + "; choose " + std::to_string(cells));
+        return chosen;
+    }
+    std::vector<int> text;
+    for (int c = 0; c < static_cast<int>(table.columns.size()); ++c) {
+        const CsvColumn &column = table.columns[static_cast<std::size_t>(c)];
+        if (!column.numeric() && column.texts > 0
+            && std::find(taken.begin(), taken.end(), c) == taken.end()
+            && !isTargetLikeName(column.name) && !isIdLikeName(column.name)
+            && !isTimeLikeName(column.name))
+            text.push_back(c);
+    }
+    if (std::int64_t(text.size()) != cells)
+        throw ShapeError(where + " has " + std::to_string(text.size()) + " text columns ("
+            + (text.empty() ? std::string("none") : listColumns(table, text)) + ") but input '"
+            + input.name + "' takes " + std::to_string(cells) + " text "
+            + (cells == 1 ? "column" : "columns") + " (" + input.encoder->describe()
+            + "); choose the text columns by name or position (data options, --features). The "
+              "columns are: "
+            + allColumns(table));
+    return text;
+}
+
+/// A CSV for a text input (Keras dtype string): its text columns are encoded by the model's
+/// TextVectorization or StringLookup (InputInfo::encoder) into the ids the model runs on. A
+/// column of unique texts is the input here, never taken for sample labels.
+DatasetPart csvTextPart(const std::filesystem::path &file, const InputInfo &input, int inputIndex,
+    const DatasetOptions &options)
+{
+    const std::string where = file.string();
+    if (input.textShape.empty() || input.textShape.size() > 2)
+        throw ShapeError(where + ": text input '" + input.name + "' takes "
+            + shapeToString(input.textShape) + "; a CSV gives one row of text cells per sample");
+    const std::int64_t cells = input.textShape.size() == 1 ? 1 : input.textShape[1];
+    if (cells < 1)
+        throw ShapeError(where + ": text input '" + input.name + "' has a free number of cells");
+    CsvReadOptions readOptions;
+    readOptions.memoryCapBytes = options.memoryCapBytes;
+    readOptions.keepAllText = true;
+    CsvTable table = readCsv(file, readOptions);
+
+    DatasetPart part;
+    int idColumn = -1;
+    if (!options.idColumn.empty() && options.idColumn != "-") {
+        idColumn = requireColumn(table, options.idColumn, "sample labels (id)");
+    } else if (options.idColumn.empty()) {
+        for (int c = 0; c < static_cast<int>(table.columns.size()) && idColumn < 0; ++c)
+            if (isIdLikeName(table.columns[static_cast<std::size_t>(c)].name))
+                idColumn = c;
+        if (idColumn < 0 && table.columns[0].unnamed)
+            idColumn = 0;
+    }
+    int targetColumn = -1;
+    if (!options.targetColumn.empty() && options.targetColumn != "-")
+        targetColumn = requireColumn(table, options.targetColumn, "target");
+    const std::vector<int> columns
+        = textColumns(table, input, options, cells, {idColumn, targetColumn});
+    if (targetColumn < 0 && options.targetColumn != "-")
+        for (int c = 0; c < static_cast<int>(table.columns.size()) && targetColumn < 0; ++c)
+            if (c != idColumn && std::find(columns.begin(), columns.end(), c) == columns.end()
+                && isTargetLikeName(table.columns[static_cast<std::size_t>(c)].name))
+                targetColumn = c;
+
+    const std::int64_t rows = table.rows;
+    std::vector<std::string> text(static_cast<std::size_t>(rows * cells));
+    for (std::int64_t c = 0; c < cells; ++c) {
+        const std::vector<std::string> &column = table.textOf(columns[static_cast<std::size_t>(c)]);
+        for (std::int64_t r = 0; r < rows; ++r)
+            text[static_cast<std::size_t>(r * cells + c)] = column[static_cast<std::size_t>(r)];
+    }
+    std::vector<StringEncoder::Problem> problems;
+    part.inputs.push_back(input.encoder->encode(text, rows, cells, input.textShape, problems));
+    for (const StringEncoder::Problem &p : problems) {
+        const int c = columns[static_cast<std::size_t>(p.cell)];
+        part.problems.push_back({p.sample, table.lines[static_cast<std::size_t>(p.sample)], c + 1,
+            table.columns[static_cast<std::size_t>(c)].name, p.reason, file});
+    }
+    for (const CsvIssue &issue : table.issues)
+        if (issue.kind == CsvIssue::Kind::RaggedRow)
+            part.problems.push_back(
+                {issue.row, table.lines[static_cast<std::size_t>(issue.row)], 0, {},
+                    "the line has " + std::to_string(issue.column) + " fields, the header has "
+                        + std::to_string(table.columns.size()),
+                    file});
+    std::stable_sort(part.problems.begin(), part.problems.end(),
+        [](const SampleProblem &a, const SampleProblem &b) { return a.sample < b.sample; });
+
+    if (idColumn >= 0) {
+        part.sampleLabels = table.textOf(idColumn);
+        checkUtf8(table, part.sampleLabels, idColumn);
+        part.sampleLabelName = table.columns[static_cast<std::size_t>(idColumn)].name;
+    }
+    if (targetColumn >= 0) {
+        part.targets = table.textOf(targetColumn);
+        checkUtf8(table, part.targets, targetColumn);
+        part.targetName = table.columns[static_cast<std::size_t>(targetColumn)].name;
+    }
+    part.columns = describeColumns(table);
+    std::vector<std::string> names;
+    for (const int c : columns) {
+        part.chosen.featureColumns.push_back(choiceOf(table, c));
+        names.push_back(table.columns[static_cast<std::size_t>(c)].name);
+    }
+    part.chosen.idColumn = idColumn >= 0 ? choiceOf(table, idColumn) : "-";
+    part.chosen.targetColumn = targetColumn >= 0 ? choiceOf(table, targetColumn) : "-";
+    part.chosen.timeColumn = "-";
+    part.rows = rows;
+    part.featureNames.push_back(names);
+    part.timeLabels.emplace_back();
+    part.inputIndices.push_back(inputIndex);
+
+    std::string note = where + ": text " + (cells == 1 ? "column " : "columns ")
+        + listColumns(table, columns) + " through " + input.encoder->describe() + " -> "
+        + shapeToString(part.inputs.front().shape());
+    note += idColumn >= 0 ? "; sample labels from '" + part.sampleLabelName + "'"
+                          : "; samples labelled by number";
+    if (targetColumn >= 0)
+        note += "; target '" + part.targetName + "'";
+    part.notes.push_back(note);
+    const auto &encoding = input.encoder->encoding();
+    if (encoding.output == StringEncoding::Output::Int
+        && encoding.split != StringEncoding::Split::None && encoding.sequenceLength < 0)
+        part.notes.push_back(where + ": the layer has no output_sequence_length, so every text "
+            + "is padded to the longest one of the file ("
+            + std::to_string(part.inputs.front().dim(1))
+            + " tokens); Keras pads each batch to its own longest text");
+    return part;
+}
+
+} // namespace
+
 DatasetPart csvPart(const std::filesystem::path &file, const InputInfo &input, int inputIndex,
     const DatasetOptions &options)
 {
+    if (input.encoder)
+        return csvTextPart(file, input, inputIndex, options);
     const std::string where = file.string();
     const int rank = static_cast<int>(input.shape.size());
     if (rank < 1 || rank > 3)

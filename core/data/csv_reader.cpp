@@ -326,7 +326,7 @@ CsvTable readCsv(const std::filesystem::path &file, const CsvReadOptions &option
         throw InputFileError(where + ":1: the header has " + std::to_string(ncols)
             + " columns (at most 1,000,000 accepted)");
 
-    std::vector<char> keep(ncols, 0);
+    std::vector<char> keep(ncols, options.keepAllText ? 1 : 0);
     keep[0] = 1;
     for (std::size_t i = 0; i < ncols; ++i)
         for (const auto &name : options.keepText)

@@ -73,6 +73,8 @@ struct CsvReadOptions
     /// Keep the exact text of these columns (names, case-insensitive) and of column 0: ids and
     /// times must not go through float32.
     std::vector<std::string> keepText;
+    /// Keep the exact text of every column (a text input's columns are not known before).
+    bool keepAllText = false;
     std::size_t maxIssues = 100000;
     /// The header line may not be longer than this (a 100 MB single-line file is refused fast).
     std::size_t maxHeaderBytes = std::size_t(16) << 20;

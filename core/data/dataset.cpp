@@ -527,6 +527,10 @@ Dataset loadDataset(const std::vector<std::filesystem::path> &files,
     data.inputs.resize(inputs.size());
     data.featureNames.resize(inputs.size());
     data.timeLabels.resize(inputs.size());
+    data.vocabularies.resize(inputs.size());
+    for (std::size_t i = 0; i < inputs.size(); ++i)
+        if (inputs[i].encoder)
+            data.vocabularies[i] = inputs[i].encoder->vocabulary();
     std::int64_t rows = -1;
     std::string rowsFrom;
     for (std::size_t f = 0; f < files.size(); ++f) {

@@ -102,6 +102,9 @@ struct Dataset
     std::vector<std::int64_t> windowStart;
     /// Per input: names of the time steps when the file gives them (HDF5 `time_labels`).
     std::vector<std::vector<std::string>> timeLabels;
+    /// Per input: the term of each id of a text input (its TextVectorization or StringLookup
+    /// vocabulary, special tokens included), for token labels; empty for number inputs.
+    std::vector<std::vector<std::string>> vocabularies;
     std::vector<SampleProblem> problems; ///< in sample order
     std::vector<bool> sampleUsable;      ///< N flags, false for a sample with a problem
     std::vector<std::filesystem::path> files;

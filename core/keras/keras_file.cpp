@@ -53,6 +53,23 @@ void loadConfig(KerasFile &out, const std::optional<std::filesystem::path> &conf
     out.config = parseJsonText(readText(*configFile), out.configSource);
 }
 
+/// The archive's assets/ files (vocabularies), at most kMaxConfigBytes in all.
+void readAssets(const ZipArchive &zip, KerasFile &out)
+{
+    const std::string prefix = "assets/";
+    std::uint64_t total = 0;
+    for (const std::string &name : zip.names()) {
+        if (name.rfind(prefix, 0) != 0 || name.back() == '/')
+            continue;
+        total += zip.sizeOf(name);
+        if (total > kMaxConfigBytes)
+            throw InputFileError(out.configSource
+                + ": the archive's assets/ files are larger than 256 MB in all; not a model's "
+                  "vocabularies");
+        out.assets.emplace(name.substr(prefix.size()), zip.read(name, kMaxConfigBytes));
+    }
+}
+
 KerasFile openArchive(
     const std::filesystem::path &file, const std::optional<std::filesystem::path> &configFile)
 {
@@ -90,6 +107,7 @@ KerasFile openArchive(
     }
     out.weights = std::make_unique<Hdf5File>(
         zip.read("model.weights.h5"), file.string() + "!model.weights.h5");
+    readAssets(zip, out);
     return out;
 }
 

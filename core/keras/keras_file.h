@@ -1,6 +1,7 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -24,6 +25,9 @@ struct KerasFile
     std::unique_ptr<Hdf5File> weights;
     WeightReader::Layout layout = WeightReader::Layout::Keras3;
     std::string legacyRoot; ///< Legacy layout: "model_weights" or "" (root)
+    /// A `.keras` archive's assets/ files (TextVectorization's vocabulary.txt) by path below
+    /// assets/ ("layers/text_vectorization/vocabulary.txt"); empty for other formats.
+    std::map<std::string, std::string> assets;
 };
 
 /// Opens `file` (and `configFile` for weights-only files). Throws InputFileError with a clear

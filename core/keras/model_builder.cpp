@@ -96,6 +96,7 @@ public:
         m_weightOrder = source.layout == WeightReader::Layout::Legacy ? WeightOrder::TrainableFirst
                                                                       : WeightOrder::PerSublayer;
         m_spec = parseModelConfig(source.config, source.configSource);
+        m_assets = std::move(source.assets);
         WeightReader reader(*source.weights, source.layout, source.legacyRoot);
         reader.bind(m_spec);
         // Models used as layers run as their own layers ("inner/dense"), so that the graph
@@ -142,6 +143,7 @@ private:
                 throw;
             }
             config.weightsInFile = found;
+            config.assets = assetsOf(reader.groupOf(spec));
             const std::string bad = countNonFinite(config.weights);
             if (!bad.empty())
                 m_impl.warnings.push_back("Layer '" + spec.name + "' (" + spec.className + ") has "
@@ -168,6 +170,19 @@ private:
             m_layerOfSpec[i] = static_cast<int>(m_layers.size());
             m_layers.push_back(std::move(layer));
         }
+    }
+
+    /// The archive's assets of the layer whose weight group is `group`, by path below it.
+    std::map<std::string, std::string> assetsOf(const std::string &group) const
+    {
+        std::map<std::string, std::string> out;
+        if (group.empty())
+            return out;
+        const std::string prefix = group + "/";
+        for (auto it = m_assets.lower_bound(prefix);
+             it != m_assets.end() && it->first.rfind(prefix, 0) == 0; ++it)
+            out.emplace(it->first.substr(prefix.size()), it->second);
+        return out;
     }
 
     /// The recipe a custom layer runs from (core/keras/recipe_book.h), or null for a layer the
@@ -421,6 +436,71 @@ private:
         return inputs;
     }
 
+    /// "'a' (Dense), 'b' (Flatten)": the layers of the nodes that read graph node `source`.
+    std::vector<const GraphNode *> readersOf(int source) const
+    {
+        std::vector<const GraphNode *> out;
+        for (const GraphNode &node : m_impl.graph->nodes()) {
+            bool reads = false;
+            for (const auto &[name, refs] : node.tensorArgs)
+                for (const ValueRef &ref : refs)
+                    reads = reads || ref.node == source;
+            if (reads && !node.isInput())
+                out.push_back(&node);
+        }
+        return out;
+    }
+
+    /// A text input (dtype string): the TextVectorization or StringLookup layer it feeds says
+    /// how its text becomes ids, and the input holds those ids from then on.
+    void bindTextInput(int inputIndex, InputInfo &info)
+    {
+        const Graph &graph = *m_impl.graph;
+        std::shared_ptr<const StringEncoder> encoder;
+        std::string others;
+        for (const GraphNode *node :
+            readersOf(graph.inputNodes()[static_cast<std::size_t>(inputIndex)])) {
+            const auto own = graph.layer(node->layer).stringEncoder();
+            if (own && (!encoder || own == encoder))
+                encoder = own;
+            else
+                others += std::string(others.empty() ? "" : ", ") + "'" + node->layerName + "' ("
+                    + node->className + ")";
+        }
+        if (!encoder || !others.empty())
+            throw UnsupportedModelError(m_file + ": input '" + info.name
+                + "' takes text (dtype string). AttnLens reads text only through one "
+                  "TextVectorization or StringLookup layer right after the input, but "
+                + (others.empty() ? "the input feeds no such layer" : "it feeds " + others)
+                + ". Encode the text before the model, or give the model a number input");
+        info.textShape = info.shape;
+        info.shape = encoder->encodedShape(info.shape);
+        info.integerIds = encoder->encoding().output == StringEncoding::Output::Int;
+        info.encoder = std::move(encoder);
+    }
+
+    /// Every layer that takes text reads a text input directly (its encoder runs on the data).
+    void requireTextInputs() const
+    {
+        const Graph &graph = *m_impl.graph;
+        for (const GraphNode &node : graph.nodes()) {
+            if (node.isInput() || !graph.layer(node.layer).stringEncoder())
+                continue;
+            for (const auto &[name, refs] : node.tensorArgs)
+                for (const ValueRef &ref : refs) {
+                    const GraphNode &source = graph.nodes()[static_cast<std::size_t>(ref.node)];
+                    if (source.isInput()
+                        && m_impl.inputs[static_cast<std::size_t>(source.inputIndex)].encoder)
+                        continue;
+                    throw UnsupportedModelError(
+                        ErrorWhere::ofLayer(node.layerName, node.className, m_file)
+                        + " takes text, but reads '" + source.layerName
+                        + "', which is not a text input: AttnLens runs text layers only right "
+                          "after an Input of dtype string");
+                }
+        }
+    }
+
     void dryRun()
     {
         Graph &graph = *m_impl.graph;
@@ -436,8 +516,11 @@ private:
             for (std::size_t d = 1; d < info.shape.size(); ++d)
                 anyFree = anyFree || info.shape[d] < 0;
             info.integerIds = spec.dtype.rfind("int", 0) == 0 || spec.dtype.rfind("uint", 0) == 0;
+            if (spec.dtype == "string")
+                bindTextInput(static_cast<int>(i), info);
             m_impl.inputs.push_back(info);
         }
+        requireTextInputs();
         // Layers that embed ids (PositionRule Tokens) mark the inputs they read as ids.
         for (const GraphNode &node : graph.nodes())
             if (!node.isInput()
@@ -749,8 +832,9 @@ private:
     std::map<std::size_t, int> m_layerOfSpec; ///< spec index -> layer index
     /// spec index -> recipe label and, unless built in, its file
     std::map<std::size_t, std::pair<std::string, std::string>> m_recipeOfSpec;
-    std::optional<RecipeBook> m_recipes; ///< read at the first custom layer
-    std::map<NodeKey, int> m_nodeOf;     ///< (layer, call) -> node, before sorting
+    std::optional<RecipeBook> m_recipes;         ///< read at the first custom layer
+    std::map<NodeKey, int> m_nodeOf;             ///< (layer, call) -> node, before sorting
+    std::map<std::string, std::string> m_assets; ///< KerasFile::assets
 };
 
 } // namespace

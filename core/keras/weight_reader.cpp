@@ -351,4 +351,10 @@ bool WeightReader::read(
     return true;
 }
 
+std::string WeightReader::groupOf(const LayerSpec &layer) const
+{
+    const auto it = m_groupOfLayer.find(layer.name);
+    return it == m_groupOfLayer.end() ? std::string() : it->second;
+}
+
 } // namespace attnlens

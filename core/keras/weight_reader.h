@@ -57,6 +57,10 @@ public:
 
     Layout layout() const { return m_layout; }
 
+    /// Keras 3 layout: the group path of `layer` ("layers/text_vectorization"), which is also
+    /// where a `.keras` archive keeps its assets (below assets/); empty when unbound.
+    std::string groupOf(const LayerSpec &layer) const;
+
 private:
     void collectAll(const std::string &path, const std::string &relative,
         std::map<std::string, Tensor> &variables, int depth) const;

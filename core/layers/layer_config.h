@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -48,6 +49,10 @@ struct LayerConfig
     /// The layer entry's "module" in .keras files ("keras.layers", "keras.src.ops.numpy" for
     /// Keras 3 operator nodes such as `x + y`); empty when the file does not say.
     std::string module;
+    /// The layer's files under the `.keras` archive's assets/ folder (TextVectorization's
+    /// "vocabulary.txt", "_lookup_layer/vocabulary.txt"), by path relative to the layer's folder;
+    /// empty for other formats.
+    std::map<std::string, std::string> assets;
 };
 
 } // namespace attnlens

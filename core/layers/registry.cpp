@@ -9,6 +9,7 @@
 #include "core/layers/attention_layer.h"
 #include "core/layers/batch_normalization.h"
 #include "core/layers/bidirectional.h"
+#include "core/layers/category_encoding.h"
 #include "core/layers/column_attention.h"
 #include "core/layers/concatenate_layer.h"
 #include "core/layers/conv1d.h"
@@ -26,6 +27,7 @@
 #include "core/layers/grouped_query_attention.h"
 #include "core/layers/gru.h"
 #include "core/layers/identity_layer.h"
+#include "core/layers/integer_lookup.h"
 #include "core/layers/interpretable_multi_head_attention.h"
 #include "core/layers/kerasfactory_identity.h"
 #include "core/layers/kerasfactory_refusal.h"
@@ -50,6 +52,7 @@
 #include "core/layers/softmax_layer.h"
 #include "core/layers/sparse_attention_weighting.h"
 #include "core/layers/stochastic_depth.h"
+#include "core/layers/string_lookup.h"
 #include "core/layers/tabular_attention.h"
 #include "core/layers/tabular_mo_e_layer.h"
 #include "core/layers/tf_op_lambda.h"
@@ -175,6 +178,10 @@ const Table &table()
 
         // --- sequence, embedding, pooling and operator layers (sequence engineer) ---
         {"Embedding", {&Embedding::fromKeras}},
+        {"TextVectorization", {&StringLookup::fromKeras}},
+        {"StringLookup", {&StringLookup::fromKeras}},
+        {"IntegerLookup", {&IntegerLookup::fromKeras}},
+        {"CategoryEncoding", {&CategoryEncoding::fromKeras}},
         {"Masking", {&Masking::fromKeras}},
         {"GlobalAveragePooling1D", {&GlobalPooling1D::fromKerasAverage}},
         {"GlobalAvgPool1D", {&GlobalPooling1D::fromKerasAverage}},

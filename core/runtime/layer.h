@@ -12,6 +12,8 @@
 
 namespace attnlens {
 
+class StringEncoder;
+
 /// The constant (non-tensor) arguments of one call (use_causal_mask, an index key, a constant
 /// operand `y`), resolved once, when the graph is wired, into the typed form the layer class
 /// defines (a subclass of this). The runtime only carries them from the graph node to the call.
@@ -179,6 +181,10 @@ public:
     /// How the output's positions follow the input's (for axis labels); the default, None,
     /// says the layer moves or mixes them.
     virtual PositionRule positions() const { return PositionRule::none(); }
+
+    /// Non-null for a layer that takes text (TextVectorization, StringLookup): how the data
+    /// loader encodes the text of the input it reads; the layer itself passes the ids on.
+    virtual std::shared_ptr<const StringEncoder> stringEncoder() const { return nullptr; }
 
 private:
     std::string m_name;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/runtime/layer.h"
+#include "core/runtime/string_encoder.h"
 #include "core/tensor/tensor.h"
 
 namespace attnlens {
@@ -53,6 +54,12 @@ struct InputInfo
     std::string name;        ///< the InputLayer's name (datasets name arrays after it)
     Shape shape;             ///< with the batch axis, which is -1; other -1 are free lengths
     bool integerIds = false; ///< true when the input feeds an Embedding (token ids)
+    /// A text input (Keras dtype "string"): how its text becomes the ids `shape` describes (the
+    /// TextVectorization or StringLookup layer it feeds); null for a number input.
+    std::shared_ptr<const StringEncoder> encoder;
+    /// A text input's shape as Keras declares it, (None, cells) or (None,): the text cells of a
+    /// sample, before `encoder` turns them into `shape`. Empty for a number input.
+    Shape textShape;
 };
 
 /// What the positions along one attention axis stand for, traced back through the graph.

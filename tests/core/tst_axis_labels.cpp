@@ -40,8 +40,8 @@ class TestAxisLabels : public QObject
 private slots:
     void featuresFromCsvHeader()
     {
-        const Dataset d = loadDataset(
-            {testData("keras/tabular_tokens/data.csv")}, {InputInfo {"tabular", {-1, 30}, false}});
+        const Dataset d = loadDataset({testData("keras/tabular_tokens/data.csv")},
+            {InputInfo {"tabular", {-1, 30}, false, {}, {}}});
         using K = AxisOrigin::Kind;
         const AxisLabels l = axisLabels(layer(K::Features, K::Features, 30, 30), d);
         QCOMPARE(l.query.size(), std::size_t(30));
@@ -73,8 +73,8 @@ private slots:
             csv += "2024-01-0" + std::to_string(i + 1) + "," + std::to_string(i) + "\n";
         DatasetOptions o;
         o.timeColumn = "date";
-        const Dataset d
-            = loadDataset({write("t.csv", csv)}, {InputInfo {"series", {-1, 3, 1}, false}}, o);
+        const Dataset d = loadDataset(
+            {write("t.csv", csv)}, {InputInfo {"series", {-1, 3, 1}, false, {}, {}}}, o);
         using K = AxisOrigin::Kind;
         LabelOptions lo;
         lo.sample = 2; // window of rows 2..4
@@ -84,8 +84,8 @@ private slots:
 
     void freeLengthTakesTheDatasetLength()
     {
-        const Dataset d = loadDataset(
-            {testData("keras/causal/data.npy")}, {InputInfo {"series", {-1, -1, 1}, false}});
+        const Dataset d = loadDataset({testData("keras/causal/data.npy")},
+            {InputInfo {"series", {-1, -1, 1}, false, {}, {}}});
         using K = AxisOrigin::Kind;
         const AxisLabels l = axisLabels(layer(K::TimeSteps, K::TimeSteps, -1, -1), d);
         QCOMPARE(l.query.size(), std::size_t(24));
@@ -94,8 +94,8 @@ private slots:
 
     void tokensFromVocabularyElseIds()
     {
-        const Dataset d = loadDataset(
-            {write("ids.csv", "a,b,c\n2,0,1\n1,1,7\n")}, {InputInfo {"ids", {-1, 3}, true}});
+        const Dataset d = loadDataset({write("ids.csv", "a,b,c\n2,0,1\n1,1,7\n")},
+            {InputInfo {"ids", {-1, 3}, true, {}, {}}});
         using K = AxisOrigin::Kind;
         const AttentionLayerInfo info = layer(K::Tokens, K::Tokens, 3, 3);
         LabelOptions o;
@@ -111,7 +111,7 @@ private slots:
     void crossAttentionAxesFromTwoInputs()
     {
         const Dataset d = loadDataset({testData("keras/cross_attention/data.h5")},
-            {{"queries", {-1, 6, 8}, false}, {"memory", {-1, 11, 8}, false}});
+            {{"queries", {-1, 6, 8}, false, {}, {}}, {"memory", {-1, 11, 8}, false, {}, {}}});
         using K = AxisOrigin::Kind;
         const AxisLabels l = axisLabels(layer(K::TimeSteps, K::TimeSteps, 6, 11, 0, 1), d);
         QCOMPARE(l.query.size(), std::size_t(6));

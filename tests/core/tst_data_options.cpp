@@ -16,12 +16,12 @@ namespace {
 
 InputInfo flat(std::int64_t width)
 {
-    return InputInfo {"in", {-1, width}, false};
+    return InputInfo {"in", {-1, width}, false, {}, {}};
 }
 
 InputInfo series(std::int64_t steps, std::int64_t channels)
 {
-    return InputInfo {"series", {-1, steps, channels}, false};
+    return InputInfo {"series", {-1, steps, channels}, false, {}, {}};
 }
 
 QString errorOf(const std::filesystem::path &file, const InputInfo &input,

@@ -15,7 +15,7 @@ namespace {
 
 InputInfo flat(const std::string &name, std::int64_t width)
 {
-    return InputInfo {name, {-1, width}, false};
+    return InputInfo {name, {-1, width}, false, {}, {}};
 }
 
 template <typename E>
@@ -237,7 +237,7 @@ private slots:
                 + "\n";
         DatasetOptions o;
         o.timeColumn = "date";
-        const InputInfo seq {"series", {-1, 4, 2}, false};
+        const InputInfo seq {"series", {-1, 4, 2}, false, {}, {}};
         const Dataset d = loadDataset({write("s.csv", csv)}, {seq}, o);
         QCOMPARE(d.inputs[0].shape(), (Shape {3, 4, 2}));
         // Window 2 = rows 2..5.
@@ -255,8 +255,8 @@ private slots:
 
     void sequenceLengthTheModelDoesNotTake()
     {
-        const QString what = errorOf<ShapeError>(
-            {testData("keras/ts_encoder/data.npy")}, {InputInfo {"series", {-1, 24, 3}, false}});
+        const QString what = errorOf<ShapeError>({testData("keras/ts_encoder/data.npy")},
+            {InputInfo {"series", {-1, 24, 3}, false, {}, {}}});
         QVERIFY2(what.contains("has shape (8, 48, 3), but input 'series' takes (None, 24, 3): "
                                "axis 1 has 48, the model takes 24 time steps"),
             qPrintable(what));
@@ -264,15 +264,15 @@ private slots:
 
     void npyShapes()
     {
-        const Dataset d = loadDataset(
-            {testData("keras/ts_encoder/data.npy")}, {InputInfo {"series", {-1, 48, 3}, false}});
+        const Dataset d = loadDataset({testData("keras/ts_encoder/data.npy")},
+            {InputInfo {"series", {-1, 48, 3}, false, {}, {}}});
         QCOMPARE(d.inputs[0].shape(), (Shape {8, 48, 3}));
         // (N, T) for an input (None, T, 1); one sample without the batch axis.
-        const Dataset e
-            = loadDataset({testData("datasets/f8_le.npy")}, {InputInfo {"x", {-1, 3, 1}, false}});
+        const Dataset e = loadDataset(
+            {testData("datasets/f8_le.npy")}, {InputInfo {"x", {-1, 3, 1}, false, {}, {}}});
         QCOMPARE(e.inputs[0].shape(), (Shape {2, 3, 1}));
         const Dataset s = loadDataset(
-            {testData("datasets/fortran.npy")}, {InputInfo {"x", {-1, 2, 3, 4}, false}});
+            {testData("datasets/fortran.npy")}, {InputInfo {"x", {-1, 2, 3, 4}, false, {}, {}}});
         QCOMPARE(s.inputs[0].shape(), (Shape {1, 2, 3, 4}));
         const QString width = errorOf<ShapeError>({testData("datasets/f8_le.npy")}, {flat("x", 4)});
         QVERIFY2(width.contains("axis 1 has 3, the model takes 4 features"), qPrintable(width));
@@ -280,7 +280,7 @@ private slots:
 
     void tokenIdsMustBeNonNegativeIntegers()
     {
-        const InputInfo ids {"tokens", {-1, 3}, true};
+        const InputInfo ids {"tokens", {-1, 3}, true, {}, {}};
         const Dataset ok = loadDataset({testData("datasets/i1.npy")}, {ids});
         QCOMPARE(ok.sampleUsable, (std::vector<bool> {false, true})); // -3 in row 0
         QVERIFY(QString::fromStdString(ok.problems[0].reason).contains("token id -3"));
@@ -289,7 +289,7 @@ private slots:
     void crossAttentionH5HoldsBothInputs()
     {
         const std::vector<InputInfo> inputs {
-            {"queries", {-1, 6, 8}, false}, {"memory", {-1, 11, 8}, false}};
+            {"queries", {-1, 6, 8}, false, {}, {}}, {"memory", {-1, 11, 8}, false, {}, {}}};
         const Dataset d = loadDataset({testData("keras/cross_attention/data.h5")}, inputs);
         QCOMPARE(d.inputs[0].shape(), (Shape {6, 6, 8}));
         QCOMPARE(d.inputs[1].shape(), (Shape {6, 11, 8}));
@@ -302,14 +302,14 @@ private slots:
         QVERIFY2(
             csv.contains("the model has 2 inputs") && csv.contains("'memory'"), qPrintable(csv));
         const QString missing = errorOf<InputFileError>({testData("keras/cross_attention/data.h5")},
-            {inputs[0], InputInfo {"other", {-1, 11, 8}, false}});
+            {inputs[0], InputInfo {"other", {-1, 11, 8}, false, {}, {}}});
         QVERIFY2(missing.contains("no array named 'other'"), qPrintable(missing));
     }
 
     void npzAndNamedH5()
     {
         const std::vector<InputInfo> inputs {
-            {"queries", {-1, 6, 8}, false}, {"memory", {-1, 11, 8}, false}};
+            {"queries", {-1, 6, 8}, false, {}, {}}, {"memory", {-1, 11, 8}, false, {}, {}}};
         const Dataset z = loadDataset({testData("datasets/multi.npz")}, inputs);
         QCOMPARE(z.inputs[1].values()[0], 2.0f);
         QCOMPARE(z.sampleLabels[3], std::string("r3"));
@@ -322,8 +322,8 @@ private slots:
         QCOMPARE(h.targets[1], std::string("yes"));
         QCOMPARE(h.inputs[0].values()[11], 11.0f);
 
-        const Dataset s
-            = loadDataset({testData("datasets/series.h5")}, {InputInfo {"x", {-1, 4, 2}, false}});
+        const Dataset s = loadDataset(
+            {testData("datasets/series.h5")}, {InputInfo {"x", {-1, 4, 2}, false, {}, {}}});
         QCOMPARE(s.timeLabels[0], (std::vector<std::string> {"mon", "tue", "wed", "thu"}));
         QCOMPARE(s.inputs[0].values()[15], 15.0f);
     }
@@ -331,10 +331,10 @@ private slots:
     void oneFilePerInputMatchedByStem()
     {
         const std::vector<InputInfo> inputs {
-            {"queries", {-1, 6, 8}, false}, {"memory", {-1, 11, 8}, false}};
+            {"queries", {-1, 6, 8}, false, {}, {}}, {"memory", {-1, 11, 8}, false, {}, {}}};
         const QString rows = errorOf<ShapeError>(
             {testData("keras/causal/data.npy"), testData("keras/cross_attention/data.h5")},
-            {InputInfo {"a", {-1, 24, 1}, false}, inputs[1]});
+            {InputInfo {"a", {-1, 24, 1}, false, {}, {}}, inputs[1]});
         QVERIFY2(rows.contains("has 6 samples but") && rows.contains("has 8"), qPrintable(rows));
     }
 };
