@@ -21,8 +21,12 @@ void faultHook(attnlens::ProbeStage stage)
     const QByteArray stageName = stage == attnlens::ProbeStage::Model ? "model" : "data";
     if (!fault.endsWith("-" + stageName))
         return;
-    if (fault.startsWith("crash-"))
+    if (fault.startsWith("crash-")) {
+        // The default action, not a sanitizer's handler (which would exit with a status): the
+        // child dies by the signal under the asan preset too.
+        std::signal(SIGSEGV, SIG_DFL);
         std::raise(SIGSEGV);
+    }
     if (fault.startsWith("abort-"))
         std::abort();
     if (fault.startsWith("hang-"))
