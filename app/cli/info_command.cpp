@@ -70,9 +70,15 @@ nlohmann::json infoJson(const Model &model)
         {"format", formatName(summary.format)}, {"keras_version", summary.kerasVersion},
         {"file", summary.file.string()}, {"parameters", summary.parameters}};
     json["inputs"] = nlohmann::json::array();
-    for (const InputInfo &input : model.inputs())
-        json["inputs"].push_back({{"name", input.name}, {"shape", shapeJson(input.shape)},
-            {"integer_ids", input.integerIds}});
+    for (const InputInfo &input : model.inputs()) {
+        nlohmann::json entry = {{"name", input.name}, {"shape", shapeJson(input.shape)},
+            {"integer_ids", input.integerIds}};
+        if (input.encoder)
+            entry["text"]
+                = {{"shape", shapeJson(input.textShape)}, {"encoder", input.encoder->describe()},
+                    {"vocabulary_size", input.encoder->vocabulary().size()}};
+        json["inputs"].push_back(entry);
+    }
     json["outputs"] = nlohmann::json::array();
     for (const Shape &shape : model.outputShapes())
         json["outputs"].push_back({{"shape", shapeJson(shape)}});
@@ -118,7 +124,10 @@ void printText(const Model &model, std::ostream &out)
     for (std::size_t i = 0; i < model.inputs().size(); ++i) {
         const InputInfo &input = model.inputs()[i];
         out << "  " << i << "  " << input.name << "  " << shapeToString(input.shape)
-            << (input.integerIds ? "  (token ids)" : "") << '\n';
+            << (input.integerIds && !input.encoder ? "  (token ids)" : "") << '\n';
+        if (input.encoder)
+            out << "     text " << shapeToString(input.textShape)
+                << ", encoded as the data is read by " << input.encoder->describe() << '\n';
     }
     out << "\nOutputs:\n";
     for (std::size_t i = 0; i < model.outputShapes().size(); ++i)
