@@ -5,6 +5,7 @@
 #include <cstring>
 #include <fstream>
 #include <map>
+#include <optional>
 
 #include "core/data/dataset_part.h"
 #include "core/data/h5_data_reader.h"
@@ -251,30 +252,39 @@ DatasetPart arrayPart(const std::filesystem::path &file, ArraySource &source,
     return part;
 }
 
-/// True when every wanted input takes one number per sample, (None, 1): a model with one input
-/// per feature (KerasFactory's BaseFeedForwardModel) reads them from one CSV, column by name.
-bool oneColumnEach(const std::vector<InputInfo> &inputs, const std::vector<int> &wanted)
+/// True when input `input` takes one CSV column per sample: a number input (None, 1), or a text
+/// input of one cell, (None, 1) or (None,) (a StringLookup per column, as in Keras's
+/// structured-data examples).
+bool takesOneColumn(const InputInfo &input)
 {
-    return std::all_of(wanted.begin(), wanted.end(), [&](int i) {
-        const InputInfo &input = inputs[static_cast<std::size_t>(i)];
-        return input.shape.size() == 2 && input.shape[1] == 1 && !input.integerIds;
-    });
+    if (input.encoder)
+        return input.textShape.size() == 1
+            || (input.textShape.size() == 2 && input.textShape[1] == 1);
+    return input.shape.size() == 2 && input.shape[1] == 1;
 }
 
-/// One CSV for inputs that each take one column: the columns named after the inputs (or the
-/// ones DatasetOptions chooses, in input order), read as one (N, F) input with every CSV rule
-/// (ids, target, problems), then split into F (N, 1) inputs.
-DatasetPart csvColumnsPart(const std::filesystem::path &file, const std::vector<InputInfo> &inputs,
-    const std::vector<int> &wanted, const DatasetOptions &options)
+/// True when every wanted input takes one column: a model with one input per feature
+/// (KerasFactory's BaseFeedForwardModel, Keras's structured-data models) reads them from one
+/// CSV, column by name.
+bool oneColumnEach(const std::vector<InputInfo> &inputs, const std::vector<int> &wanted)
+{
+    return std::all_of(wanted.begin(), wanted.end(),
+        [&](int i) { return takesOneColumn(inputs[static_cast<std::size_t>(i)]); });
+}
+
+/// One CSV for number inputs that each take one column, `columns[k]` for `wanted[k]`, read as
+/// one (N, F) input with every CSV rule (ids, target, problems), then split into F (N, 1) inputs.
+DatasetPart numberColumnsPart(const std::filesystem::path &file,
+    const std::vector<InputInfo> &inputs, const std::vector<int> &wanted,
+    const std::vector<std::string> &columns, const DatasetOptions &options)
 {
     InputInfo combined;
     combined.shape = {-1, static_cast<std::int64_t>(wanted.size())};
     DatasetOptions byName = options;
-    for (const int i : wanted) {
+    byName.featureColumns = columns;
+    byName.featureColumnPositions.clear();
+    for (const int i : wanted)
         combined.name += (combined.name.empty() ? "" : "+") + inputs[std::size_t(i)].name;
-        if (options.featureColumns.empty() && options.featureColumnPositions.empty())
-            byName.featureColumns.push_back(inputs[std::size_t(i)].name);
-    }
     DatasetPart whole = csvPart(file, combined, wanted.front(), byName);
     const Tensor all = std::move(whole.inputs.front());
     const std::vector<std::string> names = whole.featureNames.front();
@@ -286,17 +296,97 @@ DatasetPart csvColumnsPart(const std::filesystem::path &file, const std::vector<
     part.featureNames.clear();
     part.timeLabels.clear();
     for (std::int64_t c = 0; c < width; ++c) {
+        const InputInfo &input = inputs[std::size_t(wanted[std::size_t(c)])];
         Tensor column({rows, 1});
         for (std::int64_t r = 0; r < rows; ++r)
             column.data()[r] = all.data()[r * width + c];
+        if (input.integerIds)
+            flagBadValues(column, input, file, part.problems);
         part.inputIndices.push_back(wanted[static_cast<std::size_t>(c)]);
         part.inputs.push_back(std::move(column));
-        part.featureNames.push_back({static_cast<std::size_t>(c) < names.size()
-                ? names[static_cast<std::size_t>(c)]
-                : inputs[std::size_t(wanted[std::size_t(c)])].name});
+        part.featureNames.push_back(
+            {static_cast<std::size_t>(c) < names.size() ? names[static_cast<std::size_t>(c)]
+                                                        : input.name});
         part.timeLabels.emplace_back();
     }
     return part;
+}
+
+/// One CSV for inputs that each take one column (number or text): the columns named after the
+/// inputs, or the ones DatasetOptions chooses, in input order. Number columns are read together
+/// (numberColumnsPart); each text column goes through its input's encoder.
+DatasetPart csvColumnsPart(const std::filesystem::path &file, const std::vector<InputInfo> &inputs,
+    const std::vector<int> &wanted, const DatasetOptions &options)
+{
+    std::vector<std::string> columns;
+    if (!options.featureColumns.empty()) {
+        if (options.featureColumns.size() != wanted.size())
+            throw ShapeError(file.string() + ": " + std::to_string(options.featureColumns.size())
+                + " feature columns were chosen, but the model has " + std::to_string(wanted.size())
+                + " inputs of one column each (" + inputNames(inputs)
+                + "); choose one column per input, in input order");
+        columns = options.featureColumns;
+    } else if (!options.featureColumnPositions.empty()) {
+        for (const int position : options.featureColumnPositions)
+            columns.push_back(std::to_string(position));
+    } else {
+        for (const int i : wanted)
+            columns.push_back(inputs[std::size_t(i)].name);
+    }
+    if (columns.size() != wanted.size())
+        throw ShapeError(file.string() + ": " + std::to_string(columns.size())
+            + " feature columns were chosen, but the model has " + std::to_string(wanted.size())
+            + " inputs of one column each; choose one column per input, in input order");
+    std::vector<int> numbers;
+    std::vector<std::string> numberColumns;
+    std::vector<std::size_t> texts;
+    for (std::size_t k = 0; k < wanted.size(); ++k) {
+        if (inputs[std::size_t(wanted[k])].encoder) {
+            texts.push_back(k);
+        } else {
+            numbers.push_back(wanted[k]);
+            numberColumns.push_back(columns[k]);
+        }
+    }
+    std::optional<DatasetPart> merged;
+    if (!numbers.empty())
+        merged = numberColumnsPart(file, inputs, numbers, numberColumns, options);
+    for (const std::size_t k : texts) {
+        DatasetOptions one = options;
+        one.featureColumns = {columns[k]};
+        one.featureColumnPositions.clear();
+        DatasetPart part = csvPart(file, inputs[std::size_t(wanted[k])], wanted[k], one);
+        if (!merged) {
+            merged = std::move(part);
+            continue;
+        }
+        // A text input's column is never the target the number columns' rule guessed.
+        if (merged->targetName == part.featureNames.front().front()) {
+            merged->targets.clear();
+            merged->targetName.clear();
+            merged->chosen.targetColumn = "-";
+        }
+        merged->inputIndices.push_back(part.inputIndices.front());
+        merged->inputs.push_back(std::move(part.inputs.front()));
+        merged->featureNames.push_back(std::move(part.featureNames.front()));
+        merged->timeLabels.emplace_back();
+        merged->problems.insert(merged->problems.end(), part.problems.begin(), part.problems.end());
+        merged->notes.push_back(part.notes.front());
+        if (merged->targets.empty() && !part.targets.empty()) {
+            merged->targets = std::move(part.targets);
+            merged->targetName = part.targetName;
+            merged->chosen.targetColumn = part.chosen.targetColumn;
+        }
+    }
+    std::stable_sort(merged->problems.begin(), merged->problems.end(),
+        [](const SampleProblem &a, const SampleProblem &b) { return a.sample < b.sample; });
+    // featureNames follow inputIndices; chosen.featureColumns is in input order.
+    merged->chosen.featureColumns.assign(wanted.size(), {});
+    for (std::size_t k = 0; k < wanted.size(); ++k)
+        for (std::size_t j = 0; j < merged->inputIndices.size(); ++j)
+            if (merged->inputIndices[j] == wanted[k])
+                merged->chosen.featureColumns[k] = merged->featureNames[j].front();
+    return std::move(*merged);
 }
 
 DatasetPart filePart(const std::filesystem::path &file, const std::vector<InputInfo> &inputs,

@@ -134,6 +134,38 @@ private slots:
                 qPrintable(QString("attention %1").arg(i)));
     }
 
+    void readsOneColumnPerInputWithTextAndLookups()
+    {
+        // Keras's structured-data form: one input per CSV column; a string column through
+        // StringLookup(one_hot), int columns through IntegerLookup(one_hot) and
+        // CategoryEncoding(one_hot); the reference is make_text_models.py's NumPy pass.
+        const auto model = Model::open(testData("text/tabular_model.keras"));
+        QCOMPARE(model->inputs().size(), std::size_t(4));
+        QVERIFY(model->inputs()[1].encoder != nullptr);
+        QCOMPARE(model->inputs()[1].shape, (Shape {-1, 4}));
+        const Dataset data = loadDataset({testData("text/patients.csv")}, model->inputs());
+        QCOMPARE(data.sampleCount(), std::int64_t(4));
+        QCOMPARE(data.sampleLabels[2], std::string("p3"));
+        QCOMPARE(data.targetName, std::string("diagnosis"));
+        QCOMPARE(data.chosen.featureColumns,
+            (std::vector<std::string> {"age", "color", "grade", "rooms"}));
+        const Tensor &color = data.inputs[1];
+        QCOMPARE(color.shape(), (Shape {4, 4}));
+        // red -> 1, blue -> 3, purple (unknown) -> the OOV index 0, green -> 2
+        QCOMPARE(std::vector<float>(color.data(), color.data() + color.size()),
+            (std::vector<float> {0, 1, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 1, 0}));
+        const RunResult result = model->run(data.inputs);
+        const ArrayData expected = readNpy(testData("text/expected_tabular.npy"));
+        const Tensor &out = result.outputs.at(0);
+        QCOMPARE(out.shape(), expected.shape);
+        for (std::int64_t i = 0; i < out.size(); ++i)
+            QVERIFY2(std::abs(out.data()[i] - expected.values[std::size_t(i)]) < 1e-5f,
+                qPrintable(QString("output %1: %2 vs NumPy %3")
+                               .arg(i)
+                               .arg(out.data()[i])
+                               .arg(expected.values[std::size_t(i)])));
+    }
+
     void refusesDataWithoutOneTextColumn()
     {
         const auto model = Model::open(testData("text/text_model.keras"));

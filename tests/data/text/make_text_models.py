@@ -160,3 +160,98 @@ IDS = np.array([[2, 3, 4, 5, 6, 0, 0, 0], [8, 9, 8, 9, 0, 0, 0, 0], [0] * 8, [2]
 outputs, attention = reference(IDS)
 np.save("expected_outputs.npy", outputs)
 np.save("expected_attention.npy", attention)
+
+
+# tabular_model.keras: one input per CSV column, as Keras's structured-data examples build it:
+# age (float32) as is; color (string) -> StringLookup(one_hot); grade (int64) ->
+# IntegerLookup(one_hot); rooms (int64) -> CategoryEncoding(num_tokens=4, one_hot);
+# Concatenate -> Dense(2, softmax).
+COLORS = ["red", "green", "blue"]
+GRADES = [10, 20, 30]
+TAB = {"dense": rng.normal(0, 0.5, (1 + 4 + 4 + 4, 2)), "dense_b": rng.normal(0, 0.1, (2,))}
+
+
+def input_layer(name, dtype):
+    return {"module": "keras.layers", "class_name": "InputLayer",
+            "config": {"batch_shape": [None, 1], "dtype": dtype, "sparse": False,
+                       "ragged": False, "name": name, "optional": False},
+            "registered_name": None, "name": name, "inbound_nodes": []}
+
+
+def tabular_network():
+    lookup = {"max_tokens": None, "num_oov_indices": 1, "output_mode": "one_hot",
+              "pad_to_max_tokens": False, "sparse": False, "invert": False,
+              "idf_weights": None, "vocabulary_size": 4}
+    layers = [input_layer("age", "float32"), input_layer("color", "string"),
+              input_layer("grade", "int64"), input_layer("rooms", "int64"),
+              layer("StringLookup", "color_lookup",
+                    dict(lookup, mask_token=None, oov_token="[UNK]", vocabulary=COLORS,
+                         encoding="utf-8"), [tensor("color", [None, 1], "string")]),
+              layer("IntegerLookup", "grade_lookup",
+                    dict(lookup, mask_token=None, oov_token=-1, vocabulary=GRADES,
+                         vocabulary_dtype="int64", oov_method="floormod"),
+                    [tensor("grade", [None, 1], "int64")]),
+              layer("CategoryEncoding", "rooms_onehot",
+                    {"num_tokens": 4, "output_mode": "one_hot", "sparse": False},
+                    [tensor("rooms", [None, 1], "int64")]),
+              layer("Concatenate", "features", {"axis": -1},
+                    [[tensor("age", [None, 1]), tensor("color_lookup", [None, 4]),
+                      tensor("grade_lookup", [None, 4]), tensor("rooms_onehot", [None, 4])]]),
+              layer("Dense", "head", {
+                  "units": 2, "activation": "softmax", "use_bias": True,
+                  "kernel_initializer": None, "bias_initializer": None,
+                  "kernel_regularizer": None, "bias_regularizer": None,
+                  "kernel_constraint": None, "quantization_config": None},
+                  [tensor("features", [None, 13])])]
+    return {"module": "keras.src.models.functional", "class_name": "Functional",
+            "config": {"name": "patients", "trainable": True, "layers": layers,
+                       "input_layers": [["age", 0, 0], ["color", 0, 0], ["grade", 0, 0],
+                                        ["rooms", 0, 0]],
+                       "output_layers": ["head", 0, 0]},
+            "registered_name": "Functional", "build_config": {"input_shape": None},
+            "compile_config": {}}
+
+
+def tabular_weights():
+    buf = io.BytesIO()
+    with h5py.File(buf, "w") as f:
+        f.create_group("vars")
+        for key in ("input_layer", "input_layer_1", "input_layer_2", "input_layer_3",
+                    "string_lookup", "integer_lookup", "category_encoding", "concatenate"):
+            f.create_group(f"layers/{key}/vars")
+        f.create_dataset("layers/dense/vars/0", data=TAB["dense"].astype("float32"))
+        f.create_dataset("layers/dense/vars/1", data=TAB["dense_b"].astype("float32"))
+    return buf.getvalue()
+
+
+with zipfile.ZipFile("tabular_model.keras", "w") as z:
+    z.writestr("metadata.json", json.dumps(
+        {"keras_version": "3.15.1", "date_saved": "2026-12-03@08:00:00"}))
+    z.writestr("config.json", json.dumps(tabular_network()))
+    z.writestr("model.weights.h5", tabular_weights())
+
+# patients.csv and the reference: Keras's lookups by index_lookup.py (OOV index 0, words from 1
+# in one_hot mode) and CategoryEncoding's one_hot (a value outside [0, 4) gives a zero row).
+PATIENTS = [("p1", 63.0, "red", 10, 0, "sick"), ("p2", 41.5, "blue", 30, 3, "well"),
+            ("p3", 55.0, "purple", 20, 1, "well"), ("p4", 70.25, "green", 99, 2, "sick")]
+with open("patients.csv", "w") as f:
+    f.write("patient_id,age,color,grade,rooms,diagnosis\n")
+    for row in PATIENTS:
+        f.write(",".join(str(v) for v in row) + "\n")
+
+
+def one_hot(index, depth=4):
+    v = np.zeros(depth)
+    if 0 <= index < depth:
+        v[index] = 1
+    return v
+
+
+rows = []
+for _, age, color, grade, rooms, _ in PATIENTS:
+    c = COLORS.index(color) + 1 if color in COLORS else 0
+    g = GRADES.index(grade) + 1 if grade in GRADES else 0
+    rows.append(np.concatenate([[age], one_hot(c), one_hot(g), one_hot(rooms)]))
+logits = np.array(rows) @ TAB["dense"] + TAB["dense_b"]
+e = np.exp(logits - logits.max(-1, keepdims=True))
+np.save("expected_tabular.npy", (e / e.sum(-1, keepdims=True)).astype("float32"))
