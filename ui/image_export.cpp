@@ -355,6 +355,14 @@ std::optional<ImageFormat> imageFormatFromName(const QString &name)
     return std::nullopt;
 }
 
+ImageTarget imageTarget(const QString &typed, ImageFormat chosen)
+{
+    const std::optional<ImageFormat> named = imageFormatFromName(QFileInfo(typed).suffix());
+    if (!named)
+        return {typed + QLatin1Char('.') + imageFormatExtension(chosen), chosen, false};
+    return {typed, *named, *named != chosen};
+}
+
 QString imageFormatExtension(ImageFormat format)
 {
     switch (format) {

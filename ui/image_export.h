@@ -25,6 +25,17 @@ std::optional<ImageFormat> imageFormatFromName(const QString &name);
 /// File extension without dot: "png", "jpg", "pdf", "svg".
 QString imageFormatExtension(ImageFormat format);
 
+/// Where File > Export Image writes the name typed in its save dialog, and as what.
+struct ImageTarget
+{
+    QString path;
+    ImageFormat format = ImageFormat::Png;
+    bool overridden = false; ///< the extension named another format than the chosen one
+};
+/// The format the name's extension names ("fig.pdf" is a PDF whatever was chosen), else the
+/// chosen one with its extension appended ("fig" -> "fig.png", "fig.v2" -> "fig.v2.png").
+ImageTarget imageTarget(const QString &typed, ImageFormat chosen);
+
 /// What an exported image shows and where it came from. PNG text chunks: "Title", "Model-File",
 /// "Model-SHA256", "Layer" (the attention call), "Head", "Row" (the sample number, or "group
 /// <name>"), "Sample-Id", "Target", "Prediction", "Data-File", "Color-Range", "Crop", "Recipes",

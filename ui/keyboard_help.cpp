@@ -16,6 +16,7 @@ QString keyboardHelpText()
         "<tr><td><b>PageUp</b> / <b>PageDown</b></td><td>a page of samples back / forward</td></tr>"
         "<tr><td><b>Ctrl+Up</b> / <b>Ctrl+Down</b></td><td>previous / next sample from "
         "anywhere</td></tr>"
+        "<tr><td><b>Ctrl+G</b>, an id, <b>Enter</b></td><td>go to the sample with that id</td></tr>"
         "<tr><td>mouse wheel, drag</td><td>zoom, pan the heatmap</td></tr>"
         "<tr><td><b>R</b> (on the map) or <b>Ctrl+0</b></td><td>reset zoom</td></tr>"
         "<tr><td><b>Ctrl+O</b> / <b>Ctrl+D</b></td><td>open model / open data</td></tr>"

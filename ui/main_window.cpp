@@ -121,6 +121,10 @@ MainWindow::MainWindow(QWidget *parent)
     });
     connect(m_modelPanel, &ModelPanel::attentionChosen, this, &MainWindow::selectAttention);
     connect(m_samples, &SampleTable::sampleChosen, this, &MainWindow::selectSample);
+    connect(m_samples, &SampleTable::jumpFailed, this, [this](const QString &id) {
+        statusBar()->showMessage(
+            tr("No sample has the id '%1', and the filter leaves none").arg(id));
+    });
     // "rows shown in the table": summarised again once the filter has rested for 300 ms.
     m_filterTimer = new QTimer(this);
     m_filterTimer->setSingleShot(true);
@@ -299,6 +303,11 @@ void MainWindow::createActions()
     add(tr("Previous Sample"), {QKeySequence(Qt::CTRL | Qt::Key_Up)},
         [this] { m_samples->step(-1); });
     add(tr("Reset Zoom"), {QKeySequence(Qt::CTRL | Qt::Key_0)}, [this] { m_heatmap->resetView(); });
+    add(tr("Go to Sample…"), {QKeySequence(Qt::CTRL | Qt::Key_G)}, [this] {
+        m_samples->filter()->setFocus(Qt::ShortcutFocusReason);
+        m_samples->filter()->selectAll();
+        statusBar()->showMessage(tr("Type a sample id and press Enter to go to it"), 5000);
+    });
     view->addSeparator();
     for (QDockWidget *dock : findChildren<QDockWidget *>())
         view->addAction(dock->toggleViewAction());
@@ -1037,14 +1046,11 @@ void MainWindow::exportImageDialog()
     if (file.isEmpty())
         return;
     m_lastExportDir = QFileInfo(file).path();
-    // The format follows the name's extension; a name without a known one gets the chosen one.
-    const std::optional<ImageFormat> named = imageFormatFromName(QFileInfo(file).suffix());
-    const QString path = named ? file : file + QLatin1Char('.') + extension;
-    if (exportImage(path, named.value_or(last.format), last.size, last.dpi) && named
-        && *named != last.format)
-        m_status->setText(
-            tr("Wrote %1 as %2, as its extension says (%3 was chosen)")
-                .arg(path, imageFormatExtension(*named).toUpper(), extension.toUpper()));
+    const ImageTarget target = imageTarget(file, last.format);
+    if (exportImage(target.path, target.format, last.size, last.dpi) && target.overridden)
+        m_status->setText(tr("Wrote %1 as %2, as its extension says (%3 was chosen)")
+                              .arg(target.path, imageFormatExtension(target.format).toUpper(),
+                                  extension.toUpper()));
 }
 
 void MainWindow::exportMatrixDialog()

@@ -19,7 +19,8 @@ SampleTable::SampleTable(QWidget *parent)
     layout->setContentsMargins(4, 4, 4, 4);
     m_filter = new QLineEdit(this);
     m_filter->setObjectName(QStringLiteral("sampleFilter"));
-    m_filter->setPlaceholderText(tr("Filter samples (id, target, prediction, misclassified)…"));
+    m_filter->setPlaceholderText(
+        tr("Filter samples (id, target, prediction, misclassified); Enter goes to an id"));
     m_filter->setClearButtonEnabled(true);
     m_model = new SampleTableModel(this);
     m_proxy = new QSortFilterProxyModel(this);
@@ -46,6 +47,10 @@ SampleTable::SampleTable(QWidget *parent)
     connect(
         m_filter, &QLineEdit::textChanged, m_proxy, &QSortFilterProxyModel::setFilterFixedString);
     connect(m_filter, &QLineEdit::textChanged, this, &SampleTable::filterChanged);
+    connect(m_filter, &QLineEdit::returnPressed, this, [this] {
+        if (jumpTo(m_filter->text().trimmed()))
+            m_view->setFocus();
+    });
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
         [this](const QModelIndex &current) {
             if (m_quiet || !current.isValid())
@@ -96,6 +101,31 @@ void SampleTable::step(int delta)
     const int row = current.isValid() ? std::clamp(current.row() + delta, 0, rows - 1) : 0;
     m_view->setCurrentIndex(m_proxy->index(row, 0)); // emits sampleChosen via currentRowChanged
     m_view->scrollTo(m_proxy->index(row, 0));
+}
+
+bool SampleTable::jumpTo(const QString &id)
+{
+    int found = -1;
+    for (const Qt::CaseSensitivity cs : {Qt::CaseSensitive, Qt::CaseInsensitive}) {
+        for (int row = 0; row < m_model->rowCount() && found < 0 && !id.isEmpty(); ++row)
+            if (m_model->index(row, SampleTableModel::LabelColumn).data().toString().compare(id, cs)
+                == 0)
+                found = row;
+        if (found >= 0)
+            break;
+    }
+    if (found >= 0) {
+        m_filter->clear(); // the sample among its neighbours, for stepping on from it
+    } else if (m_proxy->rowCount() > 0) {
+        found = m_proxy->mapToSource(m_proxy->index(0, 0)).row();
+    } else {
+        emit jumpFailed(id);
+        return false;
+    }
+    const QModelIndex index = m_proxy->mapFromSource(m_model->index(found, 0));
+    m_view->setCurrentIndex(index); // emits sampleChosen via currentRowChanged, if it changed
+    m_view->scrollTo(index, QAbstractItemView::PositionAtCenter);
+    return true;
 }
 
 QString SampleTable::problemOf(int sample) const

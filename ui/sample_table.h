@@ -17,7 +17,7 @@ class SampleTableModel;
 
 /// The samples of the open data set: sortable by any column, filtered by a text box (matches
 /// any column). Arrow keys and PageUp/PageDown move through the samples; the sample under the
-/// cursor is the one shown.
+/// cursor is the one shown. Enter in the box jumps to the sample whose id is what it holds.
 class SampleTable : public QWidget
 {
     Q_OBJECT
@@ -34,6 +34,10 @@ public:
     /// Next / previous visible sample in the table's current order; emits sampleChosen.
     void step(int delta);
     QString problemOf(int sample) const;
+    /// Makes the sample labelled `id` (exactly, else ignoring case) current and clears the
+    /// filter, so that its neighbours show; emits sampleChosen. Without such an id, the first
+    /// sample the filter leaves; false (and jumpFailed) when there is none either.
+    bool jumpTo(const QString &id);
     /// The samples the filter leaves in the table, ascending.
     std::vector<std::int64_t> shownSamples() const;
 
@@ -46,6 +50,8 @@ signals:
     void sampleChosen(int sample);
     /// The filter text changed (shownSamples() may differ).
     void filterChanged();
+    /// jumpTo found no sample for `id` (the status line says so).
+    void jumpFailed(const QString &id);
 
 private:
     QLineEdit *m_filter = nullptr;

@@ -48,6 +48,28 @@ private slots:
         QCOMPARE(exportnaming::headTag({HeadChoice::Kind::Head, 3}, 120), QString("h003"));
     }
 
+    void typedExtensionChoosesTheFormat()
+    {
+        // File > Export Image: the extension typed in the save dialog wins over the format
+        // chosen in the export dialog; a name without a known extension gets the chosen one.
+        ImageTarget t = imageTarget("/tmp/fig.pdf", ImageFormat::Png);
+        QCOMPARE(t.path, QString("/tmp/fig.pdf"));
+        QCOMPARE(t.format, ImageFormat::Pdf);
+        QVERIFY(t.overridden);
+        t = imageTarget("/tmp/fig.SVG", ImageFormat::Svg);
+        QCOMPARE(t.format, ImageFormat::Svg);
+        QVERIFY(!t.overridden);
+        t = imageTarget("/tmp/fig.jpeg", ImageFormat::Png);
+        QCOMPARE(t.format, ImageFormat::Jpg);
+        t = imageTarget("/tmp/fig", ImageFormat::Jpg);
+        QCOMPARE(t.path, QString("/tmp/fig.jpg"));
+        QCOMPARE(t.format, ImageFormat::Jpg);
+        QVERIFY(!t.overridden);
+        t = imageTarget("/tmp/run.v2", ImageFormat::Png);
+        QCOMPARE(t.path, QString("/tmp/run.v2.png"));
+        QCOMPARE(t.format, ImageFormat::Png);
+    }
+
     void namesSortByRowLayerAndHead()
     {
         QStringList expected;

@@ -8,10 +8,12 @@
 #include <QFileInfo>
 #include <QImage>
 #include <QLabel>
+#include <QLineEdit>
 #include <QListWidget>
 #include <QMessageBox>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QStatusBar>
 #include <QSvgRenderer>
 #include <QTableView>
 #include <QTableWidget>
@@ -43,6 +45,7 @@ private slots:
     void demoShowsLabelledHeatmap();
     void cellsEqualEngineScores();
     void keyboardStepsHeadsAndSamples();
+    void jumpsToSampleById();
     void overviewClickOpensHead();
     void meanAndMaxOfHeads();
     void exportsValidFiles();
@@ -219,6 +222,33 @@ void TestMainWindow::keyboardStepsHeadsAndSamples()
     window.heatmapView()->setFocus();
     QTest::keyClick(window.heatmapView(), Qt::Key_Down);
     QVERIFY(settle(window, paged + 1));
+}
+
+void TestMainWindow::jumpsToSampleById()
+{
+    MainWindow window;
+    openDemo(window);
+    // Ctrl+G puts the cursor in the sample box; an id and Enter show that sample, with the filter
+    // cleared so that Down steps on from it.
+    QTest::keyClick(&window, Qt::Key_G, Qt::ControlModifier);
+    QLineEdit *box = window.sampleTable()->filter();
+    QVERIFY(box->hasFocus());
+    QTest::keyClicks(box, "412");
+    QTest::keyClick(box, Qt::Key_Return);
+    QCOMPARE(window.currentSample(), 412);
+    QVERIFY(settle(window, 412));
+    QVERIFY(box->text().isEmpty());
+    const Tensor scores = engineScores(window, 412);
+    compareCells(window, ConstMatrixMap(scores.data(), 30, 30));
+    QTest::keyClick(window.sampleTable()->view(), Qt::Key_Down);
+    QCOMPARE(window.currentSample(), 413);
+    // An id the data lacks, with nothing left by the filter: the view stays, the status says so.
+    QTest::keyClick(&window, Qt::Key_G, Qt::ControlModifier);
+    QTest::keyClicks(box, "no-such-id");
+    QTest::keyClick(box, Qt::Key_Return);
+    QCOMPARE(window.currentSample(), 413);
+    QVERIFY2(window.statusBar()->currentMessage().contains("no-such-id"),
+        qPrintable(window.statusBar()->currentMessage()));
 }
 
 void TestMainWindow::overviewClickOpensHead()
