@@ -34,7 +34,9 @@ std::vector<std::int64_t> unmaskedKeys(const float *headMax, std::int64_t tq, st
 MapStatistics mapStatistics(
     const float *map, std::int64_t tq, std::int64_t tk, const std::int64_t *unmasked);
 
-/// Normalised entropy of one row of tk weights with `unmasked` unmasked keys.
+/// Normalised entropy of one row of tk weights with `unmasked` unmasked keys: the entropy of the
+/// row divided by its sum, over log(unmasked); 0 for a row of zeros or with at most one key. The
+/// one rule for "entropy" everywhere (head statistics, the Heads list, the colour bar).
 double normalisedRowEntropy(const float *row, std::int64_t tk, std::int64_t unmasked);
 
 } // namespace attnlens
