@@ -109,8 +109,8 @@ std::vector<float> headEntropies(const Tensor &callScores)
     return entropy;
 }
 
-HeadThumbnails headThumbnails(
-    const Tensor &callScores, const QString &colorMap, RangeMode range, int side)
+HeadThumbnails headThumbnails(const Tensor &callScores, const QString &colorMap, RangeMode range,
+    int side, std::optional<std::pair<double, double>> fixed)
 {
     // Thumbnails show at most side x side cells, so sample every head down first and reduce
     // (mean, max) on the samples: a 2048 x 2048 call costs a few side^2 passes, not 2048^2.
@@ -135,8 +135,9 @@ HeadThumbnails headThumbnails(
         : std::pair<double, double>(0.0, 1.0);
     const auto thumbnail = [&](const HeadChoice &choice) {
         const RowMatrix matrix = headMatrix(small, choice);
-        const auto cellRange
-            = range == RangeMode::SharedHeads ? shared : valueRange(matrix, small, range);
+        const auto cellRange = fixed          ? *fixed
+            : range == RangeMode::SharedHeads ? shared
+                                              : valueRange(matrix, small, range);
         return renderThumbnail(matrix, colorMap, cellRange, side);
     };
     HeadThumbnails images;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <optional>
+#include <utility>
 #include <vector>
 
 #include <QImage>
@@ -74,9 +76,10 @@ BarChart receivedBars(
 std::vector<float> headEntropies(const Tensor &callScores);
 
 /// Thumbnails (side x side at most) of every head of `callScores` (heads, T_q, T_k), of their
-/// mean and of their max.
-HeadThumbnails headThumbnails(
-    const Tensor &callScores, const QString &colorMap, RangeMode range, int side);
+/// mean and of their max. `fixed`, when given, is the colour range of every cell (the Overview's
+/// one range for the whole model) instead of `range`'s.
+HeadThumbnails headThumbnails(const Tensor &callScores, const QString &colorMap, RangeMode range,
+    int side, std::optional<std::pair<double, double>> fixed = std::nullopt);
 
 } // namespace presenter
 } // namespace attnlens

@@ -54,7 +54,6 @@ namespace attnlens {
 namespace {
 
 constexpr int kHeadThumbnail = 56;
-constexpr int kOverviewThumbnail = 72;
 
 bool isModelFile(const QString &file)
 {
@@ -141,6 +140,7 @@ MainWindow::MainWindow(QWidget *parent)
         }
     });
     connect(m_heads, &HeadList::headChosen, this, &MainWindow::selectHead);
+    connect(m_overview, &OverviewGrid::sharedRangeChanged, this, [this] { refreshOverview(); });
     connect(
         m_overview, &OverviewGrid::cellChosen, this, [this](int attention, const HeadChoice &head) {
             m_head = head;
@@ -629,13 +629,23 @@ void MainWindow::refreshOverview()
     if (!m_workspace.model || m_scores.sample != m_sample
         || m_scores.calls.size() != m_workspace.model->attentionLayers().size())
         return;
+    std::optional<std::pair<double, double>> shared;
+    if (m_overview->sharedRange())
+        for (const Tensor &call : m_scores.calls)
+            if (call.size() > 0) {
+                const auto [low, high]
+                    = std::minmax_element(call.values().begin(), call.values().end());
+                shared = shared ? std::pair(std::min(shared->first, double(*low)),
+                             std::max(shared->second, double(*high)))
+                                : std::pair(double(*low), double(*high));
+            }
     QStringList names;
     std::vector<std::vector<QImage>> grid;
     for (std::size_t call = 0; call < m_scores.calls.size(); ++call) {
         names << QString::fromStdString(m_workspace.model->attentionLayers()[call].key);
-        grid.push_back(
-            presenter::headThumbnails(m_scores.calls[call], m_colorMap, m_range, kOverviewThumbnail)
-                .heads);
+        grid.push_back(presenter::headThumbnails(
+            m_scores.calls[call], m_colorMap, m_range, OverviewGrid::kMaximumSide, shared)
+                           .heads);
     }
     m_overview->setThumbnails(names, grid);
 }
