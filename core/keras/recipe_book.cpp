@@ -59,7 +59,8 @@ std::string configDifferences(const Recipe &recipe, const json &config)
                 + (type == "int" ? "an " : "a ") + type);
     }
     if (config.is_object())
-        for (const auto &[key, value] : config.items()) {
+        for (const auto &item : config.items()) {
+            const std::string &key = item.key(); // a structured binding: clang 14 cannot capture it
             if (key == "name" || key == "trainable" || key == "dtype")
                 continue;
             const bool known = std::any_of(recipe.configKeys.begin(), recipe.configKeys.end(),
