@@ -352,8 +352,8 @@ DatasetPart csvTextPart(const std::filesystem::path &file, const InputInfo &inpu
         note += "; target '" + part.targetName + "'";
     part.notes.push_back(note);
     const auto &encoding = input.encoder->encoding();
-    if (encoding.output == StringEncoding::Output::Int
-        && encoding.split != StringEncoding::Split::None && encoding.sequenceLength < 0)
+    if (encoding.sequence && encoding.split != StringEncoding::Split::None
+        && encoding.sequenceLength < 0)
         part.notes.push_back(where + ": the layer has no output_sequence_length, so every text "
             + "is padded to the longest one of the file ("
             + std::to_string(part.inputs.front().dim(1))

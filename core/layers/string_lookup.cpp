@@ -195,6 +195,7 @@ std::unique_ptr<Layer> StringLookup::fromKeras(const LayerConfig &config)
             throw UnsupportedModelError(layerWhere(config)
                 + ": ragged output is not run by AttnLens (it runs padded sequences)");
         e.maskToken = "";
+        e.sequence = true; // output_mode is 'int' (outputOf refuses the rest)
         e.sequenceLength
             = configInt(config, "output_sequence_length", -1, 0, std::int64_t(1) << 31);
     } else {

@@ -102,14 +102,15 @@ Shape StringEncoder::encodedShape(const Shape &input) const
     const std::string where = e.className + " '" + e.layerName + "'";
     if (input.empty())
         throw ShapeError(where + " takes text with a batch axis");
-    if (e.output == StringEncoding::Output::Int) {
-        if (e.split == StringEncoding::Split::None)
-            return input;
+    if (e.sequence) {
         if (input.size() > 2 || (input.size() == 2 && input[1] != 1))
-            throw ShapeError(where + " splits text, so its input must be one text per sample "
-                + "(shape (None,) or (None, 1)), not " + shapeToString(input));
-        return {input[0], e.sequenceLength};
+            throw ShapeError(where + " makes one sequence of each text, so its input must be one "
+                + "text per sample (shape (None,) or (None, 1)), not " + shapeToString(input));
+        const bool split = e.split != StringEncoding::Split::None;
+        return {input[0], e.sequenceLength >= 0 ? e.sequenceLength : split ? -1 : 1};
     }
+    if (e.output == StringEncoding::Output::Int)
+        return input;
     return categoricalShape(input, categoryOf(e.output), e.depth, where);
 }
 
@@ -206,16 +207,14 @@ Tensor StringEncoder::encode(const std::vector<std::string> &cells, std::int64_t
     }
     Shape shape = encodedShape(inputShape);
     shape[0] = samples;
-    if (e.output == StringEncoding::Output::Int && e.split != StringEncoding::Split::None
-        && shape[1] < 0)
+    if (e.sequence && shape[1] < 0)
         shape[1] = longest;
     if (e.output != StringEncoding::Output::Int)
         shape = inputShape.size() == 1 ? Shape {samples} : Shape {samples, width};
     Tensor ids(shape);
     float *data = ids.data();
     const std::int64_t per = samples > 0 ? ids.size() / samples : 0;
-    const bool split
-        = e.output == StringEncoding::Output::Int && e.split != StringEncoding::Split::None;
+    const bool split = e.sequence;
     for (std::int64_t s = 0; s < samples; ++s) {
         float *row = data + s * per;
         for (std::int64_t c = 0; c < width; ++c) {
@@ -264,7 +263,7 @@ std::string StringEncoder::describe() const
     out += withCommas(static_cast<std::int64_t>(e.vocabulary.size())) + " terms";
     switch (e.output) {
     case StringEncoding::Output::Int:
-        if (e.split != StringEncoding::Split::None)
+        if (e.sequence)
             out += e.sequenceLength >= 0 ? ", " + withCommas(e.sequenceLength) + " tokens"
                                          : ", padded to the longest text";
         break;

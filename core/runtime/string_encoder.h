@@ -49,7 +49,12 @@ struct StringEncoding
     std::vector<std::string> vocabulary;
     std::optional<std::string> maskToken; ///< cells equal to it give 0 (Int) or nothing
     int oovIndices = 1; ///< 0: an unknown term is an error; 1: it gets the OOV index
-    /// Int with split: pad with 0 or cut to this many tokens; -1 = the longest sample of the data.
+    /// TextVectorization in Int mode: a sample's terms become one sequence, padded with 0 or cut
+    /// to sequenceLength (its compute_output_shape is (batch, output_sequence_length), split or
+    /// not). StringLookup keeps its input's shape instead.
+    bool sequence = false;
+    /// With `sequence`: pad with 0 or cut to this many tokens; -1 = the longest sample of the
+    /// data (one term per sample when the text is not split).
     std::int64_t sequenceLength = -1;
     /// Width of the encoded axis in the other modes (the vocabulary's size, or max_tokens with
     /// pad_to_max_tokens).
@@ -67,8 +72,8 @@ public:
     const StringEncoding &encoding() const { return m_encoding; }
     const std::vector<std::string> &vocabulary() const { return m_encoding.vocabulary; }
 
-    /// The encoded shape of a text input of Keras shape `input` (batch axis -1): Int with split
-    /// (N, 1) or (N,) -> (N, L); Int without split keeps the shape; OneHot / MultiHot / Count as
+    /// The encoded shape of a text input of Keras shape `input` (batch axis -1): a sequence
+    /// (N, 1) or (N,) -> (N, L); StringLookup's Int keeps the shape; OneHot / MultiHot / Count as
     /// Keras's compute_output_shape. Throws ShapeError for a shape the layer cannot take.
     Shape encodedShape(const Shape &input) const;
 
@@ -89,7 +94,7 @@ public:
     };
 
     /// Encodes `cells` ((N, width) text cells, row-major) into a tensor of encodedShape with
-    /// N samples. An Int text input with no sequence length is padded to its longest sample.
+    /// N samples. A sequence with no sequence length is padded to its longest sample.
     /// Problems are appended; their samples hold zeros.
     Tensor encode(const std::vector<std::string> &cells, std::int64_t samples, std::int64_t width,
         const Shape &inputShape, std::vector<Problem> &problems) const;

@@ -118,6 +118,13 @@ private slots:
         const auto lower = encoderOf(
             "TextVectorization", {{"standardize", "lower"}, {"vocabulary", {"a.b", "c"}}});
         QCOMPARE(lower->terms("A.B  C"), (std::vector<std::string> {"a.b", "c"}));
+        // split=None: the whole standardized text is one term, padded to the sequence length
+        // (compute_output_shape is (batch, output_sequence_length) whatever the split).
+        const auto whole = encoderOf("TextVectorization",
+            {{"split", nullptr}, {"output_sequence_length", 3}, {"vocabulary", {"new york"}}});
+        QCOMPARE(whole->encodedShape({-1, 1}), (Shape {-1, 3}));
+        QCOMPARE(values(encode(*whole, {{"New York!"}, {"Boston"}}, {-1, 1})),
+            (std::vector<float> {2, 0, 0, 1, 0, 0}));
         const auto strip = encoderOf(
             "TextVectorization", {{"standardize", "strip_punctuation"}, {"vocabulary", {"x"}}});
         QCOMPARE(strip->terms("A.B's [C]"), (std::vector<std::string> {"ABs", "C"}));
