@@ -1,5 +1,7 @@
 #include "ui/job_runner.h"
 
+#include <utility>
+
 #include <QMetaObject>
 #include <QPointer>
 
@@ -62,6 +64,7 @@ bool JobRunner::load(const QString &modelFile, const QString &configFile,
     // A new model or data set makes any prediction, sample or summary job for the old one stale.
     ++*m_predictGeneration;
     ++*m_sampleGeneration;
+    m_waitingSample.reset();
     ++*m_summaryGeneration;
     started();
     ++m_loading;
@@ -175,7 +178,17 @@ void JobRunner::computeSample(const Workspace &workspace, std::int64_t sample)
 {
     if (!workspace.model || !workspace.dataset)
         return;
-    const int generation = ++*m_sampleGeneration;
+    if (m_computingSample) {
+        m_waitingSample = WaitingSample {workspace, sample};
+        return;
+    }
+    startSample(workspace, sample);
+}
+
+void JobRunner::startSample(const Workspace &workspace, std::int64_t sample)
+{
+    m_computingSample = true;
+    const int generation = *m_sampleGeneration; // a load moves it on
     started();
     emit progress(tr("Computing attention"), 0, 0);
     const auto current = m_sampleGeneration;
@@ -188,6 +201,10 @@ void JobRunner::computeSample(const Workspace &workspace, std::int64_t sample)
     };
     runInBackground<SampleAttention>(
         this, std::move(work), [this, generation, current](TaskResult<SampleAttention> r) {
+            m_computingSample = false;
+            // The waiting sample computes while the GUI thread draws this one.
+            if (std::optional<WaitingSample> next = std::exchange(m_waitingSample, std::nullopt))
+                startSample(next->workspace, next->sample);
             finished();
             if (generation != *current)
                 return;

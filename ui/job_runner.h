@@ -25,7 +25,11 @@ namespace attnlens {
 /// Conflicts, one rule per pair (refusals return false and emit refused() with the reason):
 ///  - a new load makes every running load, prediction and sample job stale: they stop at their
 ///    next progress call (RunOptions::progress returns false) and their results are dropped;
-///  - a new prediction or sample job makes the running one of the same kind stale;
+///  - a new prediction job makes the running one stale;
+///  - sample jobs are coalesced: one runs at a time, and the requests made meanwhile are kept as
+///    one, the latest, which starts as soon as the running one ends. The running one's result is
+///    still delivered (holding Down shows intermediate samples, each within about one forward
+///    pass, instead of a queue of passes whose results nobody sees);
 ///  - a batch export is refused while a load or another batch export runs;
 ///  - a load is refused while a batch export runs (cancel the export first): the export's
 ///    request was chosen for the open model, and it must not be retargeted or lose its files.
@@ -58,8 +62,8 @@ public:
     /// or values per the workspace's data options (readsAsClasses). Emits predicted().
     void predict(const Workspace &workspace);
     /// Scores of every attention call and the feature weights of `sample`, one forward pass
-    /// (Model::runSample).
-    /// Emits sampleReady().
+    /// (Model::runSample). While another sample runs, `sample` waits (replacing any earlier
+    /// waiting one) and starts when it ends. Emits sampleReady() per sample computed.
     void computeSample(const Workspace &workspace, std::int64_t sample);
     /// Group scope: the summary of `samples` (usable dataset samples, ascending; `allUsable`
     /// when they are every usable one) grouped every way the model and data allow, computed in
@@ -105,11 +109,21 @@ signals:
 private:
     void started();
     void finished();
+    void startSample(const Workspace &workspace, std::int64_t sample);
+
+    /// A sample asked for while another one ran: the latest only.
+    struct WaitingSample
+    {
+        Workspace workspace;
+        std::int64_t sample = -1;
+    };
 
     std::shared_ptr<std::atomic<int>> m_loadGeneration;
     std::shared_ptr<std::atomic<int>> m_predictGeneration;
     std::shared_ptr<std::atomic<int>> m_sampleGeneration;
     std::shared_ptr<std::atomic<int>> m_summaryGeneration;
+    std::optional<WaitingSample> m_waitingSample;
+    bool m_computingSample = false;
     int m_summarizing = 0;
     int m_running = 0;
     int m_loading = 0;

@@ -457,8 +457,8 @@ void MainWindow::onPredicted(const std::vector<Prediction> &predictions)
 
 void MainWindow::onSampleReady(const SampleAttention &scores)
 {
-    if (scores.sample != m_sample)
-        return;
+    // Any sample of the open workspace (the runner drops those of a replaced one): while the
+    // user holds Down, the samples computed on the way show, each titled with its own id.
     m_scores = scores;
     m_featureWeights->setSample(scores);
     refreshOverview();
@@ -605,11 +605,10 @@ void MainWindow::refreshAttention()
         emit viewUpdated();
         return;
     }
-    if (m_scores.sample != m_sample
-        || m_scores.calls.size() <= static_cast<std::size_t>(m_attention))
+    if (m_scores.sample < 0 || m_scores.calls.size() <= static_cast<std::size_t>(m_attention))
         return; // the scores are on their way; keep the current picture until then
     try {
-        const AxisText text = presenter::axisText(m_workspace, m_attention, m_sample);
+        const AxisText text = presenter::axisText(m_workspace, m_attention, shownSample());
         m_heatmap->setLabels(text.keys, text.queries, text.keyTitle, text.queryTitle);
         const Tensor &call = m_scores.calls[static_cast<std::size_t>(m_attention)];
         const HeadThumbnails thumbs
@@ -626,7 +625,7 @@ void MainWindow::refreshOverview()
 {
     // Every call's heads for the current sample: rebuilt when the scores, the colour map or the
     // range change, not when another attention call is chosen.
-    if (!m_workspace.model || m_scores.sample != m_sample
+    if (!m_workspace.model || m_scores.sample < 0
         || m_scores.calls.size() != m_workspace.model->attentionLayers().size())
         return;
     std::optional<std::pair<double, double>> shared;
@@ -654,7 +653,7 @@ void MainWindow::refreshHeatmap()
 {
     if (m_scopeBar->scope() == Scope::Group
             ? !groupReady()
-            : (m_scores.sample != m_sample
+            : (m_scores.sample < 0
                 || m_scores.calls.size() <= static_cast<std::size_t>(m_attention)))
         return;
     try {
@@ -847,7 +846,7 @@ AxisText MainWindow::currentAxisText() const
 {
     return m_scopeBar->scope() == Scope::Group
         ? presenter::groupAxisText(m_workspace, m_attention)
-        : presenter::axisText(m_workspace, m_attention, m_sample);
+        : presenter::axisText(m_workspace, m_attention, shownSample());
 }
 
 void MainWindow::refreshGroup()
@@ -904,6 +903,11 @@ void MainWindow::onSummarized(const GroupScopeSummary &summary)
         refreshAttention();
 }
 
+int MainWindow::shownSample() const
+{
+    return m_scores.sample >= 0 ? static_cast<int>(m_scores.sample) : m_sample;
+}
+
 bool MainWindow::isBusy() const
 {
     return m_runner->isBusy();
@@ -912,8 +916,8 @@ bool MainWindow::isBusy() const
 ImageMetadata MainWindow::viewMetadata() const
 {
     const HeatmapContent content = currentContent();
-    const bool sample = m_scopeBar->scope() == Scope::Sample && m_scores.sample == m_sample;
-    return viewexport::metadata(m_workspace, m_attention, m_head, m_sample, m_scopeBar->scope(),
+    const bool sample = m_scopeBar->scope() == Scope::Sample && m_scores.sample >= 0;
+    return viewexport::metadata(m_workspace, m_attention, m_head, shownSample(), m_scopeBar->scope(),
         m_scopeBar->group(), content.title,
         rangeDescription(m_range, content.range.first, content.range.second),
         sample ? m_scores.outputs : std::vector<Tensor> {});
@@ -1126,7 +1130,7 @@ bool MainWindow::exportReceived(
         metadata.head = m_head.displayName();
         metadata.row = m_scopeBar->scope() == Scope::Group
             ? QStringLiteral("group ") + QString::fromStdString(m_scopeBar->group())
-            : QString::number(m_sample);
+            : QString::number(shownSample());
         ok = m_received->saveImage(path, format, size, dpi, metadata, &error);
     }
     if (!ok) {

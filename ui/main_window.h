@@ -125,6 +125,9 @@ public:
 
     const Workspace &workspace() const { return m_workspace; }
     const SampleAttention &sampleScores() const { return m_scores; }
+    /// The sample whose scores are drawn: the selected one, or while its scores are on their
+    /// way (stepping faster than the engine), the last one computed.
+    int shownSample() const;
     int currentAttention() const { return m_attention; }
     HeadChoice currentHead() const { return m_head; }
     Scope currentScope() const { return m_scopeBar->scope(); }

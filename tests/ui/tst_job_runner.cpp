@@ -25,7 +25,7 @@ private slots:
     void initTestCase();
     void loadDeliversWorkspace();
     void sampleHasEveryCallInOnePass();
-    void newerSampleSupersedesOlder();
+    void samplesAskedForMeanwhileAreCoalesced();
     void exportRefusedWhileLoading();
     void loadRefusedWhileExporting();
     void exportProgressAndCancel();
@@ -125,15 +125,26 @@ void TestJobRunner::sampleHasEveryCallInOnePass()
     }
 }
 
-void TestJobRunner::newerSampleSupersedesOlder()
+void TestJobRunner::samplesAskedForMeanwhileAreCoalesced()
 {
     JobRunner runner;
     QSignalSpy ready(&runner, &JobRunner::sampleReady);
-    runner.computeSample(m_demoWorkspace, 1);
-    runner.computeSample(m_demoWorkspace, 5);
+    runner.computeSample(m_demoWorkspace, 1); // runs
+    for (const std::int64_t sample : {2, 3, 4, 5})
+        runner.computeSample(m_demoWorkspace, sample); // wait as one: the latest
     QTRY_VERIFY_WITH_TIMEOUT(!runner.isBusy(), 30000);
-    QCOMPARE(ready.count(), 1);
-    QCOMPARE(ready.first().at(0).value<SampleAttention>().sample, 5);
+    QCOMPARE(ready.count(), 2);
+    QCOMPARE(ready.at(0).at(0).value<SampleAttention>().sample, 1);
+    QCOMPARE(ready.at(1).at(0).value<SampleAttention>().sample, 5);
+    // A load drops the waiting sample and the running one's result (they are the old model's).
+    ready.clear();
+    runner.computeSample(m_demoWorkspace, 7);
+    runner.computeSample(m_demoWorkspace, 8);
+    QSignalSpy loaded(&runner, &JobRunner::loaded);
+    QVERIFY(runner.load(m_demoWorkspace.modelFile, {}, {}, {}));
+    QTRY_VERIFY_WITH_TIMEOUT(!runner.isBusy(), 30000);
+    QCOMPARE(loaded.count(), 1);
+    QCOMPARE(ready.count(), 0);
 }
 
 void TestJobRunner::exportRefusedWhileLoading()

@@ -46,6 +46,7 @@ private slots:
     void cellsEqualEngineScores();
     void keyboardStepsHeadsAndSamples();
     void jumpsToSampleById();
+    void steppingFasterThanTheEngineShowsSamplesOnTheWay();
     void overviewClickOpensHead();
     void meanAndMaxOfHeads();
     void exportsValidFiles();
@@ -222,6 +223,34 @@ void TestMainWindow::keyboardStepsHeadsAndSamples()
     window.heatmapView()->setFocus();
     QTest::keyClick(window.heatmapView(), Qt::Key_Down);
     QVERIFY(settle(window, paged + 1));
+}
+
+// Holding Down faster than the engine runs: the sample in flight still shows (titled with its own
+// id, not the selected one's), the presses made meanwhile become one request, the latest. Before,
+// every press queued a pass and a result that was not the selection's was dropped, so nothing
+// new showed until the key was released.
+void TestMainWindow::steppingFasterThanTheEngineShowsSamplesOnTheWay()
+{
+    MainWindow window;
+    openDemo(window);
+    std::vector<std::pair<int, QString>> drawn; // sample shown, heatmap title, per redraw
+    connect(&window, &MainWindow::viewUpdated, &window, [&] {
+        const int shown = window.shownSample();
+        if (drawn.empty() || drawn.back().first != shown)
+            drawn.emplace_back(shown, window.heatmapView()->figure()->title());
+    });
+    // 14 presses with no event processed between them: sample 1 starts, 2..14 wait as one.
+    for (int press = 0; press < 14; ++press)
+        QTest::keyClick(window.sampleTable()->view(), Qt::Key_Down);
+    QCOMPARE(window.currentSample(), 14);
+    QVERIFY(settle(window, 14));
+    QCOMPARE(drawn.size(), std::size_t(2));
+    QCOMPARE(drawn[0].first, 1);
+    QVERIFY2(drawn[0].second.contains(QStringLiteral(" sample 1 ")), qPrintable(drawn[0].second));
+    QCOMPARE(drawn[1].first, 14);
+    QVERIFY2(drawn[1].second.contains(QStringLiteral(" sample 14 ")), qPrintable(drawn[1].second));
+    const Tensor scores = engineScores(window, 14);
+    compareCells(window, ConstMatrixMap(scores.data(), 30, 30));
 }
 
 void TestMainWindow::jumpsToSampleById()
