@@ -2,9 +2,10 @@
 // (every attention call, computed in the background), then the head thumbnails, the overview and
 // the heatmap, until the new heatmap is drawn. 20 steps in the real MainWindow; also one forward
 // pass of batch 1 with every attention call captured, the floor a step cannot beat, and the
-// engine work of the old step (Model::attentionForSample once per attention call).
+// engine work of the old step (Model::attentionForSample once per attention call). Then Down held:
+// a press every 33 ms (keyboard auto-repeat) for 3 s, and what the window draws meanwhile.
 //   ./build/<dir>/bench/bench_sample_step MODEL [DATA]
-// Without DATA, 21 samples of uniform random values in the model's (fixed) input shape are
+// Without DATA, 91 samples of uniform random values in the model's (fixed) input shape are
 // written to a temporary .npy. The last line is "sample step: <median ms> ms".
 // Runs on the offscreen platform unless QT_QPA_PLATFORM says otherwise.
 #include <algorithm>
@@ -28,6 +29,8 @@ using namespace attnlens;
 namespace {
 
 constexpr int kSteps = 20;
+constexpr int kHeldPresses = 90;    // Down held for 3 s
+constexpr int kRepeatInterval = 33; // ms between auto-repeated presses
 
 double median(std::vector<double> values)
 {
@@ -87,6 +90,63 @@ bool waitFor(Done done)
     return true;
 }
 
+struct HeldDown
+{
+    int drawn = 0;            ///< samples drawn while the key was held, the last one excluded
+    double medianGap = 0.0;   ///< ms between two samples drawn
+    double longestGap = 0.0;  ///< ms, the first drawing counted from the first press
+    double afterRelease = -1; ///< ms from the last press to the last sample drawn
+};
+
+// From sample 0, selects the next sample every kRepeatInterval ms, kHeldPresses times, as
+// auto-repeat does while Down is held, and times every new sample the heatmap draws.
+HeldDown holdDown(MainWindow &window)
+{
+    window.selectSample(0);
+    waitFor([&] { return window.sampleScores().sample == 0 && !window.isBusy(); });
+    QElapsedTimer clock;
+    std::vector<double> drawnAt; // ms since the first press, per new sample drawn
+    int lastDrawn = 0;
+    const QMetaObject::Connection connection
+        = QObject::connect(&window, &MainWindow::viewUpdated, &window, [&] {
+              if (window.shownSample() != lastDrawn) {
+                  lastDrawn = window.shownSample();
+                  drawnAt.push_back(milliseconds(clock));
+              }
+          });
+    int pressed = 0;
+    double lastPress = 0.0;
+    QTimer repeat;
+    QObject::connect(&repeat, &QTimer::timeout, &window, [&] {
+        window.selectSample(++pressed);
+        lastPress = milliseconds(clock);
+        if (pressed == kHeldPresses)
+            repeat.stop();
+    });
+    clock.start();
+    repeat.start(kRepeatInterval);
+    window.selectSample(++pressed); // the first press, at once
+    waitFor(
+        [&] { return pressed == kHeldPresses && lastDrawn == kHeldPresses && !window.isBusy(); });
+    QObject::disconnect(connection);
+    HeldDown held;
+    if (drawnAt.empty())
+        return held;
+    held.drawn = static_cast<int>(drawnAt.size()) - 1;
+    held.afterRelease = drawnAt.back() - lastPress;
+    std::vector<double> gaps;
+    double previous = 0.0;
+    for (const double at : drawnAt) {
+        gaps.push_back(at - previous);
+        previous = at;
+    }
+    if (gaps.size() < 3) // nothing drawn on the way
+        return held;
+    held.medianGap = median(std::vector<double>(gaps.begin() + 1, gaps.end() - 1));
+    held.longestGap = *std::max_element(gaps.begin(), gaps.end() - 1);
+    return held;
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
@@ -105,7 +165,7 @@ int main(int argc, char *argv[])
     const std::shared_ptr<const Model> model = Model::open(modelFile.toStdString());
     if (dataFile.isEmpty()) {
         Shape shape = model->inputs().front().shape;
-        shape.front() = kSteps + 1;
+        shape.front() = kHeldPresses + 1;
         if (model->inputs().size() != 1
             || std::any_of(shape.begin(), shape.end(), [](std::int64_t d) { return d < 0; })) {
             std::fprintf(stderr, "give DATA: the model has free lengths or several inputs\n");
@@ -131,8 +191,8 @@ int main(int argc, char *argv[])
         return 1;
     }
     const Workspace &workspace = window.workspace();
-    if (workspace.dataset->sampleCount() <= kSteps) {
-        std::fprintf(stderr, "DATA needs more than %d samples\n", kSteps);
+    if (workspace.dataset->sampleCount() <= kHeldPresses) {
+        std::fprintf(stderr, "DATA needs more than %d samples\n", kHeldPresses);
         return 2;
     }
 
@@ -169,6 +229,7 @@ int main(int argc, char *argv[])
         window.heatmapView()->plot()->replot(QCustomPlot::rpImmediateRefresh);
         steps.push_back(milliseconds(timer));
     }
+    const HeldDown held = holdDown(window);
     std::printf("model: %s, %zu attention calls\n", qPrintable(modelFile),
         workspace.model->attentionLayers().size());
     std::printf(
@@ -176,6 +237,11 @@ int main(int argc, char *argv[])
     std::printf("old per-call loop (one pass per attention call): %.1f ms (median of 3)\n",
         median(perCall));
     std::printf("sample step / forward pass: %.2f\n", median(steps) / median(forward));
+    std::printf("Down held (%d presses, one every %d ms): %d samples drawn on the way, %.1f ms "
+                "between them (median; longest %.1f ms); last sample drawn %.1f ms after the last "
+                "press\n",
+        kHeldPresses, kRepeatInterval, held.drawn, held.medianGap, held.longestGap,
+        held.afterRelease);
     std::printf("sample step: %.1f ms\n", median(steps));
     return 0;
 }
