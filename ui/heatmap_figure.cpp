@@ -62,9 +62,32 @@ protected:
 
 const QColor kNearlyUniformColor(0xb0, 0x20, 0x20);
 
+/// `parts` joined by `separator` into as few lines as fit in `room` pixels (greedy); a line
+/// that breaks ends with the separator's visible part ("—", "" for a space).
+QStringList filledLines(
+    const QStringList &parts, const QString &separator, const QFontMetrics &metrics, int room)
+{
+    const QString lineEnd
+        = separator.trimmed().isEmpty() ? QString() : QLatin1Char(' ') + separator.trimmed();
+    QStringList lines;
+    QString line;
+    for (const QString &part : parts) {
+        const QString joined = line.isEmpty() ? part : line + separator + part;
+        if (!line.isEmpty() && metrics.horizontalAdvance(joined) > room) {
+            lines << line + lineEnd;
+            line = part;
+        } else {
+            line = joined;
+        }
+    }
+    lines << line;
+    return lines;
+}
+
 /// `title` broken into lines at its " — " separators (and its own line breaks) so that no
 /// line is wider than `width` pixels when another break helps: a long title (a group's, a
-/// difference's) wraps instead of widening the plot past its widget or its file.
+/// difference's) wraps instead of widening the plot past its widget or its file. A part still
+/// too wide on its own (a zoomed export's crop note in a small image) breaks between words.
 QString wrappedTitle(const QString &title, const QFont &font, int width)
 {
     if (width < 100)
@@ -73,18 +96,14 @@ QString wrappedTitle(const QString &title, const QFont &font, int width)
     const int room = width - 16;
     QStringList lines;
     for (const QString &paragraph : title.split(QLatin1Char('\n'))) {
-        const QStringList parts = paragraph.split(QStringLiteral(" — "));
-        QString line;
-        for (const QString &part : parts) {
-            const QString joined = line.isEmpty() ? part : line + QStringLiteral(" — ") + part;
-            if (!line.isEmpty() && metrics.horizontalAdvance(joined) > room) {
-                lines << line + QStringLiteral(" —");
-                line = part;
-            } else {
-                line = joined;
-            }
+        for (const QString &line : filledLines(
+                 paragraph.split(QStringLiteral(" — ")), QStringLiteral(" — "), metrics, room)) {
+            if (metrics.horizontalAdvance(line) <= room)
+                lines << line;
+            else
+                lines << filledLines(
+                    line.split(QLatin1Char(' ')), QStringLiteral(" "), metrics, room);
         }
-        lines << line;
     }
     return lines.join(QLatin1Char('\n'));
 }
@@ -132,10 +151,15 @@ HeatmapFigure::HeatmapFigure(QCustomPlot *plot)
     m_title
         = new QCPTextElement(m_plot, QString(), QFont(m_plot->font().family(), 11, QFont::Bold));
     m_plot->plotLayout()->addElement(0, 0, m_title);
+    // Map and colour scale in a grid of their own below the title, so that the title spans the
+    // whole width (in the plot layout's second column it had only the map's, and a wrapped
+    // title was centred over the map and cut off at its edges).
+    auto *body = new QCPLayoutGrid;
+    m_plot->plotLayout()->addElement(1, 0, body);
     m_rect = new QCPAxisRect(m_plot);
-    m_plot->plotLayout()->addElement(1, 0, m_rect);
+    body->addElement(0, 0, m_rect);
     m_scale = new FollowingColorScale(m_plot);
-    m_plot->plotLayout()->addElement(1, 1, m_scale);
+    body->addElement(0, 1, m_scale);
     m_plot->plotLayout()->setRowStretchFactor(0, 0.001);
 
     QCPAxis *keyAxis = m_rect->axis(QCPAxis::atBottom);
@@ -319,6 +343,11 @@ void HeatmapFigure::setAxisTitles(const QString &keyTitle, const QString &queryT
 QString HeatmapFigure::title() const
 {
     return m_titleText;
+}
+
+QString HeatmapFigure::shownTitle() const
+{
+    return m_title->text();
 }
 
 void HeatmapFigure::setTitle(const QString &title)

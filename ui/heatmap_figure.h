@@ -67,6 +67,8 @@ public:
     void setTitle(const QString &title);
     /// The title as set (drawn broken into lines where it is wider than the plot).
     QString title() const;
+    /// The title as drawn: broken into lines for the width the plot was last laid out at.
+    QString shownTitle() const;
     /// Colour map by name (see colormaps::names()); unknown names fall back to viridis.
     void setColorMap(const QString &name);
     QString colorMapName() const { return m_colorMapName; }

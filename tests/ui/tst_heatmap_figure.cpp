@@ -127,6 +127,41 @@ private slots:
         QVERIFY(ticksOf(empty.colorMap()->keyAxis()).isEmpty());
     }
 
+    // A zoomed export's title ends in a crop note with no " — " inside; in a 640-pixel-wide
+    // image it was drawn as one line cut off at both edges. Every line now fits, and the lines
+    // put together are the title, word for word.
+    void longTitlePartsBreakBetweenWords()
+    {
+        QCustomPlot plot;
+        plot.setViewport(QRect(0, 0, 640, 480));
+        HeatmapFigure figure(&plot);
+        const float values[] = {0.f, 1.f, 2.f, 3.f};
+        figure.setMatrix(values, 2, 2);
+        const QString title = QStringLiteral(
+            "breast_cancer_attention.keras — feature_attention — head 0 — sample 0 · target "
+            "malignant · predicted malignant 1.000 — crop: keys 2–5 of 30 (mean_perimeter to "
+            "mean_compactness), queries 0–9 of 30 (mean_radius to mean_fractal_dimension)");
+        figure.setTitle(title);
+        plot.replot();
+        const auto *element = qobject_cast<QCPTextElement *>(plot.plotLayout()->element(0, 0));
+        QVERIFY(element != nullptr);
+        const QFontMetrics metrics(element->font());
+        const QStringList lines = figure.shownTitle().split(QLatin1Char('\n'));
+        QVERIFY2(lines.size() >= 4, qPrintable(figure.shownTitle()));
+        for (const QString &line : lines)
+            QVERIFY2(metrics.horizontalAdvance(line) <= 640 - 16, qPrintable(line));
+        QCOMPARE(lines.join(QLatin1Char(' ')), title);
+        // It spans the whole image, colour scale included, not only the map's column.
+        QCOMPARE(element->outerRect().width(), 640);
+        QCOMPARE(figure.title(), title);
+        // Wide enough for it, the same title keeps its " — " breaks only.
+        plot.setViewport(QRect(0, 0, 1200, 800));
+        plot.replot();
+        QVERIFY2(figure.shownTitle().count(QLatin1Char('\n')) == 1
+                && figure.shownTitle().contains(QStringLiteral(" —\ncrop: ")),
+            qPrintable(figure.shownTitle()));
+    }
+
     void colorMapsAreMatplotlibs()
     {
         const QStringList names = colormaps::names();
