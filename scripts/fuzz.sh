@@ -17,24 +17,36 @@ cmake --preset fuzz >/dev/null && cmake --build --preset fuzz -j"$(nproc)" >/dev
 
 build=build/fuzz
 total_crashes=0
+failed=0
 for t in "${targets[@]}"; do
     corpus=$build/corpus/$t
     crashes=$build/crashes/$t
     mkdir -p "$corpus" "$crashes"
     mapfile -t seeds <"$build/fuzz/$t.seeds"
+    # -fork mode takes folders only: the seed files (and those of seed folders) are copied into
+    # the corpus folder under their SHA-1, as libFuzzer names corpus files.
+    find "${seeds[@]}" -type f -size -1024k -print0 | while IFS= read -r -d '' f; do
+        cp -n "$f" "$corpus/$(sha1sum <"$f" | cut -c1-40)"
+    done
     log=$build/$t.log
     # -fork keeps going after a crash, so one run reports every crash it finds, not the first.
-    "$build/fuzz/fuzz_$t" "$corpus" "${seeds[@]}" tests/data/fuzz/$t \
+    "$build/fuzz/fuzz_$t" "$corpus" tests/data/fuzz/$t \
         -dict="$(cat "$build/fuzz/$t.dict_path")" -max_total_time="$seconds" -fork=1 \
         -ignore_crashes=1 -ignore_ooms=0 -rss_limit_mb=2048 -timeout=20 -max_len=1048576 \
         -artifact_prefix="$crashes/" -print_final_stats=1 >"$log" 2>&1
-    execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | tail -1 | grep -o '[0-9]*$')
-    [ -n "$execs" ] || execs=$(grep -o 'exec/s\|execs: [0-9]*' "$log" | tail -1)
-    cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | grep -o '[0-9]*$')
+    # The fork mode's parent prints "#<executions>: cov: <edges> ft: ... corp: <units> ...".
+    execs=$(grep -o '^#[0-9]*: cov: [0-9]*' "$log" | tail -1 | sed 's/^#\([0-9]*\):.*/\1/')
+    cov=$(grep -o '^#[0-9]*: cov: [0-9]*' "$log" | tail -1 | grep -o '[0-9]*$')
+    corp=$(grep -o 'corp: [0-9]*' "$log" | tail -1 | grep -o '[0-9]*$')
+    if [ -z "$execs" ]; then # it never fuzzed: say so, and count it as a failure
+        echo "$t: did not run: $(grep -v '^INFO' "$log" | tail -1) (log $log)"
+        failed=$((failed + 1))
+        continue
+    fi
     found=$(find "$crashes" -type f \( -name 'crash-*' -o -name 'leak-*' -o -name 'timeout-*' \
         -o -name 'oom-*' \) | wc -l)
     total_crashes=$((total_crashes + found))
-    echo "$t: ${execs:-?} executions, coverage ${cov:-?} edges, $found crashes (log $log)"
+    echo "$t: $execs executions, coverage $cov edges, corpus ${corp:-?} inputs, $found crashes (log $log)"
 done
-echo "fuzz: ${#targets[@]} targets, $total_crashes crashes"
-[ "$total_crashes" -eq 0 ]
+echo "fuzz: ${#targets[@]} targets, $total_crashes crashes$([ $failed -eq 0 ] || echo ", $failed did not run")"
+[ "$total_crashes" -eq 0 ] && [ "$failed" -eq 0 ]
