@@ -336,7 +336,8 @@ ArrayData parseNpy(std::string_view bytes, const std::string &where, std::int64_
     array.values.resize(n);
     float *out = array.values.data();
     if (kind == 'f' && itemSize == 4 && !swap) {
-        std::memcpy(out, data, n * 4);
+        if (n > 0) // an empty array's data() may be null, and memcpy's pointers must not be
+            std::memcpy(out, data, n * 4);
     } else {
         for (std::size_t i = 0; i < n; ++i) {
             const unsigned char *e = data + i * itemSize;
