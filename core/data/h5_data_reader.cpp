@@ -8,6 +8,7 @@
 
 #include "core/data/text_util.h"
 #include "core/errors.h"
+#include "core/io/hdf5_file.h"
 #include "core/io/hdf5_quiet.h"
 #include "core/io/hdf5_strings.h"
 #include "core/tensor/format_bytes.h"
@@ -90,6 +91,8 @@ ArrayData H5DataReader::read(const std::string &dataset) const
     if (count * 4 > m_cap)
         throw InputFileError(where + " " + shapeToString(array.shape) + " would need "
             + formatBytes(count * 4) + ", more than the " + formatBytes(m_cap) + " allowed");
+    if (const std::string problem = storageProblem(d.get()); !problem.empty())
+        throw InputFileError(where + " " + problem + "; the file is corrupt, write it again");
     if (cls == H5T_STRING) {
         array.isText = true;
         array.dtype = "string";

@@ -190,6 +190,25 @@ std::optional<std::string> Hdf5File::string(
     return list.front();
 }
 
+std::string storageProblem(hid_t dataset)
+{
+    const Hdf5Id plist(H5Dget_create_plist(dataset), H5Pclose);
+    if (!plist.valid() || H5Pget_layout(plist.get()) != H5D_COMPACT)
+        return {}; // contiguous and chunked storage unwritten reads as fill values
+    const Hdf5Id space(H5Dget_space(dataset), H5Sclose);
+    const Hdf5Id type(H5Dget_type(dataset), H5Tclose);
+    const hssize_t points = H5Sget_simple_extent_npoints(space.get());
+    const std::size_t itemSize = H5Tget_size(type.get());
+    if (points < 0 || itemSize == 0)
+        return "has an unreadable shape or type";
+    const auto needed = static_cast<hsize_t>(points) * itemSize;
+    const hsize_t stored = H5Dget_storage_size(dataset);
+    if (stored >= needed)
+        return {};
+    return "stores " + std::to_string(stored) + " bytes in its compact layout, its shape needs "
+        + std::to_string(needed);
+}
+
 Hdf5Id Hdf5File::openNumeric(const std::string &path, Shape &shape) const
 {
     if (!isDataset(path))
@@ -217,6 +236,8 @@ Hdf5Id Hdf5File::openNumeric(const std::string &path, Shape &shape) const
     // A weight larger than 4 GiB is not something a Keras attention model on a desktop holds.
     if (size > (std::int64_t(1) << 30))
         fail(path, "has " + std::to_string(size) + " elements, more than AttnLens reads");
+    if (const std::string problem = storageProblem(dataset.get()); !problem.empty())
+        fail(path, problem + "; the file is corrupt");
     return dataset;
 }
 

@@ -10,6 +10,12 @@
 
 namespace attnlens {
 
+/// Empty when `dataset`'s storage can hold what its shape and type say; else why not, as a
+/// phrase ("stores 0 bytes in its compact layout, its shape needs 4608"). HDF5 1.10 does not
+/// check this for a compact dataset and reads from a null buffer (found by fuzz_data_h5), so
+/// every reader asks before H5Dread.
+std::string storageProblem(hid_t dataset);
+
 /// A read-only HDF5 file, opened from disk or from bytes in memory (the weights inside a
 /// `.keras` zip). Object paths are relative to the root and use '/' as separator; a link name
 /// may itself contain a backslash (tf-keras on Windows writes `layers\dense`).
