@@ -917,8 +917,8 @@ ImageMetadata MainWindow::viewMetadata() const
 {
     const HeatmapContent content = currentContent();
     const bool sample = m_scopeBar->scope() == Scope::Sample && m_scores.sample >= 0;
-    return viewexport::metadata(m_workspace, m_attention, m_head, shownSample(), m_scopeBar->scope(),
-        m_scopeBar->group(), content.title,
+    return viewexport::metadata(m_workspace, m_attention, m_head, shownSample(),
+        m_scopeBar->scope(), m_scopeBar->group(), content.title,
         rangeDescription(m_range, content.range.first, content.range.second),
         sample ? m_scores.outputs : std::vector<Tensor> {});
 }
