@@ -379,6 +379,12 @@ nlohmann::json parseJsonText(const std::string &text, const std::string &source)
         throw InputFileError(source + ":" + std::to_string(line) + ":" + std::to_string(column)
             + ": not valid JSON (" + e.what()
             + "); pass the architecture written by model.to_json()");
+    } catch (const nlohmann::json::exception &e) {
+        // Valid JSON syntax that nlohmann refuses, a number beyond a double's range ("1e309",
+        // out_of_range 406), escaped the parse_error handler and terminated the process
+        // (found by fuzz_arch_json).
+        throw InputFileError(source + ": not readable JSON (" + e.what()
+            + "); pass the architecture written by model.to_json()");
     }
 }
 
